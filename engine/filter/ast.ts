@@ -1,0 +1,30 @@
+// The filter expression tree (API.md §7). Negated forms (`NOT IN`,
+// `NOT EXISTS`, `IS NOT NULL`, `IS NOT EMPTY`) parse to `not` around the
+// positive node; `!=` stays a comparison because Meilisearch defines it as the
+// complement of `=` (documents without the field match it).
+// Every leaf keeps its tokens with their positions in the source string, so
+// evaluation errors ("Attribute `x` is not filterable…") can print the
+// `start:end filter` line Meilisearch prints.
+
+/** A word or quoted value with its character span (0-based, end exclusive) in `source`. */
+export interface Token {
+  value: string;
+  start: number;
+  end: number;
+  source: string;
+}
+
+export type Comparator = '=' | '!=' | '>' | '>=' | '<' | '<=';
+
+export type FilterExpr =
+  | { kind: 'and'; children: FilterExpr[] }
+  | { kind: 'or'; children: FilterExpr[] }
+  | { kind: 'not'; child: FilterExpr }
+  | { kind: 'compare'; field: Token; op: Comparator; value: Token }
+  | { kind: 'range'; field: Token; from: Token; to: Token }
+  | { kind: 'in'; field: Token; values: Token[] }
+  | { kind: 'exists'; field: Token }
+  | { kind: 'isNull'; field: Token }
+  | { kind: 'isEmpty'; field: Token }
+  | { kind: 'geoRadius'; token: Token; lat: number; lng: number; radiusMeters: number }
+  | { kind: 'geoBoundingBox'; token: Token; topRight: [number, number]; bottomLeft: [number, number] };

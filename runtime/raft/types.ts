@@ -1,0 +1,135 @@
+// The Raft vocabulary shared by the pure core (runtime/raft/core.ts), the
+// driver that does its I/O (runtime/raft/driver.ts), the log stores (LevelDB
+// and the simulator's in-memory one) and the peer transport. Shapes follow
+// etcd-raft: the core takes messages, ticks and proposals, and hands back a
+// Ready of things to persist, send and apply (STYLE G4).
+
+export type PeerId = string;
+
+export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
+
+/** A membership change, one server at a time (Raft thesis §4.1). */
+export type ConfChange =
+  | { kind: 'addVoter'; peer: PeerId }
+  | { kind: 'addLearner'; peer: PeerId }
+  | { kind: 'removePeer'; peer: PeerId };
+
+export type EntryPayload =
+  /** An opaque state-machine command; the leader appends an empty one on election. */
+  | { kind: 'command'; data: Uint8Array }
+  | { kind: 'conf'; change: ConfChange };
+
+export interface Entry {
+  index: number;
+  term: number;
+  payload: EntryPayload;
+}
+
+export interface HardState {
+  term: number;
+  vote: PeerId | null;
+  commit: number;
+}
+
+export interface ConfState {
+  voters: PeerId[];
+  learners: PeerId[];
+}
+
+export interface SnapshotMeta {
+  index: number;
+  term: number;
+  confState: ConfState;
+}
+
+export interface Snapshot {
+  meta: SnapshotMeta;
+  /** The serialized state machine at `meta.index`. */
+  data: Uint8Array;
+}
+
+/** The outcome of a ReadIndex request: reads at `index` or later are linearizable. */
+export interface ReadState {
+  index: number;
+  requestId: string;
+}
+
+interface Envelope {
+  from: PeerId;
+  to: PeerId;
+  term: number;
+}
+
+export type RaftMessage =
+  | (Envelope & { kind: 'raft.preVote'; lastLogIndex: number; lastLogTerm: number })
+  | (Envelope & { kind: 'raft.preVoteResponse'; granted: boolean })
+  | (Envelope & { kind: 'raft.vote'; lastLogIndex: number; lastLogTerm: number; transfer: boolean })
+  | (Envelope & { kind: 'raft.voteResponse'; granted: boolean })
+  | (Envelope & { kind: 'raft.append'; prevLogIndex: number; prevLogTerm: number; entries: Entry[]; commit: number })
+  | (Envelope & {
+      kind: 'raft.appendResponse';
+      success: boolean;
+      /** On success: the last index now matching the leader. On rejection: the index probed. */
+      index: number;
+      /** On rejection, a hint for fast back-tracking: follower's last index and the term there. */
+      rejectHint: { index: number; term: number } | null;
+    })
+  | (Envelope & { kind: 'raft.heartbeat'; commit: number; context: string | null })
+  | (Envelope & { kind: 'raft.heartbeatResponse'; context: string | null })
+  | (Envelope & { kind: 'raft.snapshot'; snapshot: Snapshot })
+  | (Envelope & { kind: 'raft.timeoutNow' })
+  /** A follower forwarding a ReadIndex request to the leader, and the leader's answer. */
+  | (Envelope & { kind: 'raft.readIndex'; requestId: string })
+  | (Envelope & { kind: 'raft.readIndexResponse'; requestId: string; index: number });
+
+export type RaftMessageKind = RaftMessage['kind'];
+
+export interface SoftState {
+  leader: PeerId | null;
+  role: Role;
+}
+
+/**
+ * What the core asks its driver to do, in this order: persist `hardState`,
+ * `entries` and `snapshot` (fsync when `mustSync`), then send `messages`,
+ * then apply `committed` (and `snapshot` if present), then call advance().
+ */
+export interface Ready {
+  softState: SoftState | null;
+  hardState: HardState | null;
+  /** Entries to append; any stored entry at or after entries[0].index is replaced. */
+  entries: Entry[];
+  snapshot: Snapshot | null;
+  messages: RaftMessage[];
+  committed: Entry[];
+  readStates: ReadState[];
+  mustSync: boolean;
+}
+
+/** What a peer restores from its log store on start. */
+export interface PersistedState {
+  hardState: HardState;
+  snapshot: Snapshot | null;
+  /** Entries after the snapshot, in index order. */
+  entries: Entry[];
+  /** The membership before any entry was written (bootstrap). */
+  confState: ConfState;
+}
+
+/**
+ * Durable storage of one peer's Raft state. The LevelDB implementation and
+ * the simulator's in-memory one implement the same contract, including what
+ * survives a crash: everything a resolved save() wrote, and nothing torn.
+ */
+export interface LogStore {
+  load(): Promise<PersistedState>;
+  /**
+   * Atomically: replace entries from entries[0].index on, set the hard state,
+   * install the snapshot (dropping entries it covers). Resolves once durable
+   * when `sync` is true.
+   */
+  save(update: { hardState: HardState | null; entries: Entry[]; snapshot: Snapshot | null; sync: boolean }): Promise<void>;
+  /** Drops entries up to and including `index` (they are covered by a snapshot). */
+  compact(index: number): Promise<void>;
+  close(): Promise<void>;
+}
