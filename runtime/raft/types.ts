@@ -133,3 +133,59 @@ export interface LogStore {
   compact(index: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Tunables of one core; ticks are the only notion of time it has (STYLE G5). */
+export interface RaftConfig {
+  id: PeerId;
+  /** Base election timeout; the effective one is drawn from [electionTicks, 2·electionTicks). */
+  electionTicks: number;
+  heartbeatTicks: number;
+  /** Upper bound on the bytes of entries in one append message (batching). */
+  maxSizePerMsgBytes: number;
+  /** Append messages in flight per follower before the leader waits (pipelining, flow control). */
+  maxInflightMessages: number;
+  /** Proposals the leader buffers before refusing with ProposalDroppedError. */
+  maxUncommittedEntries: number;
+  checkQuorum: boolean;
+  preVote: boolean;
+}
+
+export interface ProposalReceipt {
+  index: number;
+  term: number;
+}
+
+export interface RaftStatus {
+  id: PeerId;
+  term: number;
+  role: Role;
+  leader: PeerId | null;
+  commit: number;
+  applied: number;
+  lastIndex: number;
+  confState: ConfState;
+}
+
+/**
+ * The public surface of the pure core (runtime/raft/core.ts implements it as
+ * `new RaftCore(config, restored, rng)`). No method does I/O or reads a clock.
+ * propose/proposeConfChange/transferLeadership throw NotLeaderError off the
+ * leader and ProposalDroppedError when a bound is hit or a transfer is under
+ * way; a receipt's entry is committed when an applied entry has the same
+ * index and term, and lost if another term's entry shows up at that index.
+ */
+export interface RaftNode {
+  tick(): void;
+  step(message: RaftMessage): void;
+  propose(data: Uint8Array): ProposalReceipt;
+  proposeConfChange(change: ConfChange): ProposalReceipt;
+  transferLeadership(to: PeerId): void;
+  /** Asks for a linearizable read point; the answer arrives in Ready.readStates. */
+  readIndex(requestId: string): void;
+  hasReady(): boolean;
+  ready(): Ready;
+  advance(ready: Ready): void;
+  /** The application applied up to `index`; snapshot `data` may replace the log before it. */
+  compact(index: number, data: Uint8Array): void;
+  status(): RaftStatus;
+}
