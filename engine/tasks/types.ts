@@ -58,8 +58,8 @@ export type TaskOp =
   | { op: 'indexUpdate'; primaryKey: string | null; newUid: string | null }
   | { op: 'indexDeletion' }
   | { op: 'indexSwap'; swaps: IndexSwap[] }
-  | { op: 'taskCancelation'; filter: TaskFilter; originalFilter: string }
-  | { op: 'taskDeletion'; filter: TaskFilter; originalFilter: string };
+  | { op: 'taskCancelation'; filter: TaskFilter; originalFilter: string; matchedUids: number[] }
+  | { op: 'taskDeletion'; filter: TaskFilter; originalFilter: string; matchedUids: number[] };
 
 /** What a route hands to TaskQueue.enqueue. */
 export interface TaskRequest {
