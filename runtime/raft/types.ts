@@ -126,7 +126,9 @@ export interface LogStore {
   /**
    * Atomically: replace entries from entries[0].index on, set the hard state,
    * install the snapshot (dropping entries it covers). Resolves once durable
-   * when `sync` is true.
+   * when `sync` is true. A snapshot whose (index, term) does not match the
+   * stored entry at its index (a follower installing the leader's snapshot)
+   * replaces the whole log: later stored entries are dropped as well.
    */
   save(update: { hardState: HardState | null; entries: Entry[]; snapshot: Snapshot | null; sync: boolean }): Promise<void>;
   /** Drops entries up to and including `index` (they are covered by a snapshot). */

@@ -1,0 +1,215 @@
+// The leader (Raft §5.3, §5.4.2, §6.2, §7; thesis §3.10, §6.4): appending
+// proposals, replicating with batching and pipelining under per-follower flow
+// control (progress.ts), fast back-tracking on rejection, committing only
+// entries of its own term by counting, heartbeats, check-quorum, snapshots
+// for followers behind the compaction point, leadership transfer and
+// ReadIndex.
+import { assert, unreachable } from '../assert.ts';
+import type { PendingRead, RaftCore } from './core.ts';
+import { committedIndex, hasQuorum } from './quorum.ts';
+import { ReadOnly } from './read-only.ts';
+import type { EntryPayload, PeerId, RaftMessage } from './types.ts';
+
+type Msg<K extends RaftMessage['kind']> = Extract<RaftMessage, { kind: K }>;
+
+/** Appends one entry of the current term to the leader's log; returns its index. */
+export function appendEntry(core: RaftCore, payload: EntryPayload): number {
+  const index = core.log.lastIndex() + 1;
+  core.log.append([{ index, term: core.term, payload }]);
+  core.progress.get(core.id)?.maybeUpdate(index);
+  // A single voter commits on its own.
+  maybeCommitAndBroadcast(core);
+  return index;
+}
+
+/** Recomputes the commit index; when it moved, tells everyone. */
+export function maybeCommitAndBroadcast(core: RaftCore): boolean {
+  const match = (peer: PeerId): number => core.progress.get(peer)?.match ?? 0;
+  if (!core.log.maybeCommit(committedIndex(core.conf.voters, match), core.term)) return false;
+  releasePendingReads(core);
+  bcastAppend(core);
+  return true;
+}
+
+export function bcastAppend(core: RaftCore): void {
+  for (const peer of core.progress.keys()) {
+    if (peer !== core.id) sendAppend(core, peer, true);
+  }
+}
+
+/**
+ * Sends `to` the entries after its `next` (one message, bounded by
+ * maxSizePerMsgBytes), or a snapshot when those entries were compacted.
+ * Returns whether a message went out.
+ */
+export function sendAppend(core: RaftCore, to: PeerId, sendIfEmpty: boolean): boolean {
+  const pr = core.progress.get(to);
+  if (pr === undefined || pr.isPaused()) return false;
+  const log = core.log;
+  const prevLogIndex = pr.next - 1;
+  const prevLogTerm = log.term(prevLogIndex);
+  const entries = prevLogTerm === null ? null : log.slice(pr.next, log.lastIndex() + 1, core.config.maxSizePerMsgBytes);
+  if (prevLogTerm === null || entries === null) {
+    const snapshot = core.snapshot;
+    assert(snapshot !== null, 'entries were compacted, so a snapshot exists');
+    core.send({ kind: 'raft.snapshot', to, snapshot });
+    pr.becomeSnapshot(snapshot.meta.index);
+    return true;
+  }
+  if (entries.length === 0 && !sendIfEmpty) return false;
+  core.send({ kind: 'raft.append', to, prevLogIndex, prevLogTerm, entries, commit: log.committed });
+  const last = entries[entries.length - 1];
+  if (pr.state === 'replicate' && last !== undefined) {
+    pr.optimisticUpdate(last.index);
+    pr.inflights.add(last.index);
+  } else if (pr.state === 'probe') {
+    pr.probeSent = true;
+  }
+  return true;
+}
+
+function bcastHeartbeat(core: RaftCore, context: string | null): void {
+  for (const [peer, pr] of core.progress) {
+    if (peer === core.id) continue;
+    // Never let a follower commit past what it is known to hold.
+    const commit = Math.min(pr.match, core.log.committed);
+    core.send({ kind: 'raft.heartbeat', to: peer, commit, context });
+  }
+}
+
+export function sendTimeoutNow(core: RaftCore, to: PeerId): void {
+  core.send({ kind: 'raft.timeoutNow', to });
+}
+
+export function tickLeader(core: RaftCore): void {
+  core.heartbeatElapsed++;
+  core.electionElapsed++;
+  if (core.electionElapsed >= core.config.electionTicks) {
+    core.electionElapsed = 0;
+    if (core.config.checkQuorum && !quorumActive(core)) {
+      // §6.2 / thesis §9.6 check-quorum: a leader cut off from a majority steps down.
+      core.becomeFollower(core.term, null);
+      return;
+    }
+    // A transfer that did not finish within an election timeout is abandoned.
+    core.leadTransferee = null;
+  }
+  for (const pr of core.progress.values()) {
+    if (pr.state === 'snapshot') pr.snapshotTicks++;
+  }
+  if (core.heartbeatElapsed >= core.config.heartbeatTicks) {
+    core.heartbeatElapsed = 0;
+    bcastHeartbeat(core, core.readOnly.lastContext());
+  }
+}
+
+/** Whether a majority of voters was heard from since the last check; resets the marks. */
+function quorumActive(core: RaftCore): boolean {
+  const active = new Set<PeerId>();
+  for (const [peer, pr] of core.progress) {
+    if (peer === core.id || pr.recentActive) active.add(peer);
+    if (peer !== core.id) pr.recentActive = false;
+  }
+  return hasQuorum(core.conf.voters, active);
+}
+
+export function stepLeader(core: RaftCore, m: RaftMessage): void {
+  switch (m.kind) {
+    case 'raft.appendResponse':
+      handleAppendResponse(core, m);
+      return;
+    case 'raft.heartbeatResponse':
+      handleHeartbeatResponse(core, m);
+      return;
+    case 'raft.append':
+    case 'raft.heartbeat':
+    case 'raft.snapshot':
+      assert(false, `two leaders in term ${core.term}: ${core.id} and ${m.from}`);
+      return;
+    case 'raft.voteResponse':
+    case 'raft.preVoteResponse':
+    case 'raft.timeoutNow':
+    case 'raft.vote':
+    case 'raft.preVote':
+    case 'raft.readIndex':
+    case 'raft.readIndexResponse':
+      return;
+    default:
+      unreachable(m, 'unknown message');
+  }
+}
+
+function handleAppendResponse(core: RaftCore, m: Msg<'raft.appendResponse'>): void {
+  const pr = core.progress.get(m.from);
+  if (pr === undefined) return;
+  pr.recentActive = true;
+  if (!m.success) {
+    const hint = m.rejectHint;
+    // The follower's hint names its last index at or before the probe with a
+    // term <= the probe's; skip back over our entries of newer terms as well.
+    const matchHint = hint === null ? m.index - 1 : hint.term > 0 ? core.log.findConflictByTerm(hint.index, hint.term).index : hint.index;
+    if (pr.maybeDecrTo(m.index, matchHint)) {
+      if (pr.state === 'replicate') pr.becomeProbe();
+      sendAppend(core, m.from, true);
+    }
+    return;
+  }
+  const wasPaused = pr.isPaused();
+  if (!pr.maybeUpdate(m.index)) return;
+  if (pr.state === 'probe') pr.becomeReplicate();
+  else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) {
+    pr.becomeProbe();
+    pr.becomeReplicate();
+  } else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
+  if (!maybeCommitAndBroadcast(core) && wasPaused) sendAppend(core, m.from, true);
+  // Fill the pipeline.
+  while (sendAppend(core, m.from, false)) {
+    // each call sends one batch
+  }
+  if (m.from === core.leadTransferee && pr.match === core.log.lastIndex()) sendTimeoutNow(core, m.from);
+}
+
+function handleHeartbeatResponse(core: RaftCore, m: Msg<'raft.heartbeatResponse'>): void {
+  const pr = core.progress.get(m.from);
+  if (pr === undefined) return;
+  pr.recentActive = true;
+  pr.probeSent = false;
+  // A snapshot that stays unacknowledged for an election timeout was probably
+  // lost: fall back to probing, which resends it if still needed.
+  if (pr.state === 'snapshot' && pr.snapshotTicks >= core.config.electionTicks) pr.becomeProbe();
+  if (pr.match < core.log.lastIndex()) sendAppend(core, m.from, true);
+  if (m.context === null || core.conf.voters.length === 0) return;
+  const acks = core.readOnly.recvAck(m.from, m.context);
+  if (acks === null || !hasQuorum(core.conf.voters, acks)) return;
+  for (const request of core.readOnly.advance(m.context)) answerRead(core, request, request.index);
+}
+
+/**
+ * Thesis §6.4: the read point is the commit index, valid once the leader has
+ * committed an entry of its term and confirmed it still leads.
+ */
+export function handleReadIndex(core: RaftCore, read: PendingRead): void {
+  if (core.conf.voters.length === 1 && core.conf.voters[0] === core.id) {
+    answerRead(core, read, core.log.committed);
+    return;
+  }
+  if (core.readOnly.full() || core.pendingReads.length >= core.readOnly.maxPending) return;
+  if (core.log.term(core.log.committed) !== core.term) {
+    core.pendingReads.push(read);
+    return;
+  }
+  const added = core.readOnly.add({ ...read, index: core.log.committed, acks: new Set([core.id]) });
+  if (added) bcastHeartbeat(core, ReadOnly.context(read.from, read.requestId));
+}
+
+function releasePendingReads(core: RaftCore): void {
+  if (core.pendingReads.length === 0 || core.log.term(core.log.committed) !== core.term) return;
+  const reads = core.pendingReads;
+  core.pendingReads = [];
+  for (const read of reads) handleReadIndex(core, read);
+}
+
+function answerRead(core: RaftCore, read: PendingRead, index: number): void {
+  if (read.from === core.id) core.readStates.push({ index, requestId: read.requestId });
+  else core.send({ kind: 'raft.readIndexResponse', to: read.from, requestId: read.requestId, index });
+}
