@@ -69,7 +69,7 @@ export interface PendingRead {
 const legalTransitions: Record<Role, readonly Role[]> = {
   follower: ['follower', 'preCandidate', 'candidate'],
   preCandidate: ['follower', 'preCandidate', 'candidate'],
-  candidate: ['follower', 'candidate', 'leader'],
+  candidate: ['follower', 'preCandidate', 'candidate', 'leader'],
   leader: ['follower'],
 };
 
