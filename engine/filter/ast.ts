@@ -6,7 +6,11 @@
 // evaluation errors ("Attribute `x` is not filterable…") can print the
 // `start:end filter` line Meilisearch prints.
 
-/** A word or quoted value with its character span (0-based, end exclusive) in `source`. */
+/**
+ * A word or quoted value with its span in `source` (JS string indices,
+ * 0-based, end exclusive; for a quoted value, the text inside the quotes).
+ * `value` is the unescaped text.
+ */
 export interface Token {
   value: string;
   start: number;
@@ -26,5 +30,15 @@ export type FilterExpr =
   | { kind: 'exists'; field: Token }
   | { kind: 'isNull'; field: Token }
   | { kind: 'isEmpty'; field: Token }
-  | { kind: 'geoRadius'; token: Token; lat: number; lng: number; radiusMeters: number }
-  | { kind: 'geoBoundingBox'; token: Token; topRight: [number, number]; bottomLeft: [number, number] };
+  | { kind: 'geoRadius'; token: Token; lat: number; lng: number; radiusMeters: number; args: GeoRadiusArgs }
+  | { kind: 'geoBoundingBox'; token: Token; topRight: [number, number]; bottomLeft: [number, number]; args: GeoBoxArgs };
+
+/**
+ * The argument tokens of a geo expression, as written (float syntax). Their
+ * numbers may be non-finite (`1e400`) and out of range: Meilisearch reports
+ * both when it evaluates the filter, pointing at the argument, so they are
+ * kept for the evaluator. A geo node's `token` is its first argument (the
+ * latitude), where Meilisearch points a "not filterable" error.
+ */
+export type GeoRadiusArgs = [lat: Token, lng: Token, radius: Token];
+export type GeoBoxArgs = [topRightLat: Token, topRightLng: Token, bottomLeftLat: Token, bottomLeftLng: Token];
