@@ -149,6 +149,8 @@ const table: Record<string, Entry> = {
   miroir_unknown_migration: INVALID(404),
   miroir_invalid_topology: INVALID(),
   miroir_job_conflict: INVALID(409),
+  // A write split for an index that was deleted and recreated with another S while it was in flight.
+  miroir_index_changed: INVALID(409),
 };
 
 for (const p of searchParams) table[`invalid_search_${p}`] = INVALID();

@@ -1,0 +1,101 @@
+// Applies document and settings writes to the index metadata. The documents
+// themselves are not stored here: the command stays in the log and the
+// per-node dispatchers carry it to the nodes. What apply decides is whether
+// the write can still take effect at its place in the log — Meilisearch
+// semantics: a write to a missing index creates it (except deletions and
+// settings resets, which fail with index_not_found), and a primary key that
+// differs from the index's fails the task.
+
+import { errorBody, type ErrorBody } from '../../api/errors/registry.ts';
+import { assert } from '../assert.ts';
+import type {
+  DocumentsClearCommand,
+  DocumentsDeleteFilterCommand,
+  DocumentsDeleteIdsCommand,
+  DocumentsWriteCommand,
+  SettingsUpdateCommand,
+} from './commands.ts';
+import { newIndex, taskWith } from './apply-indexes.ts';
+import { indexNotFound, primaryKeyAlreadyExists, type ApplyResult } from './apply-result.ts';
+import { mergeSettings } from './settings-merge.ts';
+import type { ClusterState, IndexRecord } from './state.ts';
+
+/**
+ * The split by shard was computed at the edge with S = `shards`. If the index
+ * was deleted and recreated with another S while the write was in flight, the
+ * split no longer matches the placement, so the task fails instead.
+ */
+function shardsChanged(index: IndexRecord, shards: number): ErrorBody | null {
+  if (index.shards === shards) return null;
+  return errorBody(
+    'miroir_index_changed',
+    `Index \`${index.uid}\` now has ${index.shards} shards but this write was prepared for ${shards}; it was recreated while the write was in flight. Send the write again.`,
+  );
+}
+
+function writeError(state: ClusterState, c: DocumentsWriteCommand): ErrorBody | null {
+  const index = state.indexes.get(c.indexUid);
+  if (index === undefined) return null;
+  if (index.primaryKey !== null && index.primaryKey !== c.primaryKey) return primaryKeyAlreadyExists(index.primaryKey);
+  return shardsChanged(index, c.shards);
+}
+
+export function applyDocumentsWrite(state: ClusterState, c: DocumentsWriteCommand, logIndex: number): ApplyResult {
+  return taskWith(state, c, logIndex, () => writeError(state, c), () => {
+    let index = state.indexes.get(c.indexUid);
+    if (index === undefined) {
+      index = newIndex(c.indexUid, c.primaryKey, c.shards, c.nowMs);
+      state.indexes.set(c.indexUid, index);
+    }
+    index.primaryKey = c.primaryKey;
+    index.mayHaveDocuments = true;
+    index.updatedAtMs = c.nowMs;
+  });
+}
+
+export function applyDocumentsDeleteIds(state: ClusterState, c: DocumentsDeleteIdsCommand, logIndex: number): ApplyResult {
+  const check = (): ErrorBody | null => {
+    const index = state.indexes.get(c.indexUid);
+    return index === undefined ? indexNotFound(c.indexUid) : shardsChanged(index, c.shards);
+  };
+  return taskWith(state, c, logIndex, check, () => touch(state, c.indexUid, c.nowMs));
+}
+
+export function applyDocumentsDeleteFilter(
+  state: ClusterState,
+  c: DocumentsDeleteFilterCommand,
+  logIndex: number,
+): ApplyResult {
+  const check = (): ErrorBody | null => (state.indexes.has(c.indexUid) ? null : indexNotFound(c.indexUid));
+  return taskWith(state, c, logIndex, check, () => touch(state, c.indexUid, c.nowMs));
+}
+
+export function applyDocumentsClear(state: ClusterState, c: DocumentsClearCommand, logIndex: number): ApplyResult {
+  const check = (): ErrorBody | null => (state.indexes.has(c.indexUid) ? null : indexNotFound(c.indexUid));
+  return taskWith(state, c, logIndex, check, () => {
+    const index = touch(state, c.indexUid, c.nowMs);
+    index.mayHaveDocuments = false;
+  });
+}
+
+export function applySettingsUpdate(state: ClusterState, c: SettingsUpdateCommand, logIndex: number): ApplyResult {
+  const check = (): ErrorBody | null =>
+    state.indexes.has(c.indexUid) || c.allowIndexCreation ? null : indexNotFound(c.indexUid);
+  return taskWith(state, c, logIndex, check, () => {
+    let index = state.indexes.get(c.indexUid);
+    if (index === undefined) {
+      index = newIndex(c.indexUid, null, state.settings.defaultShards, c.nowMs);
+      state.indexes.set(c.indexUid, index);
+    }
+    index.settings = mergeSettings(index.settings, c.settings);
+    index.settingsVersion += 1;
+    index.updatedAtMs = c.nowMs;
+  });
+}
+
+function touch(state: ClusterState, uid: string, nowMs: number): IndexRecord {
+  const index = state.indexes.get(uid);
+  assert(index !== undefined, `index ${uid} exists: the check before the effect found it`);
+  index.updatedAtMs = nowMs;
+  return index;
+}

@@ -1,0 +1,78 @@
+// The cluster state machine's transition function: every peer applies every
+// committed command, in log order, with this function (ARCHITECTURE §3, §5).
+//
+// apply(state, command, logIndex) mutates `state` in place and returns what
+// the proposer answers. It is deterministic: its only inputs are the state,
+// the command (which carries its own `nowMs`) and the log index, so replicas
+// that applied the same log hold identical states and assign the same task
+// uids. It never throws on user-caused conditions: a write that cannot take
+// effect becomes a failed Meilisearch task (the client already got its 202),
+// an admin command that lost a race is `rejected`.
+
+import { assert, unreachable } from '../assert.ts';
+import type { ClusterCommand } from './commands.ts';
+import type { ApplyResult } from './apply-result.ts';
+import {
+  applyDocumentsClear,
+  applyDocumentsDeleteFilter,
+  applyDocumentsDeleteIds,
+  applyDocumentsWrite,
+  applySettingsUpdate,
+} from './apply-documents.ts';
+import { applyIndexCreate, applyIndexDelete, applyIndexSwap, applyIndexUpdate } from './apply-indexes.ts';
+import { applyKeyCreate, applyKeyDelete, applyKeyUpdate } from './apply-keys.ts';
+import { applyConfigSet, applyTaskProgress, enforceTaskRetention } from './apply-tasks.ts';
+import {
+  applyDispatcherCursor,
+  applyGroupAdd,
+  applyGroupRemove,
+  applyNodeAdd,
+  applyNodeState,
+  applyPeerAdd,
+  applyPeerRemove,
+} from './apply-topology.ts';
+import type { ClusterState } from './state.ts';
+
+export type { ApplyResult } from './apply-result.ts';
+
+export function apply(state: ClusterState, command: ClusterCommand, logIndex: number): ApplyResult {
+  assert(Number.isSafeInteger(logIndex), 'log indexes are integers');
+  assert(logIndex > state.appliedIndex, `entries apply in log order (${logIndex} after ${state.appliedIndex})`);
+  state.appliedIndex = logIndex;
+  const result = dispatch(state, command, logIndex);
+  if (result.kind === 'task') enforceTaskRetention(state);
+  return result;
+}
+
+/** Marks a log index applied that carries no command (the leader's empty entry, a conf change). */
+export function skipEntry(state: ClusterState, logIndex: number): void {
+  assert(logIndex > state.appliedIndex, `entries apply in log order (${logIndex} after ${state.appliedIndex})`);
+  state.appliedIndex = logIndex;
+}
+
+function dispatch(state: ClusterState, c: ClusterCommand, logIndex: number): ApplyResult {
+  switch (c.kind) {
+    case 'index.create': return applyIndexCreate(state, c, logIndex);
+    case 'index.update': return applyIndexUpdate(state, c, logIndex);
+    case 'index.delete': return applyIndexDelete(state, c, logIndex);
+    case 'index.swap': return applyIndexSwap(state, c, logIndex);
+    case 'documents.write': return applyDocumentsWrite(state, c, logIndex);
+    case 'documents.deleteIds': return applyDocumentsDeleteIds(state, c, logIndex);
+    case 'documents.deleteFilter': return applyDocumentsDeleteFilter(state, c, logIndex);
+    case 'documents.clear': return applyDocumentsClear(state, c, logIndex);
+    case 'settings.update': return applySettingsUpdate(state, c, logIndex);
+    case 'task.progress': return applyTaskProgress(state, c);
+    case 'dispatcher.cursor': return applyDispatcherCursor(state, c, logIndex);
+    case 'node.add': return applyNodeAdd(state, c);
+    case 'node.state': return applyNodeState(state, c);
+    case 'group.add': return applyGroupAdd(state, c);
+    case 'group.remove': return applyGroupRemove(state, c);
+    case 'peer.add': return applyPeerAdd(state, c);
+    case 'peer.remove': return applyPeerRemove(state, c);
+    case 'key.create': return applyKeyCreate(state, c);
+    case 'key.update': return applyKeyUpdate(state, c);
+    case 'key.delete': return applyKeyDelete(state, c);
+    case 'config.set': return applyConfigSet(state, c);
+    default: return unreachable(c);
+  }
+}

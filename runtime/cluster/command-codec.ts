@@ -1,0 +1,185 @@
+// Encodes cluster commands into Raft entry payloads and decodes them back with
+// one validating decoder per kind (STYLE G15). A payload that does not match
+// its kind exactly — wrong type, missing field, unknown field, other version —
+// is refused with a DecodeError naming the path, before apply ever sees it.
+
+import type { ErrorBody, ErrorType } from '../../api/errors/registry.ts';
+import {
+  COMMAND_VERSION,
+  NODE_STATES,
+  WRITE_ACK_MODES,
+  type ClusterCommand,
+  type CommandKind,
+  type CommandOf,
+  type Document,
+  type IndexSwap,
+} from './commands.ts';
+import {
+  DecodeError,
+  FieldReader,
+  expectArray,
+  expectObject,
+  expectString,
+  isPlainObject,
+  withOptional,
+  type PlainObject,
+} from './decode-fields.ts';
+import { packValue, unpackValue } from './msgpack.ts';
+
+export function encodeCommand(command: ClusterCommand): Uint8Array {
+  return packValue(command);
+}
+
+export function decodeCommand(bytes: Uint8Array): ClusterCommand {
+  return validateCommand(unpackValue(bytes));
+}
+
+/** Validates an already-unpacked value (e.g. a command forwarded inside a peer frame). */
+export function validateCommand(value: unknown): ClusterCommand {
+  const obj = expectObject(value, 'command');
+  const kind = obj['kind'];
+  if (typeof kind !== 'string' || !Object.hasOwn(decoders, kind)) {
+    throw new DecodeError(`command.kind: unknown kind ${JSON.stringify(kind)}`);
+  }
+  const r = new FieldReader(obj, kind);
+  r.value('kind');
+  if (r.value('v') !== COMMAND_VERSION) throw new DecodeError(`${kind}.v: unsupported version`);
+  const command = decoders[kind as CommandKind](r);
+  r.done();
+  return command;
+}
+
+type Decoders = { [K in CommandKind]: (r: FieldReader) => CommandOf<K> };
+
+/** Reads `nowMs` and the optional `customMetadata` shared by task commands. */
+function taskFields(r: FieldReader): { nowMs: number; customMetadata?: string } {
+  return withOptional({ nowMs: r.int('nowMs') }, 'customMetadata', r.optStr('customMetadata'));
+}
+
+function shardKeyed<T>(r: FieldReader, key: string, item: (v: unknown, path: string) => T): Record<number, T[]> {
+  const obj = r.object(key);
+  const out: Record<number, T[]> = {};
+  for (const [k, list] of Object.entries(obj)) {
+    const path = `${r.at(key)}.${k}`;
+    if (!/^(0|[1-9][0-9]*)$/.test(k)) throw new DecodeError(`${path}: shard keys are non-negative integers`);
+    out[Number(k)] = expectArray(list, path).map((v, i) => item(v, `${path}[${i}]`));
+  }
+  return out;
+}
+
+function documentAt(value: unknown, path: string): Document {
+  if (!isPlainObject(value)) throw new DecodeError(`${path}: a document is an object`);
+  return value;
+}
+
+function swapAt(value: unknown, path: string): IndexSwap {
+  const r = new FieldReader(expectObject(value, path), path);
+  const pair = r.array('indexes');
+  if (pair.length !== 2) throw new DecodeError(`${r.at('indexes')}: expected two index uids`);
+  const swap: IndexSwap = {
+    indexes: [expectString(pair[0], `${path}.indexes[0]`), expectString(pair[1], `${path}.indexes[1]`)],
+    rename: r.bool('rename'),
+  };
+  r.done();
+  return swap;
+}
+
+function errorBodyAt(r: FieldReader): ErrorBody {
+  const e = r.reader('error');
+  const body = {
+    message: e.str('message'),
+    code: e.nonEmptyStr('code'),
+    type: e.oneOf<ErrorType>('type', ['invalid_request', 'auth', 'internal', 'system']),
+    link: e.str('link'),
+  };
+  e.done();
+  return body;
+}
+
+function optNullableStr(r: FieldReader, key: string): string | null | undefined {
+  return r.has(key) ? r.strOrNull(key) : (r.value(key), undefined);
+}
+
+const decoders: Decoders = {
+  'index.create': (r) => ({
+    v: 1, kind: 'index.create', uid: r.nonEmptyStr('uid'), primaryKey: r.strOrNull('primaryKey'),
+    shards: r.int('shards', 1), ...taskFields(r),
+  }),
+  'index.update': (r) => {
+    const c = { v: 1 as const, kind: 'index.update' as const, uid: r.nonEmptyStr('uid'), ...taskFields(r) };
+    return withOptional(withOptional(c, 'primaryKey', r.optStr('primaryKey')), 'newUid', r.optStr('newUid'));
+  },
+  'index.delete': (r) => ({ v: 1, kind: 'index.delete', uid: r.nonEmptyStr('uid'), ...taskFields(r) }),
+  'index.swap': (r) => ({
+    v: 1, kind: 'index.swap', swaps: r.array('swaps').map((s, i) => swapAt(s, `${r.at('swaps')}[${i}]`)),
+    ...taskFields(r),
+  }),
+  'documents.write': (r) => ({
+    v: 1, kind: 'documents.write', indexUid: r.nonEmptyStr('indexUid'),
+    mode: r.oneOf('mode', ['replace', 'update'] as const), primaryKey: r.nonEmptyStr('primaryKey'),
+    shards: r.int('shards', 1), byShard: shardKeyed(r, 'byShard', documentAt),
+    receivedDocuments: r.int('receivedDocuments'), ...taskFields(r),
+  }),
+  'documents.deleteIds': (r) => ({
+    v: 1, kind: 'documents.deleteIds', indexUid: r.nonEmptyStr('indexUid'), shards: r.int('shards', 1),
+    byShard: shardKeyed(r, 'byShard', expectString), providedIds: r.int('providedIds'), ...taskFields(r),
+  }),
+  'documents.deleteFilter': (r) => {
+    const filter = r.value('filter');
+    if (filter === undefined || filter === null) throw new DecodeError(`${r.at('filter')}: missing filter`);
+    return { v: 1, kind: 'documents.deleteFilter', indexUid: r.nonEmptyStr('indexUid'), filter, ...taskFields(r) };
+  },
+  'documents.clear': (r) => ({ v: 1, kind: 'documents.clear', indexUid: r.nonEmptyStr('indexUid'), ...taskFields(r) }),
+  'settings.update': (r) => ({
+    v: 1, kind: 'settings.update', indexUid: r.nonEmptyStr('indexUid'), settings: r.object('settings') as PlainObject,
+    allowIndexCreation: r.bool('allowIndexCreation'), ...taskFields(r),
+  }),
+  'task.progress': (r) => {
+    const c = {
+      v: 1 as const, kind: 'task.progress' as const, taskUid: r.int('taskUid'),
+      status: r.oneOf('status', ['processing', 'succeeded', 'failed'] as const), nowMs: r.int('nowMs'),
+    };
+    const withError = withOptional(c, 'error', r.has('error') ? errorBodyAt(r) : (r.value('error'), undefined));
+    if ((c.status === 'failed') !== (withError.error !== undefined)) {
+      throw new DecodeError(`${r.at('error')}: present exactly when the status is failed`);
+    }
+    return withOptional(withError, 'details', r.has('details') ? r.object('details') : (r.value('details'), undefined));
+  },
+  'dispatcher.cursor': (r) => ({
+    v: 1, kind: 'dispatcher.cursor',
+    cursors: r.array('cursors').map((c, i) => {
+      const cr = new FieldReader(expectObject(c, `${r.at('cursors')}[${i}]`), `${r.at('cursors')}[${i}]`);
+      const cursor = { nodeId: cr.nonEmptyStr('nodeId'), index: cr.int('index') };
+      cr.done();
+      return cursor;
+    }),
+  }),
+  'node.add': (r) => ({
+    v: 1, kind: 'node.add', id: r.nonEmptyStr('id'), url: r.nonEmptyStr('url'), group: r.nonEmptyStr('group'),
+    nowMs: r.int('nowMs'),
+  }),
+  'node.state': (r) => ({
+    v: 1, kind: 'node.state', id: r.nonEmptyStr('id'), state: r.oneOf('state', NODE_STATES), nowMs: r.int('nowMs'),
+  }),
+  'group.add': (r) => ({ v: 1, kind: 'group.add', id: r.nonEmptyStr('id'), nowMs: r.int('nowMs') }),
+  'group.remove': (r) => ({ v: 1, kind: 'group.remove', id: r.nonEmptyStr('id'), nowMs: r.int('nowMs') }),
+  'peer.add': (r) => ({ v: 1, kind: 'peer.add', id: r.nonEmptyStr('id'), address: r.nonEmptyStr('address') }),
+  'peer.remove': (r) => ({ v: 1, kind: 'peer.remove', id: r.nonEmptyStr('id') }),
+  'key.create': (r) => ({
+    v: 1, kind: 'key.create', uid: r.nonEmptyStr('uid'), name: r.strOrNull('name'),
+    description: r.strOrNull('description'), actions: r.stringArray('actions'), indexes: r.stringArray('indexes'),
+    expiresAtMs: r.intOrNull('expiresAtMs'), nowMs: r.int('nowMs'),
+  }),
+  'key.update': (r) => {
+    const c = { v: 1 as const, kind: 'key.update' as const, uid: r.nonEmptyStr('uid'), nowMs: r.int('nowMs') };
+    return withOptional(withOptional(c, 'name', optNullableStr(r, 'name')), 'description', optNullableStr(r, 'description'));
+  },
+  'key.delete': (r) => ({ v: 1, kind: 'key.delete', uid: r.nonEmptyStr('uid') }),
+  'config.set': (r) => {
+    let c = { v: 1 as const, kind: 'config.set' as const };
+    c = withOptional(c, 'defaultShards', r.optInt('defaultShards', 1));
+    c = withOptional(c, 'rf', r.optInt('rf', 1));
+    c = withOptional(c, 'writeAckMode', r.has('writeAckMode') ? r.oneOf('writeAckMode', WRITE_ACK_MODES) : (r.value('writeAckMode'), undefined));
+    return withOptional(c, 'taskRetentionMax', r.optInt('taskRetentionMax', 1));
+  },
+};

@@ -1,0 +1,159 @@
+// The replicated cluster state: what every peer rebuilds by applying the Raft
+// log in order (ARCHITECTURE §5). It holds metadata only — documents live on
+// the nodes — so it stays small enough to snapshot whole.
+//
+// Invariants:
+// - Only apply() (runtime/cluster/apply.ts) changes a ClusterState, and only
+//   from a command and its log index: no clock, no randomness, no I/O.
+// - `appliedIndex` only grows; `nextTaskUid` is dense from 0 and only grows.
+// - Maps are keyed by id; their iteration order is irrelevant to every query
+//   (queries sort) and to snapshots (snapshot.ts sorts), so two replicas that
+//   applied the same log are indistinguishable.
+// - Jobs (rebalance, migration, reshard) are not here yet: nothing records them.
+
+import type { ErrorBody } from '../../api/errors/registry.ts';
+import type { NodeState, WriteAckMode } from './commands.ts';
+
+export type TaskStatus = 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
+export const TASK_STATUSES: readonly TaskStatus[] = ['enqueued', 'processing', 'succeeded', 'failed', 'canceled'];
+
+/** Meilisearch task kinds (API.md §2.2); the ones Miroir produces today are the first nine. */
+export type TaskType =
+  | 'documentAdditionOrUpdate'
+  | 'documentDeletion'
+  | 'settingsUpdate'
+  | 'indexCreation'
+  | 'indexDeletion'
+  | 'indexUpdate'
+  | 'indexSwap'
+  | 'documentEdition'
+  | 'taskCancelation'
+  | 'taskDeletion'
+  | 'dumpCreation'
+  | 'snapshotCreation'
+  | 'export'
+  | 'upgradeDatabase'
+  | 'indexCompaction'
+  | 'networkTopologyChange'
+  | 'dsrUpdate'
+  | 'dsrClear';
+export const TASK_TYPES: readonly TaskType[] = [
+  'documentAdditionOrUpdate', 'documentEdition', 'documentDeletion', 'settingsUpdate', 'indexCreation',
+  'indexDeletion', 'indexUpdate', 'indexSwap', 'taskCancelation', 'taskDeletion', 'dumpCreation',
+  'snapshotCreation', 'export', 'upgradeDatabase', 'indexCompaction', 'networkTopologyChange', 'dsrUpdate',
+  'dsrClear',
+];
+
+export interface TaskRecord {
+  uid: number;
+  /** Miroir does not auto-batch: a task becomes its own batch (uid) when it starts processing. */
+  batchUid: number | null;
+  indexUid: string | null;
+  status: TaskStatus;
+  type: TaskType;
+  canceledBy: number | null;
+  /** Key order is Meilisearch's (API.md §2.2); null when the type has no details. */
+  details: Record<string, unknown> | null;
+  error: ErrorBody | null;
+  enqueuedAtMs: number;
+  startedAtMs: number | null;
+  finishedAtMs: number | null;
+  customMetadata: string | null;
+  /** The log index of the command that created the task. */
+  logIndex: number;
+}
+
+export interface IndexRecord {
+  uid: string;
+  primaryKey: string | null;
+  /** S, fixed at creation. */
+  shards: number;
+  createdAtMs: number;
+  updatedAtMs: number;
+  /** The settings the client set (a partial Meilisearch settings object); defaults are not filled in. */
+  settings: Record<string, unknown>;
+  /** Bumped by every applied settings change, so readers can tell settings apart cheaply. */
+  settingsVersion: number;
+  /**
+   * False until a document write is applied, and again after a clear. Meilisearch
+   * refuses to change the primary key of a non-empty index; without document
+   * counts this conservative flag stands in for "non-empty".
+   */
+  mayHaveDocuments: boolean;
+}
+
+export interface NodeRecord {
+  id: string;
+  url: string;
+  group: string;
+  state: NodeState;
+  addedAtMs: number;
+  stateChangedAtMs: number;
+}
+
+export interface GroupRecord {
+  id: string;
+  createdAtMs: number;
+}
+
+export interface PeerRecord {
+  id: string;
+  address: string;
+}
+
+export interface ApiKeyRecord {
+  uid: string;
+  name: string | null;
+  description: string | null;
+  actions: string[];
+  indexes: string[];
+  expiresAtMs: number | null;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/** Knobs every peer must agree on; set by `config.set`, seeded from the first peer's config. */
+export interface ClusterSettings {
+  defaultShards: number;
+  rf: number;
+  writeAckMode: WriteAckMode;
+  /** Finished tasks kept; the oldest finished ones are dropped beyond it (STYLE G14). */
+  taskRetentionMax: number;
+}
+
+export const DEFAULT_CLUSTER_SETTINGS: Readonly<ClusterSettings> = Object.freeze({
+  defaultShards: 64,
+  rf: 1,
+  writeAckMode: 'log',
+  taskRetentionMax: 100_000,
+});
+
+export interface ClusterState {
+  appliedIndex: number;
+  nextTaskUid: number;
+  settings: ClusterSettings;
+  peers: Map<string, PeerRecord>;
+  groups: Map<string, GroupRecord>;
+  nodes: Map<string, NodeRecord>;
+  indexes: Map<string, IndexRecord>;
+  keys: Map<string, ApiKeyRecord>;
+  /** By uid; insertion order is uid order because uids are assigned in log order. */
+  tasks: Map<number, TaskRecord>;
+  /** Node id → last log index acknowledged by that node. */
+  cursors: Map<string, number>;
+}
+
+export function emptyState(settings: Partial<ClusterSettings> = {}): ClusterState {
+  return {
+    appliedIndex: 0,
+    nextTaskUid: 0,
+    settings: { ...DEFAULT_CLUSTER_SETTINGS, ...settings },
+    peers: new Map(),
+    groups: new Map(),
+    nodes: new Map(),
+    indexes: new Map(),
+    keys: new Map(),
+    tasks: new Map(),
+    cursors: new Map(),
+  };
+}
