@@ -1,0 +1,106 @@
+// The API-key store: every key lives in memory and is written through to the
+// `keys` sublevel (JSON values keyed by uid) before a change is
+// acknowledged. The `key` string is never stored; it is derived from the
+// master key (key-derivation.ts). On first start, with an empty store, the
+// four default keys of API.md §9.1 are created; `seq` breaks createdAt ties
+// so GET /keys lists them as Search, Admin, Read-Only Admin, Chat.
+import { randomUUID } from 'node:crypto';
+import type { Level } from 'level';
+import { keyMatches } from './key-derivation.ts';
+
+export interface KeyRecord {
+  readonly uid: string;
+  readonly name: string | null;
+  readonly description: string | null;
+  readonly actions: readonly string[];
+  readonly indexes: readonly string[];
+  readonly expiresAtMs: number | null;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+  readonly seq: number;
+}
+
+type KeysLevel = ReturnType<Level<string, string>['sublevel']>;
+
+const DEFAULT_KEYS: ReadonlyArray<Pick<KeyRecord, 'name' | 'description' | 'actions'>> = [
+  { name: 'Default Chat API Key', description: 'Use it to chat and search from the frontend', actions: ['chatCompletions', 'search'] },
+  { name: 'Default Read-Only Admin API Key', description: 'Use it to read information across the whole database. Caution! Do not expose this key on a public frontend', actions: ['*.get', 'keys.get'] },
+  { name: 'Default Admin API Key', description: 'Use it for anything that is not a search operation. Caution! Do not expose it on a public frontend', actions: ['*'] },
+  { name: 'Default Search API Key', description: 'Use it to search from the frontend', actions: ['search'] },
+];
+
+export class KeyStore {
+  private readonly byUid = new Map<string, KeyRecord>();
+  private nextSeq = 0;
+
+  private constructor(private readonly level: KeysLevel) {}
+
+  /** Loads every key; creates the default keys when the store is empty. */
+  static async open(db: Level<string, string>, nowMs: number): Promise<KeyStore> {
+    const level = db.sublevel<string, KeyRecord>('keys', { valueEncoding: 'json' }) as unknown as KeysLevel;
+    const store = new KeyStore(level);
+    for await (const [, value] of level.iterator()) {
+      const record = value as unknown as KeyRecord;
+      store.byUid.set(record.uid, record);
+      store.nextSeq = Math.max(store.nextSeq, record.seq + 1);
+    }
+    if (store.byUid.size === 0) {
+      for (const def of DEFAULT_KEYS) {
+        await store.put({ ...def, uid: randomUUID(), indexes: ['*'], expiresAtMs: null, createdAtMs: nowMs, updatedAtMs: nowMs, seq: store.nextSeq });
+      }
+    }
+    return store;
+  }
+
+  private async put(record: KeyRecord): Promise<KeyRecord> {
+    await this.level.put(record.uid, record as never);
+    this.byUid.set(record.uid, record);
+    this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
+    return record;
+  }
+
+  /** Newest createdAt first (ties: last created first). */
+  list(): KeyRecord[] {
+    return [...this.byUid.values()].sort((a, b) => b.createdAtMs - a.createdAtMs || b.seq - a.seq);
+  }
+
+  get(uid: string): KeyRecord | undefined {
+    return this.byUid.get(uid);
+  }
+
+  /** The uid whose derived key equals `key`, compared in constant time per key. */
+  findByKey(masterKey: string, key: string): KeyRecord | undefined {
+    for (const record of this.byUid.values()) {
+      if (keyMatches(masterKey, record.uid, key)) return record;
+    }
+    return undefined;
+  }
+
+  async create(input: Omit<KeyRecord, 'seq' | 'uid' | 'createdAtMs' | 'updatedAtMs'> & { uid: string | null }, nowMs: number): Promise<KeyRecord> {
+    const uid = input.uid ?? randomUUID();
+    return this.put({ ...input, uid, createdAtMs: nowMs, updatedAtMs: nowMs, seq: this.nextSeq });
+  }
+
+  has(uid: string): boolean {
+    return this.byUid.has(uid);
+  }
+
+  async update(uid: string, patch: { name?: string | null; description?: string | null }, nowMs: number): Promise<KeyRecord | undefined> {
+    const current = this.byUid.get(uid);
+    if (current === undefined) return undefined;
+    const next: KeyRecord = {
+      ...current,
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      updatedAtMs: nowMs,
+    };
+    return this.put(next);
+  }
+
+  async delete(uid: string): Promise<boolean> {
+    if (!this.byUid.has(uid)) return false;
+    await this.level.del(uid);
+    this.byUid.delete(uid);
+    return true;
+  }
+}
