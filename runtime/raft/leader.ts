@@ -177,6 +177,7 @@ function handleHeartbeatResponse(core: RaftCore, m: Msg<'raft.heartbeatResponse'
   // A snapshot that stays unacknowledged for an election timeout was probably
   // lost: fall back to probing, which resends it if still needed.
   if (pr.state === 'snapshot' && pr.snapshotTicks >= core.config.electionTicks) pr.becomeProbe();
+  if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
   if (pr.match < core.log.lastIndex()) sendAppend(core, m.from, true);
   if (m.context === null || core.conf.voters.length === 0) return;
   const acks = core.readOnly.recvAck(m.from, m.context);

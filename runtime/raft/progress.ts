@@ -47,6 +47,15 @@ export class Inflights {
     this.lastIndexes.splice(0, n);
   }
 
+  /**
+   * Frees the oldest slot. A heartbeat response proves the follower is alive
+   * while the window stays full, so appends were probably lost; one more
+   * append lets the follower reject it and put the leader back to probing.
+   */
+  freeFirstOne(): void {
+    this.lastIndexes.shift();
+  }
+
   reset(): void {
     this.lastIndexes.length = 0;
   }
