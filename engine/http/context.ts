@@ -39,7 +39,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Level } from 'level';
 import type { SearchIndex } from '../core/contracts.ts';
 import type { Clock } from '../../runtime/env/clock.ts';
-import type { SummarizedTask, TaskRequest } from '../tasks/types.ts';
+import type { BatchRecord, SummarizedTask, TaskRecord, TaskRequest } from '../tasks/types.ts';
 
 export interface IndexEntry {
   readonly uid: string;
@@ -63,6 +63,13 @@ export interface TaskQueue {
   enqueue(request: TaskRequest): Promise<SummarizedTask>;
   /** Whether a task of this index is enqueued or processing. */
   isIndexing(indexUid: string): boolean;
+  /** Every task, oldest first (read-only records). */
+  allTasks(): readonly TaskRecord[];
+  task(uid: number): TaskRecord | undefined;
+  /** Every batch, oldest first. */
+  allBatches(): readonly BatchRecord[];
+  /** epoch ms of the last finished batch, or null. */
+  lastUpdateMs(): number | null;
 }
 
 export interface EngineContext {
