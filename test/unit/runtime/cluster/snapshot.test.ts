@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { apply } from '../../../../runtime/cluster/apply.ts';
 import { decodeCommand, encodeCommand } from '../../../../runtime/cluster/command-codec.ts';
-import type { ClusterCommand } from '../../../../runtime/cluster/commands.ts';
+import type { ClusterCommand, Document } from '../../../../runtime/cluster/commands.ts';
 import { DecodeError } from '../../../../runtime/cluster/decode-fields.ts';
 import { packValue } from '../../../../runtime/cluster/msgpack.ts';
 import { restoreState, serializeState } from '../../../../runtime/cluster/snapshot.ts';
@@ -33,7 +33,7 @@ const command: fc.Arbitrary<ClusterCommand> = fc.oneof(
   fc.record({ v: fc.constant(1 as const), kind: fc.constant('index.swap' as const), swaps: fc.tuple(uid, uid, fc.boolean()).map(([a, b, rename]) => [{ indexes: [a, b] as [string, string], rename }]), nowMs: now }),
   fc.record({
     v: fc.constant(1 as const), kind: fc.constant('documents.write' as const), indexUid: uid, mode: fc.constant('update' as const),
-    primaryKey: fc.constantFrom('id', 'sku'), shards: fc.constantFrom(2, 4), byShard: fc.constant({ 0: [{ id: 1, _miroir_shard: 0 }] }),
+    primaryKey: fc.constantFrom('id', 'sku'), shards: fc.constantFrom(2, 4), byShard: fc.constant<Record<number, Document[]>>({ 0: [{ id: 1, _miroir_shard: 0 }] }),
     receivedDocuments: fc.constant(1), nowMs: now,
   }),
   fc.record({ v: fc.constant(1 as const), kind: fc.constant('settings.update' as const), indexUid: uid, settings: fc.constantFrom({ stopWords: ['x'] }, { stopWords: null }, { typoTolerance: { enabled: false } }), allowIndexCreation: fc.boolean(), nowMs: now }),
