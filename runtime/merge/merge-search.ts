@@ -1,0 +1,149 @@
+// The search merge (ARCHITECTURE §4.3-4.4): per-node answers in, the answer
+// one node holding every document would give out.
+//
+// 1. Every hit gets a ranking key from its `_rankingScoreDetails`
+//    (score-key.ts), so hits compare rule by rule in ranking-rule order.
+// 2. The node lists are k-way merged (k-way.ts); hits the rules cannot
+//    separate are ordered by primary key, then by node position. Each node's
+//    own order is kept, so consecutive pages never overlap.
+// 3. Distinct is applied across nodes during the merge (distinct.ts).
+// 4. The window (offset/limit or page/hitsPerPage, clamped by maxTotalHits) is
+//    cut from the merged list, and each returned hit is stripped (strip.ts).
+// 5. Totals are summed and capped, facets summed (merge-facets.ts),
+//    processingTimeMs is the slowest node's.
+//
+// Invariant (asserted): the returned page is never longer than the window.
+// The response keys follow Meilisearch's order (API.md §4.2); the caller
+// provides `requestUid` because minting a UUIDv7 needs the clock.
+import { assert } from '../assert.ts';
+import { DistinctFilter } from './distinct.ts';
+import { kWayMerge } from './k-way.ts';
+import { mergeFacetDistributions, mergeFacetStats } from './merge-facets.ts';
+import { hitsInfo, searchWindow } from './pagination.ts';
+import type { HitsInfo, SearchWindow } from './pagination.ts';
+import { comparePrimaryKeys } from './primary-key.ts';
+import { compareRankingKeys, rankingKeys } from './score-key.ts';
+import type { RankingKey } from './score-key.ts';
+import { compileStrip, stripHit } from './strip.ts';
+import type { Approximation, ClientSearchQuery, FacetingSettings, Hit, NodeSearchResponse } from './types.ts';
+
+export interface MergeSearchInput {
+  /** The node answers, in covering-set order (that order breaks the last ties). */
+  readonly responses: readonly NodeSearchResponse[];
+  readonly query: ClientSearchQuery;
+  readonly maxTotalHits: number;
+  readonly faceting: FacetingSettings;
+  readonly primaryKey: string | null;
+  /** The search's `distinct`, else the index's `distinctAttribute`, else null. */
+  readonly distinctAttribute: string | null;
+  /** Fields Miroir added to `attributesToRetrieve` (node-query.ts), removed from the answer. */
+  readonly addedFields: readonly string[];
+  readonly requestUid: string;
+}
+
+export type MergedSearchResponse = {
+  hits: Record<string, unknown>[];
+  query: string;
+  queryVector?: unknown;
+  processingTimeMs: number;
+} & HitsInfo & {
+    facetDistribution?: Record<string, Record<string, number>>;
+    facetStats?: Record<string, { min: number; max: number }>;
+    requestUid: string;
+  };
+
+export interface MergeSearchResult {
+  readonly response: MergedSearchResponse;
+  readonly approximations: readonly Approximation[];
+}
+
+interface Entry {
+  readonly hit: Hit;
+  readonly key: RankingKey;
+  readonly pk: unknown;
+}
+
+export function mergeSearch(input: MergeSearchInput): MergeSearchResult {
+  const window = searchWindow(input.query, input.maxTotalHits);
+  const approximations = new Set<Approximation>();
+  const lists = entryLists(input, approximations);
+  const distinct = input.distinctAttribute === null ? null : new DistinctFilter(input.distinctAttribute);
+  // In page mode the total is distinct-filtered, so the whole fetched lists are
+  // walked to count rejections; otherwise the merge stops once the window is full.
+  const exhaust = distinct !== null && window.mode === 'page';
+  const merged = mergeEntries(lists, window.offset + window.limit, distinct, exhaust);
+  const page = merged.slice(window.offset, window.offset + window.limit);
+  assert(page.length <= window.limit, 'the page never exceeds the window');
+  const strip = compileStrip({
+    keepRankingScore: input.query.showRankingScore === true,
+    keepRankingScoreDetails: input.query.showRankingScoreDetails === true,
+    addedFields: input.addedFields,
+  });
+  const rejected = exhaust ? distinct.rejected : 0;
+  return {
+    response: buildResponse(input, window, page.map((e) => stripHit(e.hit, strip)), rejected),
+    approximations: [...approximations].sort(),
+  };
+}
+
+function entryLists(input: MergeSearchInput, approximations: Set<Approximation>): Entry[][] {
+  const keys = rankingKeys(
+    input.responses.map((r) => r.hits),
+    approximations,
+  );
+  const pkField = input.primaryKey;
+  return input.responses.map((response, i) =>
+    response.hits.map((hit, j) => {
+      const pk = pkField === null ? undefined : hit[pkField];
+      if (pk === undefined) approximations.add('missing-primary-key');
+      return { hit, key: keys[i]![j]!, pk };
+    }),
+  );
+}
+
+function compareEntries(a: Entry, b: Entry): number {
+  return compareRankingKeys(a.key, b.key) || comparePrimaryKeys(a.pk, b.pk);
+}
+
+function mergeEntries(lists: Entry[][], wanted: number, distinct: DistinctFilter | null, exhaust: boolean): Entry[] {
+  const merged: Entry[] = [];
+  if (wanted === 0 && !exhaust) return merged;
+  kWayMerge(lists, compareEntries, (entry) => {
+    if (distinct === null || distinct.accept(entry.hit)) {
+      if (merged.length < wanted) merged.push(entry);
+    }
+    return exhaust || merged.length < wanted;
+  });
+  return merged;
+}
+
+function buildResponse(
+  input: MergeSearchInput,
+  window: SearchWindow,
+  hits: Record<string, unknown>[],
+  distinctRejected: number,
+): MergedSearchResponse {
+  const { responses } = input;
+  let processingTimeMs = 0;
+  let total = 0;
+  for (const r of responses) {
+    processingTimeMs = Math.max(processingTimeMs, r.processingTimeMs);
+    total += (window.mode === 'page' ? r.totalHits : r.estimatedTotalHits) ?? 0;
+  }
+  const response = { hits, query: input.query.q ?? '' } as MergedSearchResponse;
+  const queryVector = responses.find((r) => r.queryVector !== undefined)?.queryVector;
+  if (queryVector !== undefined) response.queryVector = queryVector;
+  response.processingTimeMs = processingTimeMs;
+  Object.assign(response, hitsInfo(window, Math.max(0, total - distinctRejected), input.maxTotalHits));
+  if (responses.some((r) => r.facetDistribution !== undefined)) {
+    response.facetDistribution = mergeFacetDistributions(
+      responses.map((r) => r.facetDistribution),
+      input.faceting,
+    );
+  }
+  if (responses.some((r) => r.facetStats !== undefined)) {
+    response.facetStats = mergeFacetStats(responses.map((r) => r.facetStats));
+  }
+  response.requestUid = input.requestUid;
+  return response;
+}

@@ -1,0 +1,52 @@
+// Shapes the merge reads and writes: the parts of Meilisearch search,
+// facet-search and document-list responses (API.md §4.2, §1.2, §1.3) that the
+// merge touches. Anything else a node sends is ignored; anything the client
+// sees is built here in Meilisearch's key order.
+
+/** One hit or document as parsed from a node's JSON: document fields plus `_`-prefixed extras. */
+export type Hit = Readonly<Record<string, unknown>>;
+
+export type FacetDistribution = Readonly<Record<string, Readonly<Record<string, number>>>>;
+export type FacetStats = Readonly<Record<string, { readonly min: number; readonly max: number }>>;
+
+/** A node's answer to the search Miroir sent it (offset 0, limit offset+limit, scores shown). */
+export interface NodeSearchResponse {
+  readonly hits: readonly Hit[];
+  readonly processingTimeMs: number;
+  readonly estimatedTotalHits?: number;
+  readonly totalHits?: number;
+  readonly facetDistribution?: FacetDistribution;
+  readonly facetStats?: FacetStats;
+  readonly queryVector?: unknown;
+}
+
+/** The pagination and scoring parameters of the client's search. */
+export interface ClientSearchQuery {
+  readonly q?: string | null;
+  readonly offset?: number;
+  readonly limit?: number;
+  readonly page?: number;
+  readonly hitsPerPage?: number;
+  readonly showRankingScore?: boolean;
+  readonly showRankingScoreDetails?: boolean;
+}
+
+export type FacetOrder = 'alpha' | 'count';
+
+/** The index's faceting settings (API.md §1.4), e.g. `{"*": "alpha", "genre": "count"}`. */
+export interface FacetingSettings {
+  readonly maxValuesPerFacet: number;
+  readonly sortFacetValuesBy: Readonly<Record<string, FacetOrder>>;
+}
+
+/**
+ * Places where the merged answer can differ from one node's, reported so the
+ * caller can log or flag them. The response is still the best available.
+ * - hidden-sort-values: a sort rule on a non-displayed field (`<hidden-rule-N>`)
+ *   gives no value to compare across nodes.
+ * - missing-ranking-details: a hit came without `_rankingScoreDetails`; its
+ *   `_rankingScore` was used instead.
+ * - missing-primary-key: a hit lacks the primary key (not displayed), so ties
+ *   between nodes fell back to node order.
+ */
+export type Approximation = 'hidden-sort-values' | 'missing-ranking-details' | 'missing-primary-key';
