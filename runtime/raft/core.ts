@@ -11,7 +11,10 @@
 // entries and the snapshot, then calls advance(ready). Until advance(),
 // hasReady() is false and ready() must not be called again.
 //
-// Membership changes take effect when applied (see membership.ts).
+// Membership changes take effect when applied (see membership.ts). Every
+// peer replays membership changes from its snapshot (or from index 1 on top
+// of PersistedState.confState), so a peer that joins later must be started
+// with the founders' bootstrap membership, not an empty one.
 // On restart, `applied` starts at the restored snapshot's index: the
 // application restores its state machine from PersistedState.snapshot and is
 // handed every committed entry after it again.

@@ -10,7 +10,7 @@ import { seededRng } from '../../runtime/env/rng.ts';
 import { MiroirError } from '../../runtime/errors.ts';
 import { RaftCore } from '../../runtime/raft/core.ts';
 import type { ConfChange, ConfState, PeerId, ProposalReceipt, RaftConfig, ReadState } from '../../runtime/raft/types.ts';
-import { ListApp, decode, type SimApp } from './apps.ts';
+import { ListApp, type SimApp } from './apps.ts';
 import { SafetyChecker } from './checkers.ts';
 import { MemoryLogStore } from './memory-log-store.ts';
 import { SimNetwork, reliable, type LinkFaults } from './network.ts';
@@ -66,6 +66,7 @@ export class SimCluster {
   readonly peers = new Map<PeerId, SimPeer>();
   now = 0;
   private readonly crashRng: Rng;
+  private readonly bootstrap: ConfState;
   private readonly options: ClusterOptions;
   private readonly proposals = new Map<string, { peer: PeerId; command: string }>();
   readonly applyListeners: ApplyListener[] = [];
@@ -78,15 +79,21 @@ export class SimCluster {
     this.crashRng = seededRng(subSeed(options.seed, 'crash'));
     this.network = new SimNetwork(seededRng(subSeed(options.seed, 'network')), options.faults ?? reliable);
     const ids = Array.from({ length: options.peers }, (_, i) => String(i + 1));
-    for (const id of ids) this.addPeer(id, { voters: ids, learners: [] });
+    this.bootstrap = { voters: ids, learners: [] };
+    for (const id of ids) this.addPeer(id);
   }
 
   get ids(): PeerId[] {
     return [...this.peers.keys()];
   }
 
-  /** Starts a peer with an empty store; a new member is bootstrapped with no membership and learns it from the log. */
-  addPeer(id: PeerId, bootstrap: ConfState = { voters: [], learners: [] }): SimPeer {
+  /**
+   * Starts a peer with an empty store. A peer joining later is bootstrapped
+   * with the founders' membership, because it replays every membership change
+   * from index 1 (unless the leader sends it a snapshot, which carries the
+   * membership); it is not a member until a change adds it.
+   */
+  addPeer(id: PeerId, bootstrap: ConfState = this.bootstrap): SimPeer {
     assert(!this.peers.has(id), `peer ${id} exists`);
     const store = new MemoryLogStore(bootstrap);
     const peer: SimPeer = { id, store, alive: true, incarnation: 0, app: this.newApp(), core: this.newCore(id, store, 0) };
@@ -288,5 +295,4 @@ export class SimCluster {
     }
   }
 
-  decode = decode;
 }
