@@ -1,0 +1,44 @@
+// Goal: the node query asks each node for everything the merge needs and
+// nothing the client did not allow. Method: plans for offset and page mode,
+// clamps, explicit and `*` attribute lists, and the per-node restriction.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nodeSearchBody, planSearch } from '../../../../runtime/merge/node-query.ts';
+import { searchWindow } from '../../../../runtime/merge/pagination.ts';
+
+const opts = { maxTotalHits: 1000, primaryKey: 'id', distinctAttribute: null };
+
+test('offset mode: offset 0, limit offset+limit, scores on, pagination keys replaced', () => {
+  const plan = planSearch({ q: 'a', offset: 10, limit: 5, filter: 'x = 1' }, opts);
+  assert.deepEqual(plan.nodeBody, { q: 'a', filter: 'x = 1', showRankingScore: true, showRankingScoreDetails: true, offset: 0, limit: 15 });
+  assert.deepEqual(plan.addedFields, []);
+  assert.deepEqual(planSearch({ offset: 990, limit: 50 }, opts).nodeBody['limit'], 1000, 'clamped by maxTotalHits');
+});
+
+test('page mode: page 1 with hitsPerPage offset+limit so totals stay exhaustive', () => {
+  const plan = planSearch({ page: 3, hitsPerPage: 7 }, opts);
+  assert.deepEqual([plan.nodeBody['page'], plan.nodeBody['hitsPerPage'], 'offset' in plan.nodeBody], [1, 21, false]);
+  assert.deepEqual(planSearch({ page: 0 }, opts).nodeBody['hitsPerPage'], 0);
+});
+
+test('the primary key and the distinct attribute are added to explicit attribute lists only', () => {
+  const d = { ...opts, distinctAttribute: 'meta.edition' };
+  assert.deepEqual(planSearch({ attributesToRetrieve: ['title'] }, d).addedFields, ['id', 'meta.edition']);
+  assert.deepEqual(planSearch({ attributesToRetrieve: ['title'] }, d).nodeBody['attributesToRetrieve'], ['title', 'id', 'meta.edition']);
+  assert.deepEqual(planSearch({ attributesToRetrieve: ['id', 'meta'] }, d).addedFields, []);
+  assert.deepEqual(planSearch({ attributesToRetrieve: ['*'] }, d).addedFields, []);
+  assert.deepEqual(planSearch({ attributesToRetrieve: ['me*'] }, d).addedFields, ['id']);
+  assert.deepEqual(planSearch({}, d).addedFields, []);
+});
+
+test('the per-node body ANDs the shard restriction with the client filter', () => {
+  const plan = planSearch({ filter: ['a = 1', ['b = 2', 'c = 3']] }, opts);
+  assert.deepEqual(nodeSearchBody(plan, [4, 2])['filter'], ['a = 1', ['b = 2', 'c = 3'], '_miroir_shard IN [2, 4]']);
+  assert.equal(nodeSearchBody(plan, null), plan.nodeBody);
+});
+
+test('search window: page 0 and hitsPerPage 0 select nothing; defaults are offset 0, limit 20', () => {
+  assert.deepEqual(searchWindow({}, 1000), { mode: 'offset', offset: 0, limit: 20, page: 1, hitsPerPage: 20 });
+  assert.deepEqual(searchWindow({ page: 0, hitsPerPage: 5 }, 1000), { mode: 'page', offset: 0, limit: 0, page: 0, hitsPerPage: 5 });
+  assert.deepEqual(searchWindow({ page: 2 }, 30), { mode: 'page', offset: 20, limit: 10, page: 2, hitsPerPage: 20 });
+});
