@@ -1,0 +1,153 @@
+// The word index of one Meilisearch index: word → postings (documents and
+// field masks), the sorted word dictionary for prefix and typo derivation, and
+// a forward index per document (each indexed word with its field slot and
+// position) that ranking reads to compute proximity, positions and exactness
+// for the few documents it actually ranks.
+// Invariants: a word is in the dictionary iff its postings are non-empty; a
+// document's forward entry lists exactly the postings it was added to.
+import type { Settings } from '../core/settings.ts';
+import { utf8Length } from '../text/normalize.ts';
+import { MAX_POSITION, MAX_WORD_BYTES, Tokenizer } from '../text/tokenizer.ts';
+import { flattenLeaves, leafText, pathMatches } from './flatten.ts';
+import { Postings } from './postings.ts';
+import { SearchableFields, slotBit } from './searchable-fields.ts';
+import { WordDictionary } from './word-dictionary.ts';
+
+/** Positions between two elements of an array value, like a hard separator. */
+const ARRAY_GAP = 8;
+
+/** One document's indexed words, grouped by field slot, in position order. */
+export interface DocTokens {
+  slots: Uint16Array;
+  positions: Uint16Array;
+  words: Int32Array;
+  /** Field slot → number of words (stop words included) in that field. */
+  wordCounts: Map<number, number>;
+}
+
+export class InvertedIndex {
+  readonly tokenizer: Tokenizer;
+  readonly fields: SearchableFields;
+  readonly dictionary = new WordDictionary();
+  private readonly wordIds = new Map<string, number>();
+  private readonly wordList: string[] = [];
+  private readonly postingsById: Postings[] = [];
+  private readonly forward: Array<DocTokens | undefined> = [];
+  /** Slots whose words match only exactly (typoTolerance.disableOnAttributes). */
+  private exactOnlyMask = 0;
+  private readonly exactOnlyPatterns: string[];
+
+  constructor(settings: Settings) {
+    this.tokenizer = new Tokenizer(settings);
+    this.fields = new SearchableFields(settings.searchableAttributes);
+    this.exactOnlyPatterns = settings.typoTolerance.disableOnAttributes;
+  }
+
+  addDocument(id: number, doc: Record<string, unknown>): void {
+    const perSlot = new Map<number, { words: number[]; positions: number[]; count: number; next: number }>();
+    for (const leaf of flattenLeaves(doc)) {
+      const slot = this.fields.slotOf(leaf.path);
+      if (slot === undefined) continue;
+      this.noteSlot(slot, leaf.path);
+      let acc = perSlot.get(slot);
+      if (!acc) {
+        acc = { words: [], positions: [], count: 0, next: 0 };
+        perSlot.set(slot, acc);
+      }
+      const base = acc.count === 0 && acc.next === 0 ? 0 : acc.next + ARRAY_GAP;
+      let last = base;
+      for (const token of this.tokenizer.tokenize(leafText(leaf.value))) {
+        if (token.kind !== 'word') continue;
+        const position = base + token.position;
+        last = position;
+        acc.count++;
+        if (token.stopWord || position > MAX_POSITION || utf8Length(token.lemma) > MAX_WORD_BYTES || token.lemma.length === 0) continue;
+        acc.words.push(this.internWord(token.lemma));
+        acc.positions.push(position);
+      }
+      acc.next = last;
+    }
+    this.storeForward(id, perSlot);
+  }
+
+  removeDocument(id: number): void {
+    const tokens = this.forward[id];
+    if (!tokens) return;
+    const seen = new Set<number>();
+    for (const w of tokens.words) {
+      if (seen.has(w)) continue;
+      seen.add(w);
+      const postings = this.postingsById[w]!;
+      postings.remove(id);
+      if (postings.size === 0) this.dictionary.delete(this.wordList[w]!);
+    }
+    this.forward[id] = undefined;
+  }
+
+  tokensOf(id: number): DocTokens | undefined {
+    return this.forward[id];
+  }
+
+  wordId(word: string): number | undefined {
+    return this.wordIds.get(word);
+  }
+
+  word(id: number): string {
+    return this.wordList[id]!;
+  }
+
+  postings(word: string): Postings | undefined {
+    const id = this.wordIds.get(word);
+    return id === undefined ? undefined : this.postingsById[id];
+  }
+
+  /** Field mask of the slots where derived (typo or prefix) words may match. */
+  derivedWordMask(): number {
+    return ~this.exactOnlyMask;
+  }
+
+  isExactOnlySlot(slot: number): boolean {
+    return this.exactOnlyPatterns.some((p) => pathMatches(p, this.fields.pathOf(slot)));
+  }
+
+  private noteSlot(slot: number, path: string): void {
+    if (this.exactOnlyPatterns.some((p) => pathMatches(p, path))) this.exactOnlyMask |= slotBit(slot);
+  }
+
+  private internWord(word: string): number {
+    let id = this.wordIds.get(word);
+    if (id === undefined) {
+      id = this.wordList.length;
+      this.wordIds.set(word, id);
+      this.wordList.push(word);
+      this.postingsById.push(new Postings());
+    }
+    return id;
+  }
+
+  private storeForward(id: number, perSlot: Map<number, { words: number[]; positions: number[]; count: number }>): void {
+    let total = 0;
+    for (const acc of perSlot.values()) total += acc.words.length;
+    const slots = new Uint16Array(total);
+    const positions = new Uint16Array(total);
+    const words = new Int32Array(total);
+    const wordCounts = new Map<number, number>();
+    const masks = new Map<number, number>();
+    let k = 0;
+    for (const [slot, acc] of [...perSlot].sort((a, b) => a[0] - b[0])) {
+      wordCounts.set(slot, acc.count);
+      for (let i = 0; i < acc.words.length; i++) {
+        slots[k] = slot;
+        positions[k] = acc.positions[i]!;
+        words[k] = acc.words[i]!;
+        masks.set(acc.words[i]!, (masks.get(acc.words[i]!) ?? 0) | slotBit(slot));
+        k++;
+      }
+    }
+    for (const [word, mask] of masks) {
+      this.postingsById[word]!.add(id, mask);
+      this.dictionary.add(this.wordList[word]!);
+    }
+    this.forward[id] = { slots, positions, words, wordCounts };
+  }
+}

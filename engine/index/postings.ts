@@ -1,0 +1,61 @@
+// The documents holding one word: ascending internal ids, each with a bitmask
+// of the searchable fields (by field slot, see searchable-fields.ts) it occurs
+// in. New documents have the highest ids, so adding is usually an append; a
+// replaced document keeps its id and is inserted in place.
+import { Bitset } from '../core/bitset.ts';
+
+export class Postings {
+  readonly docs: number[] = [];
+  readonly masks: number[] = [];
+
+  add(doc: number, mask: number): void {
+    const n = this.docs.length;
+    if (n === 0 || this.docs[n - 1]! < doc) {
+      this.docs.push(doc);
+      this.masks.push(mask);
+      return;
+    }
+    const i = lowerBound(this.docs, doc);
+    if (this.docs[i] === doc) {
+      this.masks[i] = this.masks[i]! | mask;
+      return;
+    }
+    this.docs.splice(i, 0, doc);
+    this.masks.splice(i, 0, mask);
+  }
+
+  remove(doc: number): void {
+    const i = lowerBound(this.docs, doc);
+    if (this.docs[i] !== doc) return;
+    this.docs.splice(i, 1);
+    this.masks.splice(i, 1);
+  }
+
+  get size(): number {
+    return this.docs.length;
+  }
+
+  /** Adds to `into` the documents whose mask meets `fieldMask`. */
+  collect(into: Bitset, fieldMask: number): void {
+    const { docs, masks } = this;
+    if (fieldMask === ALL_FIELDS) {
+      for (let i = 0; i < docs.length; i++) into.add(docs[i]!);
+      return;
+    }
+    for (let i = 0; i < docs.length; i++) if ((masks[i]! & fieldMask) !== 0) into.add(docs[i]!);
+  }
+}
+
+/** A mask selecting every field slot. */
+export const ALL_FIELDS = 0xffffffff | 0;
+
+function lowerBound(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

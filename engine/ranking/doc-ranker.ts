@@ -1,0 +1,161 @@
+// Evaluates one ranking step for one document of a keyword search: the bucket
+// key the bucket sort groups by (lower first) and the StepResult reported in
+// the score details. Holds the per-query context: the query graph, the words
+// plan with the documents matching each removal step, and the term matcher.
+// A document's state (its surviving paths, its occurrences) lives in DocState
+// and only ever depends on the query, the settings and the document.
+import type { Bitset } from '../core/bitset.ts';
+import type { InvertedIndex } from '../index/inverted-index.ts';
+import type { QueryNode } from '../query/query-graph.ts';
+import { enumeratePaths } from '../query/query-graph.ts';
+import type { StepResult } from './details.ts';
+import type { PathState, RuleContext } from './doc-rules.ts';
+import { fidRule, fullPath, positionRule, proximityRule, typoRule } from './doc-rules.ts';
+import { exactnessRule } from './exactness-rule.ts';
+import type { Step } from './rule-list.ts';
+import { compareSortValues, sortValue } from './sort-values.ts';
+import type { SortValue } from './sort-values.ts';
+import type { DocOccurrences, SlotFilter, TermMatcher } from './term-matcher.ts';
+import type { WordsPlan } from './words-rule.ts';
+
+export interface DocState {
+  doc: number;
+  paths: PathState[] | null;
+  occurrences: DocOccurrences | null;
+  results: StepResult[];
+}
+
+export interface StepOutcome {
+  /** Lower keys rank first; for sort steps, use `sortKey`. */
+  key: number;
+  sortKey?: SortValue;
+  results: StepResult[];
+}
+
+/** What the bucket sort needs from a ranker: per-document state and per-step evaluation. */
+export interface Ranker {
+  state(doc: number): DocState;
+  evaluate(step: Step, s: DocState): StepOutcome;
+  compareSort(a: SortValue, b: SortValue, step: Step): number;
+}
+
+export class DocRanker implements Ranker {
+  private readonly pathsByStep: number[][][];
+
+  constructor(
+    private readonly index: InvertedIndex,
+    private readonly nodes: readonly QueryNode[],
+    private readonly matcher: TermMatcher,
+    private readonly plan: WordsPlan,
+    /** Documents matching after r removal steps, r = 0 … (cumulative). */
+    private readonly matchAt: readonly Bitset[],
+    private readonly filter: SlotFilter,
+    private readonly byAttribute: boolean,
+    private readonly documentOf: (doc: number) => Record<string, unknown>,
+  ) {
+    this.pathsByStep = plan.kept.map((kept) => enumeratePaths(nodes, kept));
+  }
+
+  state(doc: number): DocState {
+    return { doc, paths: null, occurrences: null, results: [] };
+  }
+
+  /** Removal steps the document needs before it matches. */
+  removalStep(doc: number): number {
+    for (let r = 0; r < this.matchAt.length; r++) if (this.matchAt[r]!.has(doc)) return r;
+    return this.matchAt.length - 1;
+  }
+
+  evaluate(step: Step, s: DocState): StepOutcome {
+    switch (step.kind) {
+      case 'words': {
+        const r = this.removalStep(s.doc);
+        s.paths = this.satisfiedPaths(s.doc, r);
+        const rank = { rank: this.plan.maxRank - r, maxRank: this.plan.maxRank };
+        return { key: r, results: [{ kind: 'words', rank }] };
+      }
+      case 'sort': {
+        const value = sortValue(this.documentOf(s.doc), step.criterion.field, step.criterion.ascending);
+        return { key: 0, sortKey: value, results: [{ kind: 'sort', field: step.criterion.field, ascending: step.criterion.ascending, value }] };
+      }
+      case 'typo': {
+        const o = typoRule(this.context(s), this.pathsOf(s));
+        s.paths = o.paths;
+        return { key: o.cost, results: [{ kind: 'typo', rank: o.rank, ...o.detail }] };
+      }
+      case 'proximity': {
+        const o = proximityRule(this.context(s), this.pathsOf(s));
+        s.paths = o.paths;
+        return { key: o.cost, results: [{ kind: 'proximity', rank: o.rank }] };
+      }
+      case 'fid': {
+        const o = fidRule(this.context(s), this.pathsOf(s));
+        s.paths = o.paths;
+        return { key: o.cost, results: [{ kind: 'fid', rank: o.rank, unified: step.unified }] };
+      }
+      case 'position': {
+        const o = positionRule(this.context(s), this.pathsOf(s));
+        s.paths = o.paths;
+        return { key: o.cost, results: [{ kind: 'position', rank: o.rank, unified: step.unified }] };
+      }
+      case 'exactness': {
+        const ctx = { ...this.context(s), tokens: this.index.tokensOf(s.doc), resolved: this.matcher.resolved, allowed: this.filter.allowed };
+        const o = exactnessRule(ctx, this.pathsOf(s));
+        s.paths = o.words.paths;
+        return {
+          key: o.attribute.cost * 1_000_000 + o.words.cost,
+          results: [
+            { kind: 'exactAttribute', rank: o.attribute.rank, matchType: o.attribute.detail.matchType },
+            { kind: 'exactWords', rank: o.words.rank, ...o.words.detail },
+          ],
+        };
+      }
+    }
+  }
+
+  compareSort(a: SortValue, b: SortValue, step: Step): number {
+    return step.kind === 'sort' ? compareSortValues(a, b, step.criterion.ascending) : 0;
+  }
+
+  private pathsOf(s: DocState): PathState[] {
+    if (!s.paths) s.paths = this.satisfiedPaths(s.doc, this.removalStep(s.doc));
+    return s.paths;
+  }
+
+  private satisfiedPaths(doc: number, step: number): PathState[] {
+    const paths = this.pathsByStep[step] ?? [];
+    return paths
+      .filter((p) => p.every((n) => this.matcher.resolved[n]!.docs.some((d) => d.has(doc))))
+      .map((p) => fullPath(p));
+  }
+
+  private context(s: DocState): RuleContext {
+    const occurrences = (): DocOccurrences => {
+      if (!s.occurrences) s.occurrences = this.matcher.occurrences(s.doc);
+      return s.occurrences;
+    };
+    const fields = this.index.fields;
+    return {
+      nodes: this.nodes,
+      occurrences,
+      hasLevel: (n, level) => this.matcher.resolved[n]!.docs[level]!.has(s.doc),
+      weightOf: (slot) => fields.weightOfSlot(slot),
+      maxWeight: fields.maxWeight,
+      byAttribute: this.byAttribute,
+      wordCounts: this.index.tokensOf(s.doc)?.wordCounts ?? new Map(),
+      hasExactTerm: (n) => this.isExact(n, s.doc),
+    };
+  }
+
+  /** The node's own word (not a prefix or synonym) or its phrase occurs in a searched field of the document. */
+  private isExact(n: number, doc: number): boolean {
+    const r = this.matcher.resolved[n]!;
+    if (r.exactPhrase) return r.docs[0].has(doc);
+    const tokens = this.index.tokensOf(doc);
+    if (r.exactWord === undefined || !tokens) return false;
+    for (let k = 0; k < tokens.words.length; k++) {
+      if (tokens.words[k] === r.exactWord && this.filter.allowed(tokens.slots[k]!)) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,127 @@
+// The `exactness` rule: milli's ExactAttribute stage (does a field equal the
+// query, or start with it?) followed by its ExactWords graph (how many query
+// terms appear without typo or prefix). See milli exact_attribute.rs and
+// ranking_rule_graph/exactness.
+//   exactMatch   – some field holds the exact terms at their query positions
+//                  and has exactly as many words as the query covers;
+//   matchesStart – the same, but the field is longer;
+//   noExactMatch – anything else, including any path using an n-gram or a typo
+//                  before its first exact term.
+import type { DocTokens } from '../index/inverted-index.ts';
+import { nodeLength } from '../query/query-graph.ts';
+import type { MatchType, Outcome, PathState, RuleContext } from './doc-rules.ts';
+import { bucketedPosition } from './doc-rules.ts';
+import type { IdPhrase, ResolvedNode } from './term-matcher.ts';
+
+export interface ExactnessContext extends RuleContext {
+  tokens: DocTokens | undefined;
+  resolved: readonly ResolvedNode[];
+  allowed: (slot: number) => boolean;
+}
+
+export interface ExactnessOutcome {
+  attribute: Outcome<{ matchType: MatchType }>;
+  words: Outcome<{ matchingWords: number; maxMatchingWords: number }>;
+}
+
+const MATCH_RANK: Record<MatchType, number> = { exactMatch: 3, matchesStart: 2, noExactMatch: 1 };
+
+export function exactnessRule(ctx: ExactnessContext, paths: PathState[]): ExactnessOutcome {
+  let bestType: MatchType = 'noExactMatch';
+  let bestPaths: PathState[] = [];
+  for (const p of paths) {
+    const t = exactAttribute(ctx, p);
+    if (MATCH_RANK[t] > MATCH_RANK[bestType] || bestPaths.length === 0) {
+      bestType = t;
+      bestPaths = [p];
+    } else if (t === bestType) bestPaths.push(p);
+  }
+  const attribute = {
+    cost: 3 - MATCH_RANK[bestType],
+    rank: { rank: MATCH_RANK[bestType], maxRank: 3 },
+    detail: { matchType: bestType },
+    paths: bestPaths,
+  };
+  return { attribute, words: exactWords(ctx, bestPaths) };
+}
+
+function exactWords(ctx: ExactnessContext, paths: PathState[]): ExactnessOutcome['words'] {
+  let min = Infinity;
+  let max = 0;
+  for (const p of paths) {
+    let cost = 0;
+    let pathMax = 0;
+    p.nodes.forEach((n, i) => {
+      const len = nodeLength(ctx.nodes[n]!);
+      pathMax += len;
+      const exactAllowed = (p.levels[i]! & 1) !== 0;
+      if (!(exactAllowed && ctx.hasExactTerm(n))) cost += len;
+    });
+    min = Math.min(min, cost);
+    max = Math.max(max, pathMax);
+  }
+  const rank = { rank: max + 1 - min, maxRank: max + 1 };
+  return { cost: min, rank, detail: { matchingWords: rank.rank - 1, maxMatchingWords: max }, paths };
+}
+
+interface ExactTerm {
+  termStart: number;
+  posStart: number;
+  positions: number;
+  words: IdPhrase;
+}
+
+function exactTerms(ctx: ExactnessContext, p: PathState): ExactTerm[] | null {
+  const terms: ExactTerm[] = [];
+  p.nodes.forEach((n, i) => {
+    const r = ctx.resolved[n]!;
+    if ((p.levels[i]! & 1) === 0) return;
+    const words: IdPhrase | undefined = r.exactPhrase ?? (r.exactWord !== undefined ? [r.exactWord] : undefined);
+    if (!words) return;
+    terms.push({ termStart: r.node.termStart, posStart: r.node.posStart, positions: r.node.posEnd - r.node.posStart + 1, words });
+  });
+  terms.sort((a, b) => a.termStart - b.termStart);
+  // milli bails out when the exact terms do not start at the first term or leave a hole.
+  if (terms.length === 0 || terms[0]!.termStart !== 0) return null;
+  for (let i = 1; i < terms.length; i++) if (terms[i]!.termStart - terms[i - 1]!.termStart > 1) return null;
+  return terms;
+}
+
+function exactAttribute(ctx: ExactnessContext, p: PathState): MatchType {
+  const tokens = ctx.tokens;
+  if (!tokens) return 'noExactMatch';
+  const terms = exactTerms(ctx, p);
+  if (!terms) return 'noExactMatch';
+  // Every exact word must sit at its query position (bucketed, in any field).
+  for (const t of terms) {
+    for (let k = 0; k < t.words.length; k++) {
+      const w = t.words[k];
+      if (w === null || w === undefined) continue;
+      if (!hasWordAt(ctx, tokens, w, bucketedPosition(t.posStart + k))) return 'noExactMatch';
+    }
+  }
+  const allWords = new Set(terms.flatMap((t) => t.words.filter((w): w is number => w !== null)));
+  const countAll = terms.reduce((acc, t) => acc + t.positions, 0);
+  let result: MatchType = 'noExactMatch';
+  for (const [slot, count] of ctx.wordCounts) {
+    if (!ctx.allowed(slot) || !slotHoldsAll(tokens, slot, allWords)) continue;
+    if (count === countAll) return 'exactMatch';
+    result = 'matchesStart';
+  }
+  return result;
+}
+
+function hasWordAt(ctx: ExactnessContext, tokens: DocTokens, word: number, position: number): boolean {
+  for (let k = 0; k < tokens.words.length; k++) {
+    if (tokens.words[k] === word && bucketedPosition(tokens.positions[k]!) === position && ctx.allowed(tokens.slots[k]!)) return true;
+  }
+  return false;
+}
+
+function slotHoldsAll(tokens: DocTokens, slot: number, words: Set<number>): boolean {
+  const seen = new Set<number>();
+  for (let k = 0; k < tokens.words.length; k++) {
+    if (tokens.slots[k] === slot && words.has(tokens.words[k]!)) seen.add(tokens.words[k]!);
+  }
+  return seen.size === words.size;
+}

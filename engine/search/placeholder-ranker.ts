@@ -1,0 +1,25 @@
+// Ranking for a placeholder search (no query words): only the sort steps run,
+// ties stay in internal-id order, and no step carries a rank, so every
+// `_rankingScore` is 1.0.
+import type { DocState, Ranker, StepOutcome } from '../ranking/doc-ranker.ts';
+import type { Step } from '../ranking/rule-list.ts';
+import type { SortValue } from '../ranking/sort-values.ts';
+import { compareSortValues, sortValue } from '../ranking/sort-values.ts';
+
+export class PlaceholderRanker implements Ranker {
+  constructor(private readonly documentOf: (doc: number) => Record<string, unknown>) {}
+
+  state(doc: number): DocState {
+    return { doc, paths: null, occurrences: null, results: [] };
+  }
+
+  evaluate(step: Step, s: DocState): StepOutcome {
+    if (step.kind !== 'sort') return { key: 0, results: [] };
+    const value = sortValue(this.documentOf(s.doc), step.criterion.field, step.criterion.ascending);
+    return { key: 0, sortKey: value, results: [{ kind: 'sort', field: step.criterion.field, ascending: step.criterion.ascending, value }] };
+  }
+
+  compareSort(a: SortValue, b: SortValue, step: Step): number {
+    return step.kind === 'sort' ? compareSortValues(a, b, step.criterion.ascending) : 0;
+  }
+}

@@ -1,0 +1,61 @@
+// Checks of search parameters that need the index settings, answered with
+// Meilisearch's codes and messages: `sort` (syntax, the `sort` ranking rule,
+// sortable attributes), `distinct` (must be filterable) and
+// `attributesToSearchOn` (must be searchable).
+import { MeiliError } from '../../api/errors/registry.ts';
+import type { Settings } from '../core/settings.ts';
+import { pathMatches } from '../index/flatten.ts';
+import type { SortCriterion } from '../ranking/rule-list.ts';
+
+export function parseSort(sort: readonly string[] | null, settings: Settings, indexUid: string): SortCriterion[] | null {
+  if (sort === null || sort.length === 0) return null;
+  const criteria = sort.map((s) => {
+    const m = /^(.+):(asc|desc)$/.exec(s.trim());
+    if (!m) throw new MeiliError('invalid_search_sort', `Invalid syntax for the sort parameter: expected expression ending by \`:asc\` or \`:desc\`, found \`${s}\`.`);
+    return { field: m[1]!, ascending: m[2] === 'asc' };
+  });
+  if (!settings.rankingRules.includes('sort')) {
+    throw new MeiliError('invalid_search_sort', 'You must specify where `sort` is listed in the rankingRules setting to use the sort parameter at search time.');
+  }
+  for (const c of criteria) {
+    if (settings.sortableAttributes.some((a) => pathMatches(a, c.field))) continue;
+    const valid = [...settings.sortableAttributes].sort();
+    const tail = valid.length === 0 ? 'This index does not have configured sortable attributes.' : `Available sortable attributes are: \`${valid.join(', ')}\`.`;
+    throw new MeiliError('invalid_search_sort', `Index \`${indexUid}\`: Attribute \`${c.field}\` is not sortable. ${tail}`);
+  }
+  return criteria;
+}
+
+function filterablePatterns(settings: Settings): string[] {
+  return settings.filterableAttributes.flatMap((r) => (typeof r === 'string' ? [r] : r.attributePatterns));
+}
+
+function patternSelects(pattern: string, field: string): boolean {
+  if (pattern.includes('*')) {
+    const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    return re.test(field);
+  }
+  return pathMatches(pattern, field);
+}
+
+export function checkDistinct(field: string, settings: Settings, indexUid: string): void {
+  const patterns = filterablePatterns(settings);
+  if (patterns.some((p) => patternSelects(p, field))) return;
+  const tail = patterns.length === 0
+    ? 'This index does not have configured filterable attributes.'
+    : `Available filterable attributes patterns are: \`${[...patterns].sort().join(', ')}\`.`;
+  throw new MeiliError('invalid_search_distinct', `Index \`${indexUid}\`: Attribute \`${field}\` is not filterable and thus, cannot be used as distinct attribute. ${tail}`);
+}
+
+export function checkSearchOn(fields: readonly string[] | null, settings: Settings, knownFields: readonly string[], indexUid: string): void {
+  if (fields === null) return;
+  const all = settings.searchableAttributes.includes('*');
+  const searchable = all ? knownFields : settings.searchableAttributes;
+  for (const f of fields) {
+    if (all ? knownFields.some((k) => pathMatches(f, k) || pathMatches(k, f)) : settings.searchableAttributes.some((s) => pathMatches(s, f))) continue;
+    throw new MeiliError(
+      'invalid_search_attributes_to_search_on',
+      `Index \`${indexUid}\`: Attribute \`${f}\` is not searchable. Available searchable attributes are: \`${searchable.join(', ')}\`.`,
+    );
+  }
+}

@@ -1,0 +1,181 @@
+// Splits text into word and separator tokens the way Meilisearch's charabia
+// does for Latin-like text: Intl.Segmenter finds word boundaries, the index's
+// `dictionary`, `separatorTokens` and `nonSeparatorTokens` override them, and
+// every word is normalized (normalize.ts).
+// Positions: the first word is at 0; the next word is 1 further when only soft
+// separators (or nothing) stand between them and 8 further when any hard
+// separator does. Every token keeps its span in the original text in UTF-16
+// units (for slicing) and in UTF-8 bytes (for `_matchesPosition`).
+// Invariants: spans are ascending and non-overlapping; word positions strictly
+// increase.
+import { normalizeWord, utf8Length } from './normalize.ts';
+
+export interface TokenizerConfig {
+  separatorTokens: readonly string[];
+  nonSeparatorTokens: readonly string[];
+  dictionary: readonly string[];
+  stopWords: readonly string[];
+}
+
+export interface TextToken {
+  kind: 'word' | 'separator';
+  /** The slice of the original text. */
+  text: string;
+  /** The normalized word; for a separator, its text. */
+  lemma: string;
+  /** Separators only: contains a hard separator. */
+  hard: boolean;
+  stopWord: boolean;
+  /** Words only: the word position in the text; -1 for separators. */
+  position: number;
+  charStart: number;
+  charEnd: number;
+  byteStart: number;
+  byteEnd: number;
+}
+
+/** Words longer than this many UTF-8 bytes are not indexed (milli MAX_WORD_LENGTH). */
+export const MAX_WORD_BYTES = 250;
+/** Positions above this are not indexed. */
+export const MAX_POSITION = 65535;
+
+const HARD_SEPARATOR = /[.!?;\n\r\u2026\u3002\uff01\uff1f\uff1b\u00a1\u00bf\u2029]/;
+/** Characters Intl.Segmenter keeps inside words but charabia separates on. */
+const INNER_SEPARATOR = /['\u2019_]/;
+
+interface Piece {
+  start: number;
+  end: number;
+  kind: 'word' | 'separator' | 'glue';
+}
+
+export class Tokenizer {
+  private readonly segmenter = new Intl.Segmenter('und', { granularity: 'word' });
+  private readonly dictionary: string[];
+  private readonly separators: string[];
+  private readonly nonSeparators: Set<string>;
+  private readonly stopWords: Set<string>;
+
+  constructor(config: TokenizerConfig) {
+    const longestFirst = (xs: readonly string[]) => [...new Set(xs.filter((x) => x.length > 0))].sort((a, b) => b.length - a.length);
+    this.dictionary = longestFirst(config.dictionary.map((w) => w.toLowerCase()));
+    this.separators = longestFirst(config.separatorTokens);
+    this.nonSeparators = new Set(config.nonSeparatorTokens);
+    this.stopWords = new Set(config.stopWords.map(normalizeWord));
+  }
+
+  tokenize(text: string): TextToken[] {
+    const pieces = this.mergeGlue(this.pieces(text));
+    return this.locate(text, pieces);
+  }
+
+  /** Word tokens that get indexed: positions within bounds, lemma not too long. */
+  indexableWords(text: string): TextToken[] {
+    return this.tokenize(text).filter(
+      (t) => t.kind === 'word' && !t.stopWord && t.position <= MAX_POSITION && t.lemma.length > 0 && utf8Length(t.lemma) <= MAX_WORD_BYTES,
+    );
+  }
+
+  isStopWord(lemma: string): boolean {
+    return this.stopWords.has(lemma);
+  }
+
+  private pieces(text: string): Piece[] {
+    const out: Piece[] = [];
+    const lower = text.toLowerCase();
+    const foldable = lower.length === text.length;
+    let plainStart = 0;
+    let i = 0;
+    while (i < text.length) {
+      const dict = foldable ? this.dictionary.find((w) => lower.startsWith(w, i)) : undefined;
+      const sep = dict === undefined ? this.separators.find((s) => text.startsWith(s, i)) : undefined;
+      const forced = dict ?? sep;
+      if (forced === undefined) {
+        i++;
+        continue;
+      }
+      this.segment(text, plainStart, i, out);
+      out.push({ start: i, end: i + forced.length, kind: dict !== undefined ? 'word' : 'separator' });
+      i += forced.length;
+      plainStart = i;
+    }
+    this.segment(text, plainStart, text.length, out);
+    return out;
+  }
+
+  private segment(text: string, start: number, end: number, out: Piece[]): void {
+    if (start >= end) return;
+    const chunk = text.slice(start, end);
+    for (const s of this.segmenter.segment(chunk)) {
+      const from = start + s.index;
+      if (s.isWordLike) this.splitInner(text, from, from + s.segment.length, out);
+      else this.pushSeparatorRun(text, from, from + s.segment.length, out);
+    }
+  }
+
+  /** Splits a segmenter word on apostrophes and underscores, which charabia treats as separators. */
+  private splitInner(text: string, start: number, end: number, out: Piece[]): void {
+    let wordStart = start;
+    for (let i = start; i < end; i++) {
+      const c = text[i]!;
+      if (!INNER_SEPARATOR.test(c) || this.nonSeparators.has(c)) continue;
+      if (i > wordStart) out.push({ start: wordStart, end: i, kind: 'word' });
+      out.push({ start: i, end: i + 1, kind: 'separator' });
+      wordStart = i + 1;
+    }
+    if (end > wordStart) out.push({ start: wordStart, end, kind: 'word' });
+  }
+
+  /** A non-word segment: characters listed in nonSeparatorTokens become glue that joins words. */
+  private pushSeparatorRun(text: string, start: number, end: number, out: Piece[]): void {
+    const segment = text.slice(start, end);
+    if (this.nonSeparators.size > 0 && this.nonSeparators.has(segment)) {
+      out.push({ start, end, kind: 'glue' });
+      return;
+    }
+    out.push({ start, end, kind: 'separator' });
+  }
+
+  /** Contiguous runs of words and glue become one word. */
+  private mergeGlue(pieces: Piece[]): Piece[] {
+    const out: Piece[] = [];
+    for (const p of pieces) {
+      const last = out[out.length - 1];
+      const joinable = p.kind !== 'separator';
+      if (joinable && last !== undefined && last.kind === 'word' && last.end === p.start) {
+        last.end = p.end;
+      } else {
+        out.push({ start: p.start, end: p.end, kind: joinable ? 'word' : 'separator' });
+      }
+    }
+    return out;
+  }
+
+  private locate(text: string, pieces: Piece[]): TextToken[] {
+    const tokens: TextToken[] = [];
+    let byte = 0;
+    let cursor = 0;
+    // Like milli's extractor: the first word is at 0 only when nothing precedes it.
+    let position = 0;
+    let gap: 'none' | 'soft' | 'hard' | 'start' = 'start';
+    for (const p of pieces) {
+      byte += utf8Length(text.slice(cursor, p.start));
+      const slice = text.slice(p.start, p.end);
+      const bytes = utf8Length(slice);
+      cursor = p.end;
+      if (p.kind === 'separator') {
+        const hard = HARD_SEPARATOR.test(slice);
+        if (hard) gap = 'hard';
+        else if (gap !== 'hard') gap = 'soft';
+        tokens.push({ kind: 'separator', text: slice, lemma: slice, hard, stopWord: false, position: -1, charStart: p.start, charEnd: p.end, byteStart: byte, byteEnd: byte + bytes });
+      } else {
+        const lemma = normalizeWord(slice);
+        position = gap === 'start' ? 0 : position + (gap === 'hard' ? 8 : 1);
+        gap = 'none';
+        tokens.push({ kind: 'word', text: slice, lemma, hard: false, stopWord: this.stopWords.has(lemma), position, charStart: p.start, charEnd: p.end, byteStart: byte, byteEnd: byte + bytes });
+      }
+      byte += bytes;
+    }
+    return tokens;
+  }
+}
