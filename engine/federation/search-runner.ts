@@ -1,0 +1,57 @@
+// Runs one validated search against one index for the HTTP routes: checks
+// the options the engine does not serve (answered with Meilisearch's
+// errors), fuses the tenant-token filter, calls SearchIndex.search and lays
+// the answer out in Meilisearch's key order with `requestUid` (API.md §4.2).
+import { MeiliError } from '../../api/errors/registry.ts';
+import type { SearchQuery, SearchResult } from '../core/contracts.ts';
+import type { IndexEntry } from '../http/context.ts';
+import type { UnsupportedOptions } from '../http/search-params.ts';
+import { fuseFilters } from '../auth/search-rules.ts';
+
+export function featureNotEnabled(what: string, feature: string, discussion: number): MeiliError {
+  return new MeiliError('feature_not_enabled', `${what} requires enabling the \`${feature}\` experimental feature. See https://github.com/orgs/meilisearch/discussions/${discussion}`);
+}
+
+/** Errors for options that need embedders or the network feature, checked before searching. */
+export function checkUnsupportedBeforeSearch(u: UnsupportedOptions, indexUid: string): void {
+  if (u.useNetwork !== null) throw featureNotEnabled('passing `useNetwork` in a search query', 'network', 805);
+  if (u.hybrid === null && (u.vector !== null || (u.media !== null && u.media !== undefined))) {
+    throw new MeiliError('missing_search_hybrid', 'Passing `vector` or `media` as a parameter requires `hybrid` to be set.');
+  }
+  if (u.hybrid !== null) {
+    throw new MeiliError('invalid_search_embedder', `Index \`${indexUid}\`: Cannot find embedder with name \`${u.hybrid.embedder}\`.`);
+  }
+}
+
+/** Personalization is reranking after the search; without the feature it fails then. */
+export function checkUnsupportedAfterSearch(u: UnsupportedOptions): void {
+  if (u.personalize !== null) throw featureNotEnabled('reranking search results', 'personalization', 866);
+}
+
+export function withRuleFilter(query: SearchQuery, ruleFilter: unknown): SearchQuery {
+  if (ruleFilter === null || ruleFilter === undefined) return query;
+  return { ...query, filter: fuseFilters(query.filter, ruleFilter) };
+}
+
+export function searchEntry(entry: IndexEntry, query: SearchQuery): SearchResult {
+  return entry.index.search(query, entry.uid);
+}
+
+/** Meilisearch's key order: hits, query, processingTimeMs, pagination, facets, requestUid. */
+export function searchAnswer(result: SearchResult, requestUid: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { hits: result.hits, query: result.query, processingTimeMs: result.processingTimeMs };
+  if (result.hitsPerPage !== undefined) {
+    out['hitsPerPage'] = result.hitsPerPage;
+    out['page'] = result.page;
+    out['totalPages'] = result.totalPages;
+    out['totalHits'] = result.totalHits;
+  } else {
+    out['limit'] = result.limit;
+    out['offset'] = result.offset;
+    out['estimatedTotalHits'] = result.estimatedTotalHits;
+  }
+  if (result.facetDistribution !== undefined) out['facetDistribution'] = result.facetDistribution;
+  if (result.facetStats !== undefined) out['facetStats'] = result.facetStats;
+  out['requestUid'] = requestUid;
+  return out;
+}

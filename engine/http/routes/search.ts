@@ -1,0 +1,97 @@
+// The search routes (API.md §1.3): POST and GET /indexes/{uid}/search,
+// POST /indexes/{uid}/facet-search and POST /multi-search (plain and
+// federated). Request shapes are validated first (search-params.ts,
+// federation/request.ts), then the index is looked up (404 here, 400 inside
+// multi-search), the tenant-token filter is fused with the user's, and the
+// SearchIndex answers. Every answer carries a fresh UUIDv7 `requestUid`.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MeiliError } from '../../../api/errors/registry.ts';
+import { fuseFilters } from '../../auth/search-rules.ts';
+import { FULL_ACCESS, indexVisible, invalidApiKey, ruleFilterFor, type Identity } from '../../auth/authorize.ts';
+import { federatedSearch, indexNotFoundInMultiSearch, withQueryIndex } from '../../federation/federated-search.ts';
+import { checkQueryRules, parseMultiSearchBody, type MultiSearchQuery } from '../../federation/request.ts';
+import {
+  checkUnsupportedAfterSearch, checkUnsupportedBeforeSearch, searchAnswer, searchEntry, withRuleFilter,
+} from '../../federation/search-runner.ts';
+import { uuidV7 } from '../../federation/uuid-v7.ts';
+import type { EngineContext, IndexEntry, RouteOptions } from '../context.ts';
+import type { Query } from '../deserr.ts';
+import { parseFacetSearchBody, parseSearchBody, parseSearchQueryString, type ParsedSearch } from '../search-params.ts';
+
+const INDEX_UID_RE = /^[A-Za-z0-9_-]+$/;
+
+function identityOf(request: FastifyRequest): Identity {
+  return (request.identity as Identity | undefined) ?? FULL_ACCESS;
+}
+
+function pathIndex(ctx: EngineContext, request: FastifyRequest): IndexEntry {
+  const { indexUid } = request.params as { indexUid: string };
+  if (!INDEX_UID_RE.test(indexUid) || Buffer.byteLength(indexUid) > 400) {
+    throw new MeiliError('invalid_index_uid', `\`${indexUid}\` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_), and can not be more than 512 bytes.`);
+  }
+  const entry = ctx.indexes.get(indexUid);
+  if (entry === undefined) throw new MeiliError('index_not_found', `Index \`${indexUid}\` not found.`);
+  return entry;
+}
+
+function runSingle(ctx: EngineContext, request: FastifyRequest, parsed: ParsedSearch): Record<string, unknown> {
+  const entry = pathIndex(ctx, request);
+  checkUnsupportedBeforeSearch(parsed.unsupported, entry.uid);
+  const query = withRuleFilter(parsed.query, ruleFilterFor(identityOf(request), entry.uid));
+  const result = searchEntry(entry, query);
+  checkUnsupportedAfterSearch(parsed.unsupported);
+  return searchAnswer(result, uuidV7(ctx.clock.nowMs()));
+}
+
+function runMultiQuery(ctx: EngineContext, identity: Identity, q: MultiSearchQuery, i: number, requestUid: string): Record<string, unknown> {
+  const entry = ctx.indexes.get(q.indexUid);
+  if (entry === undefined) throw indexNotFoundInMultiSearch(i, q.indexUid);
+  try {
+    checkUnsupportedBeforeSearch(q.unsupported, entry.uid);
+    const result = searchEntry(entry, withRuleFilter(q.query, ruleFilterFor(identity, entry.uid)));
+    checkUnsupportedAfterSearch(q.unsupported);
+    return { indexUid: q.indexUid, ...searchAnswer(result, requestUid) };
+  } catch (error) {
+    throw withQueryIndex(i, error);
+  }
+}
+
+export async function searchRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
+  const { ctx } = opts;
+  const config = { action: 'search', index: 'param' } as const;
+
+  app.post('/indexes/:indexUid/search', { config }, async (request) => runSingle(ctx, request, parseSearchBody(request.body)));
+
+  app.get('/indexes/:indexUid/search', { config }, async (request) =>
+    runSingle(ctx, request, parseSearchQueryString(request.query as Query)));
+
+  app.post('/indexes/:indexUid/facet-search', { config }, async (request) => {
+    const body = parseFacetSearchBody(request.body);
+    const entry = pathIndex(ctx, request);
+    checkUnsupportedBeforeSearch(body.unsupported, entry.uid);
+    const filter = fuseFilters(body.filter, ruleFilterFor(identityOf(request), entry.uid));
+    return entry.index.facetSearch({
+      facetName: body.facetName, facetQuery: body.facetQuery, q: body.q, filter,
+      matchingStrategy: body.matchingStrategy, attributesToSearchOn: body.attributesToSearchOn,
+    }, entry.uid);
+  });
+
+  app.post('/multi-search', { config: { action: 'search', index: 'none' } }, async (request) => {
+    const body = parseMultiSearchBody(request.body);
+    const identity = identityOf(request);
+    body.queries.forEach((q, i) => {
+      if (!indexVisible(identity, q.indexUid)) throw withQueryIndex(i, invalidApiKey());
+    });
+    checkQueryRules(body);
+    const requestUid = uuidV7(ctx.clock.nowMs());
+    if (body.federation === null) {
+      return { results: body.queries.map((q, i) => runMultiQuery(ctx, identity, q, i, requestUid)) };
+    }
+    const answer = federatedSearch(body.queries, body.federation, {
+      index: (uid) => ctx.indexes.get(uid),
+      ruleFilter: (uid) => ruleFilterFor(identity, uid),
+      nowMs: () => ctx.clock.nowMs(),
+    });
+    return { ...answer, requestUid };
+  });
+}
