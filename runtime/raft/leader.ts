@@ -24,8 +24,7 @@ export function appendEntry(core: RaftCore, payload: EntryPayload): number {
 
 /** Recomputes the commit index; when it moved, tells everyone. */
 export function maybeCommitAndBroadcast(core: RaftCore): boolean {
-  const match = (peer: PeerId): number => core.progress.get(peer)?.match ?? 0;
-  if (!core.log.maybeCommit(committedIndex(core.conf.voters, match), core.term)) return false;
+  if (!core.log.maybeCommit(committedIndex(core.conf.voters, core.progress), core.term)) return false;
   releasePendingReads(core);
   bcastAppend(core);
   return true;

@@ -10,10 +10,16 @@ export function majority(voterCount: number): number {
 }
 
 /** The largest index that a majority of voters has matched (0 when there are no voters). */
-export function committedIndex(voters: readonly PeerId[], match: (peer: PeerId) => number): number {
+export function committedIndex(voters: readonly PeerId[], progress: ReadonlyMap<PeerId, { match: number }>): number {
   if (voters.length === 0) return 0;
-  const sorted = voters.map(match).sort((a, b) => b - a);
-  return sorted[majority(voters.length) - 1] ?? 0;
+  const matches: number[] = [];
+  for (const voter of voters) matches.push(progress.get(voter)?.match ?? 0);
+  matches.sort(descending);
+  return matches[majority(voters.length) - 1] ?? 0;
+}
+
+function descending(a: number, b: number): number {
+  return b - a;
 }
 
 /** Whether the granted votes win, the refusals make winning impossible, or neither yet. */
