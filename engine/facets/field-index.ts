@@ -1,0 +1,177 @@
+// The facet structures of one field: which documents have it, have it null
+// or empty, and which hold each string key or number; plus, per document, the
+// values it holds (for distinct, and for facet counts over few candidates).
+// Invariants: id lists are ascending without duplicates (ids are assigned in
+// increasing order); sorted views (string keys in byte order, numbers) are
+// rebuilt lazily after a change, so bulk loading stays linear.
+import { Bitset } from '../core/bitset.ts';
+import type { DocId } from '../core/contracts.ts';
+import type { Depth } from './extract.ts';
+import { compareBytes } from './rules.ts';
+import { facetKey } from './normalize.ts';
+
+interface DocValues {
+  /** Normalized key → the first original string this document gave for it. */
+  strings: Map<string, string>;
+  numbers: number[];
+}
+
+function pushId(ids: number[], id: number): void {
+  if (ids[ids.length - 1] !== id) ids.push(id);
+}
+
+function removeId(ids: number[], id: number): void {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  if (ids[lo] === id) ids.splice(lo, 1);
+}
+
+/** First index in `sorted` whose element is not below `x` (or above, when `strict`). */
+function lowerBound<T>(sorted: readonly T[], x: T, cmp: (a: T, b: T) => number, strict: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = cmp(sorted[mid]!, x);
+    if (c < 0 || (strict && c === 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export interface Bound<T> {
+  value: T;
+  inclusive: boolean;
+}
+
+export class FieldIndex {
+  readonly exists = new Bitset();
+  readonly nulls = new Bitset();
+  readonly empties = new Bitset();
+  private readonly strings = new Map<string, number[]>();
+  private readonly numbers = new Map<number, number[]>();
+  private readonly docs = new Map<DocId, DocValues>();
+  private sortedKeys: string[] | null = null;
+  private sortedNumbers: number[] | null = null;
+
+  add(id: DocId, depth: Depth, value: unknown, filterable: boolean): void {
+    this.exists.add(id);
+    if (typeof value === 'number' && Number.isFinite(value)) return this.addNumber(id, value === 0 ? 0 : value);
+    if (typeof value === 'string' && value !== '') return this.addString(id, value);
+    if (typeof value === 'boolean') return this.addString(id, value ? 'true' : 'false');
+    if (depth !== 'base' || !filterable) return;
+    if (value === null) this.nulls.add(id);
+    else if (value === '' || (Array.isArray(value) && value.length === 0)) this.empties.add(id);
+    else if (typeof value === 'object' && Object.keys(value).length === 0) this.empties.add(id);
+  }
+
+  private doc(id: DocId): DocValues {
+    let values = this.docs.get(id);
+    if (!values) {
+      values = { strings: new Map(), numbers: [] };
+      this.docs.set(id, values);
+    }
+    return values;
+  }
+
+  private addString(id: DocId, original: string): void {
+    const key = facetKey(original);
+    const doc = this.doc(id);
+    if (!doc.strings.has(key)) doc.strings.set(key, original);
+    let ids = this.strings.get(key);
+    if (!ids) {
+      ids = [];
+      this.strings.set(key, ids);
+      this.sortedKeys = null;
+    }
+    pushId(ids, id);
+  }
+
+  private addNumber(id: DocId, n: number): void {
+    const doc = this.doc(id);
+    if (!doc.numbers.includes(n)) doc.numbers.push(n);
+    let ids = this.numbers.get(n);
+    if (!ids) {
+      ids = [];
+      this.numbers.set(n, ids);
+      this.sortedNumbers = null;
+    }
+    pushId(ids, id);
+  }
+
+  remove(id: DocId): void {
+    this.exists.delete(id);
+    this.nulls.delete(id);
+    this.empties.delete(id);
+    const doc = this.docs.get(id);
+    if (!doc) return;
+    this.docs.delete(id);
+    for (const key of doc.strings.keys()) this.forget(this.strings, key, id, () => { this.sortedKeys = null; });
+    for (const n of doc.numbers) this.forget(this.numbers, n, id, () => { this.sortedNumbers = null; });
+  }
+
+  private forget<K>(map: Map<K, number[]>, key: K, id: DocId, onEmpty: () => void): void {
+    const ids = map.get(key);
+    if (!ids) return;
+    removeId(ids, id);
+    if (ids.length === 0) {
+      map.delete(key);
+      onEmpty();
+    }
+  }
+
+  /** The normalized keys and numbers one document holds. */
+  valuesOf(id: DocId): { strings: string[]; numbers: number[] } {
+    const doc = this.docs.get(id);
+    return doc ? { strings: [...doc.strings.keys()], numbers: [...doc.numbers] } : { strings: [], numbers: [] };
+  }
+
+  originalOf(id: DocId, key: string): string | undefined {
+    return this.docs.get(id)?.strings.get(key);
+  }
+
+  stringIds(key: string): readonly number[] {
+    return this.strings.get(key) ?? [];
+  }
+
+  numberIds(n: number): readonly number[] {
+    return this.numbers.get(n) ?? [];
+  }
+
+  keys(): readonly string[] {
+    this.sortedKeys ??= [...this.strings.keys()].sort(compareBytes);
+    return this.sortedKeys;
+  }
+
+  numberValues(): readonly number[] {
+    this.sortedNumbers ??= [...this.numbers.keys()].sort((a, b) => a - b);
+    return this.sortedNumbers;
+  }
+
+  /** Ids holding a number within the bounds (an absent bound is open). */
+  numberRange(lower: Bound<number> | null, upper: Bound<number> | null, into: Bitset): void {
+    const values = this.numberValues();
+    const cmp = (a: number, b: number) => a - b;
+    const from = lower ? lowerBound(values, lower.value, cmp, !lower.inclusive) : 0;
+    const to = upper ? lowerBound(values, upper.value, cmp, upper.inclusive) : values.length;
+    for (let i = from; i < to; i++) for (const id of this.numbers.get(values[i]!)!) into.add(id);
+  }
+
+  /** Ids holding a string key within the bounds, compared in byte order. */
+  stringRange(lower: Bound<string> | null, upper: Bound<string> | null, into: Bitset): void {
+    const keys = this.keys();
+    const from = lower ? lowerBound(keys, lower.value, compareBytes, !lower.inclusive) : 0;
+    const to = upper ? lowerBound(keys, upper.value, compareBytes, upper.inclusive) : keys.length;
+    for (let i = from; i < to; i++) for (const id of this.strings.get(keys[i]!)!) into.add(id);
+  }
+
+  /** Documents with at least one value of this field, for counting. */
+  hasDocs(): boolean {
+    return this.docs.size > 0;
+  }
+}

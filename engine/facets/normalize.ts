@@ -1,0 +1,68 @@
+// Facet values as Meilisearch stores and compares them (milli
+// `normalize_facet`, `truncate_str`, f64 `Display`):
+// - a string facet is trimmed (Unicode White_Space), NFKD-decomposed and
+//   lower-cased, then cut to at most 468 UTF-8 bytes on a character boundary;
+// - booleans are the strings "true" / "false";
+// - a filter operand is also compared as a number when Rust's `f64::from_str`
+//   reads it as a finite float;
+// - numbers are shown (facetDistribution keys) the way Rust prints an f64:
+//   shortest round-trip digits, never in exponent notation.
+import { isWhitespace } from '../filter/chars.ts';
+
+export const MAX_FACET_VALUE_BYTES = 468;
+
+function trimWhitespace(s: string): string {
+  const chars = [...s];
+  let start = 0;
+  let end = chars.length;
+  while (start < end && isWhitespace(chars[start]!)) start++;
+  while (end > start && isWhitespace(chars[end - 1]!)) end--;
+  return chars.slice(start, end).join('');
+}
+
+/** Meilisearch `normalize_facet`: what `=` compares and what facet keys are made of. */
+export function normalizeFacet(original: string): string {
+  return trimWhitespace(original).normalize('NFKD').toLowerCase();
+}
+
+/** The longest prefix of `s` whose UTF-8 encoding fits the facet key limit. */
+export function truncateFacet(s: string): string {
+  let bytes = 0;
+  let end = 0;
+  for (const c of s) {
+    const code = c.codePointAt(0)!;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (bytes + size > MAX_FACET_VALUE_BYTES) break;
+    bytes += size;
+    end += c.length;
+  }
+  return s.slice(0, end);
+}
+
+/** The key a string facet value is stored under. */
+export function facetKey(original: string): string {
+  return truncateFacet(normalizeFacet(original));
+}
+
+const RUST_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Rust `f64::from_str` followed by the finiteness check of `parse_finite_float`. */
+export function parseFiniteFloat(text: string): number | null {
+  if (!RUST_FLOAT.test(text)) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Rust's `Display` for f64: `1`, `1.5`, `-0`, `1000000000000000000000`, `0.0000001`. */
+export function formatF64(n: number): string {
+  if (Object.is(n, -0)) return '-0';
+  const shortest = String(n);
+  const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(shortest);
+  if (!match) return shortest;
+  const [, sign, intPart, fracPart = '', exp] = match;
+  const digits = intPart! + fracPart;
+  const point = intPart!.length + Number(exp);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
