@@ -4,6 +4,7 @@
 // Rules that depend on whether the request is federated are checked by
 // `checkQueryRules`, with Meilisearch's "Inside `.queries[i]`: " messages.
 import { MeiliError } from '../../api/errors/registry.ts';
+import { checkIndexUid } from '../tasks/index-uid.ts';
 import { invalidType, invalidValue, kindOf, missingField, unknownField } from '../http/deserr.ts';
 import {
   applySearchField, bool, defaultSearchQuery, defaultUnsupported, optUintOrNull, SEARCH_FIELDS, str, strList, uint,
@@ -41,17 +42,8 @@ export interface MultiSearchRequest {
 
 const QUERY_FIELDS = ['indexUid', ...SEARCH_FIELDS.slice(0, 21), 'hybrid', 'vector', 'retrieveVectors', 'media', 'personalize', 'useNetwork', 'showRankingScore', 'showRankingScoreDetails', 'showPerformanceDetails', 'federationOptions'];
 const FEDERATION_FIELDS = ['limit', 'offset', 'page', 'hitsPerPage', 'facetsByIndex', 'mergeFacets', 'distinct', 'showPerformanceDetails'];
-const INDEX_UID_RE = /^[A-Za-z0-9_-]+$/;
-
-export function indexUidError(path: string, uid: string): MeiliError {
-  return invalidValue('invalid_index_uid', path,
-    `\`${uid}\` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_), and can not be more than 512 bytes.`);
-}
-
 function indexUid(v: unknown, path: string): string {
-  const uid = str(v, 'invalid_index_uid', path);
-  if (!INDEX_UID_RE.test(uid) || Buffer.byteLength(uid) > 400) throw indexUidError(path, uid);
-  return uid;
+  return checkIndexUid(str(v, 'invalid_index_uid', path), path);
 }
 
 function federationOptions(v: unknown, path: string): FederationOptions | null {
@@ -96,7 +88,7 @@ function facetsByIndex(v: unknown, path: string): Map<string, string[] | null> {
   if (kindOf(v) !== 'object') throw invalidType(code, path, ['object'], v);
   const out = new Map<string, string[] | null>();
   for (const [uid, facets] of Object.entries(v as Record<string, unknown>)) {
-    if (!INDEX_UID_RE.test(uid)) throw indexUidError(path, uid);
+    checkIndexUid(uid, path);
     out.set(uid, strList(facets, code, `${path}.${uid}`));
   }
   return out;

@@ -14,21 +14,17 @@ import {
   checkUnsupportedAfterSearch, checkUnsupportedBeforeSearch, searchAnswer, searchEntry, withRuleFilter,
 } from '../../federation/search-runner.ts';
 import { uuidV7 } from '../../federation/uuid-v7.ts';
+import { checkIndexUid } from '../../tasks/index-uid.ts';
 import type { EngineContext, IndexEntry, RouteOptions } from '../context.ts';
 import type { Query } from '../deserr.ts';
 import { parseFacetSearchBody, parseSearchBody, parseSearchQueryString, type ParsedSearch } from '../search-params.ts';
-
-const INDEX_UID_RE = /^[A-Za-z0-9_-]+$/;
 
 function identityOf(request: FastifyRequest): Identity {
   return (request.identity as Identity | undefined) ?? FULL_ACCESS;
 }
 
 function pathIndex(ctx: EngineContext, request: FastifyRequest): IndexEntry {
-  const { indexUid } = request.params as { indexUid: string };
-  if (!INDEX_UID_RE.test(indexUid) || Buffer.byteLength(indexUid) > 400) {
-    throw new MeiliError('invalid_index_uid', `\`${indexUid}\` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_), and can not be more than 512 bytes.`);
-  }
+  const indexUid = checkIndexUid((request.params as { indexUid: string }).indexUid);
   const entry = ctx.indexes.get(indexUid);
   if (entry === undefined) throw new MeiliError('index_not_found', `Index \`${indexUid}\` not found.`);
   return entry;
