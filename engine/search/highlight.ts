@@ -10,6 +10,8 @@ import { utf8Length } from '../text/normalize.ts';
 export interface MatchWords {
   full: Set<string>;
   prefixes: string[];
+  /** Word → the query term it stands for, to count distinct matched terms when cropping. */
+  ids: Map<string, number>;
 }
 
 export interface TokenMatch {
@@ -68,45 +70,129 @@ export function highlight(text: string, tokenizer: Tokenizer, words: MatchWords,
 }
 
 /**
- * Keeps `cropLength` words around the best window of matches (the window of
- * that many words holding the most distinct matched words, earliest first),
- * adds the marker where text was cut, and highlights when `tags` is given.
+ * Keeps `cropLength` words around the best interval of matches and adds the
+ * marker where text was cut; highlights when `tags` is given. Follows milli's
+ * matches/mod.rs: the best interval maximizes distinct matched query words,
+ * then closeness, then order; the window then grows from the matches one
+ * token at a time, words first on the left, soft separators before hard.
  */
 export function crop(text: string, tokenizer: Tokenizer, words: MatchWords, cropLength: number, marker: string, tags: Tags | null): string {
   const tokens = tokenizer.tokenize(text);
-  const wordTokens = tokens.filter((t) => t.kind === 'word');
-  const matches = tokens.map((t) => matchToken(t, words)).filter((m): m is TokenMatch => m !== null);
-  if (wordTokens.length === 0) return renderRange(text, 0, text.length, matches, tags);
-  if (cropLength === 0) return marker;
-  const first = bestWindowStart(wordTokens, words, cropLength);
-  const last = Math.min(wordTokens.length, first + cropLength) - 1;
-  const from = wordTokens[first]!.charStart;
-  const to = wordTokens[last]!.charEnd;
-  const before = first > 0 ? marker : '';
-  const after = last < wordTokens.length - 1 ? marker : '';
-  return before + renderRange(text, from, to, matches, tags) + after;
+  const located = locateMatches(tokens, words);
+  if (cropLength === 0) return renderRange(text, 0, text.length, located.map((m) => m.match), tags);
+  const interval = bestInterval(located, cropLength);
+  const [from, to] = cropBounds(text, tokens, interval, cropLength);
+  const before = from > 0 ? marker : '';
+  const after = to < text.length ? marker : '';
+  return before + renderRange(text, from, to, interval.map((m) => m.match), tags) + after;
 }
 
-function bestWindowStart(wordTokens: TextToken[], words: MatchWords, cropLength: number): number {
-  const matched = wordTokens.map((t) => (matchToken(t, words) ? t.lemma : null));
-  const firstMatch = matched.findIndex((m) => m !== null);
-  if (firstMatch < 0) return 0;
-  let bestStart = 0;
-  let bestCount = -1;
-  for (let start = 0; start <= Math.max(0, wordTokens.length - 1); start++) {
-    const window = new Set(matched.slice(start, start + cropLength).filter((m): m is string => m !== null));
-    if (window.size > bestCount) {
-      bestCount = window.size;
-      bestStart = start;
+interface LocatedMatch {
+  match: TokenMatch;
+  tokenIndex: number;
+  wordPosition: number;
+  id: number;
+}
+
+function locateMatches(tokens: TextToken[], words: MatchWords): LocatedMatch[] {
+  const out: LocatedMatch[] = [];
+  let wordPosition = -1;
+  tokens.forEach((token, tokenIndex) => {
+    if (token.kind !== 'word') return;
+    wordPosition++;
+    const match = matchToken(token, words);
+    if (match) out.push({ match, tokenIndex, wordPosition, id: words.ids.get(token.lemma) ?? prefixId(token.lemma, words) });
+  });
+  return out;
+}
+
+function prefixId(lemma: string, words: MatchWords): number {
+  const i = words.prefixes.findIndex((p) => lemma.startsWith(p));
+  return words.ids.get(words.prefixes[i] ?? '') ?? 1_000_000 + i;
+}
+
+function intervalScore(ms: LocatedMatch[]): [number, number, number] {
+  let order = 0;
+  let distance = 0;
+  for (let i = 0; i + 1 < ms.length; i++) {
+    if (ms[i + 1]!.id > ms[i]!.id) order++;
+    distance -= Math.min(ms[i + 1]!.wordPosition - ms[i]!.wordPosition, 7);
+  }
+  return [new Set(ms.map((m) => m.id)).size, distance, order];
+}
+
+function better(a: [number, number, number], b: [number, number, number]): boolean {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return false;
+}
+
+function bestInterval(ms: LocatedMatch[], cropSize: number): LocatedMatch[] {
+  if (ms.length <= 1) return ms;
+  let best: [number, number] = [0, 0];
+  let bestScore = intervalScore(ms.slice(0, 1));
+  let first = 0;
+  let last = 0;
+  for (let i = 1; i < ms.length; i++) {
+    if (ms[i]!.wordPosition - ms[first]!.wordPosition >= cropSize) {
+      const score = intervalScore(ms.slice(first, last + 1));
+      if (better(score, bestScore)) {
+        best = [first, last];
+        bestScore = score;
+      }
+      while (ms[i]!.wordPosition - ms[first]!.wordPosition >= cropSize) first++;
+    }
+    last = i;
+  }
+  if (better(intervalScore(ms.slice(first, last + 1)), bestScore)) best = [first, last];
+  return ms.slice(best[0], best[1] + 1);
+}
+
+/** The [start, end) character bounds of the crop window (milli `crop_bounds`). */
+function cropBounds(text: string, tokens: TextToken[], ms: LocatedMatch[], cropSize: number): [number, number] {
+  const firstWord = ms[0]?.wordPosition ?? 0;
+  const lastWord = ms[ms.length - 1]?.wordPosition ?? 0;
+  let before = (ms[0]?.tokenIndex ?? 0) - 1;
+  let after = ms[ms.length - 1]?.tokenIndex ?? 0;
+  let remaining = cropSize + firstWord - lastWord;
+  const kind = (i: number): 'word' | 'soft' | 'hard' | null => {
+    const t = tokens[i];
+    if (!t) return null;
+    return t.kind === 'word' ? 'word' : t.hard ? 'hard' : 'soft';
+  };
+  while (remaining > 0) {
+    const b = kind(before);
+    const a = kind(after);
+    if (b === null && a === null) break;
+    if (b !== null && a !== null) {
+      if (b !== 'word' && a !== 'word') {
+        if (b === a) {
+          before--;
+          if (remaining > 1) after++;
+        } else if (b === 'hard') after++;
+        else before--;
+      } else if (b === 'word' && a !== 'word') {
+        before--;
+        remaining--;
+      } else if (b !== 'word' && a === 'word') {
+        after++;
+        remaining--;
+      } else {
+        before--;
+        remaining--;
+        if (remaining > 0) {
+          after++;
+          remaining--;
+        }
+      }
+    } else if (b !== null) {
+      before--;
+      if (b === 'word') remaining--;
+    } else {
+      after++;
+      if (a === 'word') remaining--;
     }
   }
-  // Center the matches: move the window back so the words around the first
-  // match are split evenly before and after it.
-  const windowMatches = matched.slice(bestStart, bestStart + cropLength);
-  const firstInWindow = bestStart + Math.max(0, windowMatches.findIndex((m) => m !== null));
-  const lastInWindow = bestStart + windowMatches.length - 1 - [...windowMatches].reverse().findIndex((m) => m !== null);
-  const span = lastInWindow - firstInWindow + 1;
-  const spare = Math.max(0, cropLength - span);
-  const start = Math.max(0, firstInWindow - Math.floor(spare / 2));
-  return Math.max(0, Math.min(start, wordTokens.length - cropLength));
+  const start = before >= 0 ? tokens[before]!.charEnd : 0;
+  const end = after < tokens.length ? tokens[after]!.charStart : text.length;
+  return [start, end];
 }

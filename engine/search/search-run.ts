@@ -60,7 +60,7 @@ export function runSearch(rt: SearchRuntime, query: SearchQuery, indexUid: strin
   const window = pageWindow(query, settings.pagination.maxTotalHits);
   const hits = collect(rt, ranker, steps, candidates, window.offset + window.limit, distinctField, query.rankingScoreThreshold);
   const page = hits.slice(window.offset, window.offset + window.limit);
-  const words = keyword ? matchWords(keyword, rt.words) : { full: new Set<string>(), prefixes: [] };
+  const words = keyword ? matchWords(keyword, rt.words) : { full: new Set<string>(), prefixes: [], ids: new Map<string, number>() };
   const hidden = (field: string) => !settings.displayedAttributes.includes('*') && !settings.displayedAttributes.includes(field);
   const wantDetails = query.showRankingScoreDetails;
   const formatted = page.map((h) => formatOne(rt, query, h, words, wantDetails ? scoreDetails(h.results, hidden) : undefined));
@@ -124,19 +124,35 @@ function distinctCount(rt: SearchRuntime, candidates: Bitset, field: string): nu
 function matchWords(plan: KeywordPlan, index: InvertedIndex): MatchWords {
   const full = new Set<string>();
   const prefixes: string[] = [];
+  const ids = new Map<string, number>();
+  const note = (word: string, term: number) => {
+    if (!ids.has(word)) ids.set(word, term);
+  };
   for (const r of plan.matcher.resolved) {
-    if (r.node.isPrefix && r.node.kind === 'word' && !r.node.isNgram) prefixes.push(r.node.word);
+    if (r.node.isPrefix && r.node.kind === 'word' && !r.node.isNgram) {
+      prefixes.push(r.node.word);
+      note(r.node.word, r.node.termStart);
+    }
     r.words.forEach((map, level) => {
       for (const id of map.keys()) {
         const word = index.word(id);
         // Prefix completions are highlighted on their prefix only.
         if (level === 0 && r.node.isPrefix && word !== r.node.word && word.startsWith(r.node.word)) continue;
         full.add(word);
+        note(word, r.node.termStart);
       }
     });
-    for (const phrases of r.phrases) for (const p of phrases) for (const id of p) if (id !== null) full.add(index.word(id));
+    for (const phrases of r.phrases) {
+      for (const p of phrases) {
+        for (const id of p) {
+          if (id === null) continue;
+          full.add(index.word(id));
+          note(index.word(id), r.node.termStart);
+        }
+      }
+    }
   }
-  return { full, prefixes };
+  return { full, prefixes, ids };
 }
 
 function formatOne(rt: SearchRuntime, query: SearchQuery, h: RankedHit, words: MatchWords, details: Record<string, unknown> | undefined): Document {

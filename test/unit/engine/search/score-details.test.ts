@@ -5,7 +5,7 @@
 // and the details are worked out by hand from milli's cost formulas.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { indexOf, MOVIES, searchQuery } from './search-fixture.ts';
+import { indexOf, MOVIES, ruleDetail, searchQuery } from './search-fixture.ts';
 
 test('"train dragon" reproduces API.md §5.1 / §11.12 exactly (4305/4536)', () => {
   const index = indexOf(MOVIES);
@@ -28,7 +28,7 @@ test('words: dropped terms under `last` lower matchingWords; `all` removes the r
   const index = indexOf([{ id: 1, t: 'red fox' }, { id: 2, t: 'red hen' }], () => {}, 'id');
   const res = index.search(searchQuery({ q: 'red fox', showRankingScoreDetails: true }), 'i');
   assert.deepEqual(res.hits.map((h) => h.id), [1, 2]);
-  const words = res.hits.map((h) => (h._rankingScoreDetails as Record<string, { matchingWords: number; maxMatchingWords: number }>).words);
+  const words = res.hits.map((h) => ruleDetail(h, 'words'));
   assert.deepEqual(words.map((w) => [w.matchingWords, w.maxMatchingWords]), [[2, 2], [1, 2]]);
   const all = index.search(searchQuery({ q: 'red fox', matchingStrategy: 'all', showRankingScoreDetails: true }), 'i');
   assert.deepEqual(all.hits.map((h) => h.id), [1]);
@@ -39,12 +39,12 @@ test('typo: a one-typo match ranks below an exact one; first-letter typos need a
   const index = indexOf([{ id: 1, t: 'dragin' }, { id: 2, t: 'dragon' }, { id: 3, t: 'xragon' }]);
   const res = index.search(searchQuery({ q: 'dragon ', showRankingScoreDetails: true }), 'i');
   assert.deepEqual(res.hits.map((h) => h.id), [2, 1]);
-  const typo = (res.hits[1]!._rankingScoreDetails as Record<string, { typoCount: number; maxTypoCount: number; score: number }>).typo;
+  const typo = ruleDetail(res.hits[1]!, 'typo');
   assert.deepEqual([typo.typoCount, typo.maxTypoCount, typo.score], [1, 1, 0.5]);
   const long = indexOf([{ id: 1, t: 'xragonfly' }, { id: 2, t: 'dragonfly' }]);
   const both = long.search(searchQuery({ q: 'dragonfly ', showRankingScoreDetails: true }), 'i');
   assert.deepEqual(both.hits.map((h) => h.id), [2, 1]);
-  assert.equal((both.hits[1]!._rankingScoreDetails as Record<string, { typoCount: number }>).typo.typoCount, 2);
+  assert.equal(ruleDetail(both.hits[1]!, 'typo').typoCount, 2);
 });
 
 test('proximity: adjacent 1.0, reversed or one apart 0.75, far or in another field 0.25', () => {
@@ -55,7 +55,7 @@ test('proximity: adjacent 1.0, reversed or one apart 0.75, far or in another fie
     { id: 4, a: 'train', b: 'dragon' },
   ]);
   const res = index.search(searchQuery({ q: 'train dragon ', showRankingScoreDetails: true }), 'i');
-  const prox = Object.fromEntries(res.hits.map((h) => [h.id, (h._rankingScoreDetails as Record<string, { score: number }>).proximity.score]));
+  const prox = Object.fromEntries(res.hits.map((h) => [String(h.id), ruleDetail(h, 'proximity').score]));
   assert.deepEqual(prox, { 1: 0.25, 2: 0.75, 3: 1, 4: 0.25 });
   assert.equal(res.hits[0]!.id, 3);
 });
@@ -66,11 +66,10 @@ test('attributeRank and wordPosition follow searchableAttributes order and word 
   });
   const res = index.search(searchQuery({ q: 'dragon ', showRankingScoreDetails: true }), 'i');
   assert.deepEqual(res.hits.map((h) => h.id), [2, 1]);
-  const d = res.hits.map((h) => h._rankingScoreDetails as Record<string, { score: number }>);
   // max attributeRank = 1 + (2 − 1)·1 = 2; title costs 0, body 1.
-  assert.deepEqual(d.map((x) => x.attributeRank.score), [1, 0.5]);
+  assert.deepEqual(res.hits.map((h) => ruleDetail(h, 'attributeRank').score), [1, 0.5]);
   // max wordPosition = 1 + 10; position 3 costs 2, position 0 costs 0.
-  assert.deepEqual(d.map((x) => x.wordPosition.score), [9 / 11, 1]);
+  assert.deepEqual(res.hits.map((h) => ruleDetail(h, 'wordPosition').score), [9 / 11, 1]);
 });
 
 test('legacy `attribute` reports attributeRankingOrderScore and queryWordDistanceScore together', () => {
@@ -92,7 +91,7 @@ test('exactness: exactMatch, matchesStart, then noExactMatch with counted words'
     { id: 3, t: 'Captain Marvel' },
   ]);
   const res = index.search(searchQuery({ q: 'captain marvel', showRankingScoreDetails: true, showRankingScore: true }), 'i');
-  const ex = res.hits.map((h) => [h.id, (h._rankingScoreDetails as Record<string, { matchType: string }>).exactness.matchType]);
+  const ex = res.hits.map((h) => [h.id, ruleDetail(h, 'exactness').matchType]);
   assert.deepEqual(ex.find((e) => e[0] === 3)?.[1], 'exactMatch');
   assert.deepEqual(ex.find((e) => e[0] === 1)?.[1], 'matchesStart');
   assert.deepEqual(ex.find((e) => e[0] === 2)?.[1], 'noExactMatch');

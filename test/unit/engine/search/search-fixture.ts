@@ -32,3 +32,11 @@ export function indexOf(docs: Document[], patch: (s: Settings) => void = () => {
   for (const d of docs) index.put(String(d[pk]), d);
   return index;
 }
+
+/** One rule's entry of a hit's `_rankingScoreDetails`; throws when absent. */
+export function ruleDetail(hit: Document, rule: string): Record<string, unknown> {
+  const details = hit._rankingScoreDetails as Record<string, Record<string, unknown>> | undefined;
+  const entry = details?.[rule];
+  if (!entry) throw new Error(`no ${rule} in ${JSON.stringify(details)}`);
+  return entry;
+}
