@@ -39,7 +39,7 @@ before(async () => {
   app.addHook('onRequest', authHook(ctx));
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof MeiliError) return reply.code(error.status).send(error.toBody());
-    return reply.code(500).send({ message: error.message });
+    return reply.code(500).send({ message: String(error) });
   });
   await app.register(keyRoutes, { ctx });
   await app.register(searchRoutes, { ctx });
