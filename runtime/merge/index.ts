@@ -9,7 +9,7 @@ export { nodeSearchBody, planSearch } from './node-query.ts';
 export type { SearchBody, SearchPlan } from './node-query.ts';
 export { hitsInfo, searchWindow, DEFAULT_SEARCH_LIMIT } from './pagination.ts';
 export type { HitsInfo, SearchWindow } from './pagination.ts';
-export { compareRankingKeys, rankingKeys } from './score-key.ts';
+export { compareRankingKeys, RankingKeyBuilder } from './score-key.ts';
 export type { RankingKey } from './score-key.ts';
 export type {
   Approximation,

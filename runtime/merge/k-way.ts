@@ -1,5 +1,7 @@
 // A k-way merge of lists that are each already in ranking order, with a
-// binary heap over the list heads.
+// binary heap over the list heads. Items are addressed as (list, position),
+// so callers can keep per-item data (ranking keys) in parallel arrays and
+// compute it only for the items that reach a list head.
 //
 // Why a merge of heads and not one global sort: each node orders hits that
 // the ranking rules cannot separate by its internal document id, and truncates
@@ -8,32 +10,37 @@
 // far each list was fetched: page 2 continues page 1 with no duplicate and no
 // gap. Ties between heads of different lists are broken by `compare` (the
 // caller passes the primary key) and then by the lower list index.
-export function kWayMerge<T>(
-  lists: readonly (readonly T[])[],
-  compare: (a: T, b: T) => number,
-  visit: (item: T, list: number) => boolean,
+
+/** Negative when item (listA, a) comes before item (listB, b). */
+export type HeadCompare = (listA: number, a: number, listB: number, b: number) => number;
+
+/** Visits items in merged order until `visit` returns false or every list is consumed. */
+export function kWayMerge(
+  lengths: readonly number[],
+  compare: HeadCompare,
+  visit: (list: number, position: number) => boolean,
 ): void {
-  const position = lists.map(() => 0);
+  const position = lengths.map(() => 0);
   const heap: number[] = [];
   const before = (i: number, j: number): boolean => {
-    const c = compare(lists[i]![position[i]!]!, lists[j]![position[j]!]!);
+    const c = compare(i, position[i]!, j, position[j]!);
     return c < 0 || (c === 0 && i < j);
   };
-  for (let i = 0; i < lists.length; i++) if (lists[i]!.length > 0) siftUp(heap, heap.push(i) - 1, before);
+  for (let i = 0; i < lengths.length; i++) if (lengths[i]! > 0) siftUp(heap, heap.push(i) - 1, before);
   while (heap.length > 0) {
     const list = heap[0]!;
-    const item = lists[list]![position[list]!]!;
-    position[list] = position[list]! + 1;
-    if (position[list]! >= lists[list]!.length) {
+    const at = position[list]!;
+    position[list] = at + 1;
+    if (at + 1 >= lengths[list]!) {
       const last = heap.pop()!;
       if (heap.length > 0) {
         heap[0] = last;
         siftDown(heap, 0, before);
       }
-    } else {
+    } else if (heap.length > 1) {
       siftDown(heap, 0, before);
     }
-    if (!visit(item, list)) return;
+    if (!visit(list, at)) return;
   }
 }
 

@@ -84,7 +84,8 @@ export function mergeDocumentPages(input: MergeDocumentsInput): MergedDocumentsP
   };
   const end = input.offset + input.limit;
   const merged: Entry[] = [];
-  if (end > 0) kWayMerge(lists, compare, (entry) => merged.push(entry) < end);
+  const compareAt = (la: number, a: number, lb: number, b: number): number => compare(lists[la]![a]!, lists[lb]![b]!);
+  if (end > 0) kWayMerge(lists.map((l) => l.length), compareAt, (list, at) => merged.push(lists[list]![at]!) < end);
   const strip = compileStrip({ keepRankingScore: false, keepRankingScoreDetails: false, addedFields: input.addedFields });
   return {
     results: merged.slice(input.offset, end).map((e) => stripFields(e.doc, strip)),

@@ -1,5 +1,5 @@
-// Ranking keys: each hit's `_rankingScoreDetails` turned into one flat vector
-// of numbers where, position by position, higher is better. Comparing two keys
+// Ranking keys: each hit's `_rankingScoreDetails` turned into a flat vector
+// where, position by position, higher is better. Comparing two keys
 // lexicographically is comparing the hits rule by rule in ranking-rule order,
 // which is how one node orders its buckets (API.md §5, milli `bucket_sort`).
 //
@@ -13,18 +13,22 @@
 //   mixed-radix product can exceed 2^53.
 // - `skipped` (search cut-off) counts as rank 0: [0, 0].
 // - `vectorSort`: [0, similarity].
-// - sort rules `field:asc|desc`: numbers before strings before missing, the
-//   class being 2, 1 and 0; numbers by value (negated when ascending); strings
-//   by their rank in the code-point order of all string values met at that
-//   position in this merge (negated when ascending), because a float cannot
-//   hold a string but a rank can.
-// - geo sort `_geoPoint(lat, lng):asc|desc`: [1, ±distance], missing [0, 0].
+// - sort rules `field:asc|desc`: numbers before strings before missing, with
+//   classes 3, 1 and 0; a number is [3, v] (negated when ascending); a string
+//   is [1, -1 when ascending else 1] and the string itself, compared by code
+//   point (UTF-8 byte order, as Rust compares the facet strings).
+// - geo sort `_geoPoint(lat, lng):asc|desc`: [3, ±distance], missing [0, 0].
 // - a redacted sort rule `<hidden-rule-N>` has no value to compare: [0, 0],
 //   reported as an approximation.
+// Keys are built lazily by the merge: only hits that reach a list head need one.
 import type { Approximation, Hit } from './types.ts';
 import { compareCodePoints } from './facet-value.ts';
 
-export type RankingKey = number[];
+export interface RankingKey {
+  readonly slots: number[];
+  /** The string sort values, at index slot/2, or null when the key has none. */
+  strings: (string | undefined)[] | null;
+}
 
 const enum Kind {
   Score,
@@ -37,118 +41,121 @@ const enum Kind {
   Skipped,
 }
 
-interface PendingString {
-  readonly key: RankingKey;
-  readonly slot: number;
-  readonly value: string;
-  readonly ascending: boolean;
+const STRING_CLASS = 1;
+const NUMBER_CLASS = 3;
+
+/** What key building remembers across the hits of one merge. */
+export class RankingKeyBuilder {
+  private readonly kinds = new Map<string, Kind>();
+  // The rule names seen at each position by the previous hit: every hit of one
+  // query lists the same rules, so an identity check usually replaces the map lookup.
+  private readonly lastNames: string[] = [];
+  private readonly lastKinds: Kind[] = [];
+  readonly approximations = new Set<Approximation>();
+
+  keyOf(hit: Hit): RankingKey {
+    const details = hit['_rankingScoreDetails'];
+    if (typeof details !== 'object' || details === null) {
+      this.approximations.add('missing-ranking-details');
+      const score = hit['_rankingScore'];
+      return { slots: [0, typeof score === 'number' ? score : 0], strings: null };
+    }
+    const entries = details as Record<string, Record<string, unknown> | undefined>;
+    const key: RankingKey = { slots: [], strings: null };
+    let position = 0;
+    for (const name in entries) {
+      const entry = entries[name] ?? {};
+      if (entry['order'] !== position) return this.keyOfUnordered(entries);
+      let kind: Kind;
+      if (this.lastNames[position] === name) {
+        kind = this.lastKinds[position]!;
+      } else {
+        kind = this.kindOf(name);
+        this.lastNames[position] = name;
+        this.lastKinds[position] = kind;
+      }
+      this.push(key, kind, entry);
+      position++;
+    }
+    return key;
+  }
+
+  /** The slow path for details whose keys are not listed in `order` order. */
+  private keyOfUnordered(entries: Record<string, Record<string, unknown> | undefined>): RankingKey {
+    const order = (e: Record<string, unknown> | undefined): number =>
+      typeof e?.['order'] === 'number' ? e['order'] : Number.MAX_SAFE_INTEGER;
+    const names = Object.keys(entries).sort((a, b) => order(entries[a]) - order(entries[b]));
+    const key: RankingKey = { slots: [], strings: null };
+    for (const name of names) this.push(key, this.kindOf(name), entries[name] ?? {});
+    return key;
+  }
+
+  private kindOf(name: string): Kind {
+    let kind = this.kinds.get(name);
+    if (kind === undefined) this.kinds.set(name, (kind = kindOf(name)));
+    return kind;
+  }
+
+  private push(key: RankingKey, kind: Kind, entry: Record<string, unknown>): void {
+    const slots = key.slots;
+    switch (kind) {
+      case Kind.Score:
+        slots.push(0, numberOr(entry['score'], 0));
+        return;
+      case Kind.Skipped:
+        slots.push(0, 0);
+        return;
+      case Kind.Vector:
+        slots.push(0, numberOr(entry['similarity'], 0));
+        return;
+      case Kind.Hidden:
+        this.approximations.add('hidden-sort-values');
+        slots.push(0, 0);
+        return;
+      case Kind.GeoAsc:
+      case Kind.GeoDesc: {
+        const d = entry['distance'];
+        if (typeof d === 'number') slots.push(NUMBER_CLASS, kind === Kind.GeoAsc ? -d : d);
+        else slots.push(0, 0);
+        return;
+      }
+      case Kind.SortAsc:
+      case Kind.SortDesc:
+        pushSortValue(key, entry['value'], kind === Kind.SortAsc);
+        return;
+    }
+  }
+}
+
+function pushSortValue(key: RankingKey, value: unknown, ascending: boolean): void {
+  if (typeof value === 'number') {
+    key.slots.push(NUMBER_CLASS, ascending ? -value : value);
+  } else if (typeof value === 'string') {
+    (key.strings ??= [])[key.slots.length >> 1] = value;
+    key.slots.push(STRING_CLASS, ascending ? -1 : 1);
+  } else {
+    key.slots.push(0, 0);
+  }
 }
 
 /** Negative when `a` ranks before `b`; 0 when the rules cannot tell them apart. */
 export function compareRankingKeys(a: RankingKey, b: RankingKey): number {
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x !== y) return x > y ? -1 : 1;
+  const x = a.slots;
+  const y = b.slots;
+  const n = x.length < y.length ? x.length : y.length;
+  for (let i = 0; i < n; i += 2) {
+    const cx = x[i]!;
+    const cy = y[i]!;
+    if (cx !== cy) return cx > cy ? -1 : 1;
+    const vx = x[i + 1]!;
+    const vy = y[i + 1]!;
+    if (vx !== vy) return vx > vy ? -1 : 1;
+    if (cx === STRING_CLASS) {
+      const c = compareCodePoints(a.strings![i >> 1]!, b.strings![i >> 1]!);
+      if (c !== 0) return vx < 0 ? c : -c;
+    }
   }
   return 0;
-}
-
-/** The ranking key of every hit of every list, in the same shape as the input. */
-export function rankingKeys(
-  lists: readonly (readonly Hit[])[],
-  approximations: Set<Approximation>,
-): RankingKey[][] {
-  const kinds = new Map<string, Kind>();
-  const pending: PendingString[] = [];
-  const keys = lists.map((hits) => hits.map((hit) => keyOf(hit, kinds, pending, approximations)));
-  resolveStrings(pending);
-  return keys;
-}
-
-function keyOf(hit: Hit, kinds: Map<string, Kind>, pending: PendingString[], approx: Set<Approximation>): RankingKey {
-  const details = hit['_rankingScoreDetails'];
-  if (typeof details !== 'object' || details === null) {
-    approx.add('missing-ranking-details');
-    const score = hit['_rankingScore'];
-    return [0, typeof score === 'number' ? score : 0];
-  }
-  const entries = Object.entries(details as Record<string, unknown>);
-  if (!entries.every(([, e], i) => orderOf(e) === i)) entries.sort((a, b) => orderOf(a[1]) - orderOf(b[1]));
-  const key: RankingKey = [];
-  for (const [name, entry] of entries) {
-    let kind = kinds.get(name);
-    if (kind === undefined) kinds.set(name, (kind = kindOf(name)));
-    pushComponent(key, kind, (entry ?? {}) as Record<string, unknown>, pending, approx);
-  }
-  return key;
-}
-
-function pushComponent(
-  key: RankingKey,
-  kind: Kind,
-  entry: Record<string, unknown>,
-  pending: PendingString[],
-  approx: Set<Approximation>,
-): void {
-  switch (kind) {
-    case Kind.Score:
-      key.push(0, numberOr(entry['score'], 0));
-      return;
-    case Kind.Skipped:
-      key.push(0, 0);
-      return;
-    case Kind.Vector:
-      key.push(0, numberOr(entry['similarity'], 0));
-      return;
-    case Kind.Hidden:
-      approx.add('hidden-sort-values');
-      key.push(0, 0);
-      return;
-    case Kind.GeoAsc:
-    case Kind.GeoDesc: {
-      const d = entry['distance'];
-      if (typeof d === 'number') key.push(1, kind === Kind.GeoAsc ? -d : d);
-      else key.push(0, 0);
-      return;
-    }
-    case Kind.SortAsc:
-    case Kind.SortDesc:
-      pushSortValue(key, entry['value'], kind === Kind.SortAsc, pending);
-      return;
-  }
-}
-
-function pushSortValue(key: RankingKey, value: unknown, ascending: boolean, pending: PendingString[]): void {
-  if (typeof value === 'number') {
-    key.push(2, ascending ? -value : value);
-  } else if (typeof value === 'string') {
-    pending.push({ key, slot: key.length + 1, value, ascending });
-    key.push(1, 0);
-  } else {
-    key.push(0, 0);
-  }
-}
-
-/** Replaces each string sort value by its code-point rank among the values at the same slot. */
-function resolveStrings(pending: readonly PendingString[]): void {
-  if (pending.length === 0) return;
-  const bySlot = new Map<number, Set<string>>();
-  for (const p of pending) {
-    const set = bySlot.get(p.slot);
-    if (set) set.add(p.value);
-    else bySlot.set(p.slot, new Set([p.value]));
-  }
-  const ranks = new Map<number, Map<string, number>>();
-  for (const [slot, values] of bySlot) {
-    const sorted = [...values].sort(compareCodePoints);
-    ranks.set(slot, new Map(sorted.map((v, i) => [v, i + 1])));
-  }
-  for (const p of pending) {
-    const rank = ranks.get(p.slot)!.get(p.value)!;
-    p.key[p.slot] = p.ascending ? -rank : rank;
-  }
 }
 
 function kindOf(name: string): Kind {
@@ -159,11 +166,6 @@ function kindOf(name: string): Kind {
   if (!ascending && !name.endsWith(':desc')) return Kind.Score;
   if (name.startsWith('_geoPoint(')) return ascending ? Kind.GeoAsc : Kind.GeoDesc;
   return ascending ? Kind.SortAsc : Kind.SortDesc;
-}
-
-function orderOf(entry: unknown): number {
-  const order = (entry as { order?: unknown } | null)?.order;
-  return typeof order === 'number' ? order : Number.MAX_SAFE_INTEGER;
 }
 
 function numberOr(value: unknown, fallback: number): number {

@@ -36,6 +36,7 @@ const UNDERSCORE = 95;
 
 export function stripHit(hit: Readonly<Record<string, unknown>>, strip: CompiledStrip): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const noTopLevel = strip.topLevel.size === 0;
   for (const key in hit) {
     const value = hit[key];
     if (key.charCodeAt(0) === UNDERSCORE) {
@@ -47,7 +48,7 @@ export function stripHit(hit: Readonly<Record<string, unknown>>, strip: Compiled
         continue;
       }
     }
-    if (!strip.topLevel.has(key)) out[key] = value;
+    if (noTopLevel || !strip.topLevel.has(key)) out[key] = value;
   }
   for (const path of strip.dotted) removePath(out, path);
   return out;

@@ -57,8 +57,13 @@ test('skipped rules count as rank 0, vectorSort by similarity, hidden sorts and 
   assert.deepEqual(ids(r.response.hits), [2, 1]);
   const v = merge([{ hits: [{ id: 1, _rankingScoreDetails: { vectorSort: { order: 0, similarity: 0.2 } } }], processingTimeMs: 0 }, { hits: [{ id: 2, _rankingScoreDetails: { vectorSort: { order: 0, similarity: 0.7 } } }], processingTimeMs: 0 }], {});
   assert.deepEqual(ids(v.response.hits), [2, 1]);
-  const h = merge([{ hits: [{ id: 2, _rankingScoreDetails: { '<hidden-rule-0>': { order: 0, value: '<hidden>' } } }, { _rankingScore: 0.5 }], processingTimeMs: 0 }], {});
+  // Approximations are reported when they touched a comparison (keys are built lazily).
+  const h = merge([
+    { hits: [{ id: 2, _rankingScoreDetails: { '<hidden-rule-0>': { order: 0, value: '<hidden>' } } }], processingTimeMs: 0 },
+    { hits: [{ _rankingScore: 0 }], processingTimeMs: 0 },
+  ], {});
   assert.deepEqual(h.approximations, ['hidden-sort-values', 'missing-primary-key', 'missing-ranking-details']);
+  assert.deepEqual(ids(h.response.hits), [2, undefined]);
 });
 
 test('details given out of order are read by their `order` field', () => {
