@@ -26,6 +26,9 @@
 //   * `index` is `'param'` when the route names its index in the path
 //     parameter `:indexUid`, `'none'` otherwise.
 //   Routes without a `config` are a bug; the not-found handler has none.
+//   An optional `body: 'json' | 'raw' | 'none'` says how the body is read
+//   (default: POST/PUT/PATCH bodies arrive parsed as JSON in `request.body`,
+//   with Meilisearch's content-type and payload errors already answered).
 // - The auth engineer exports `authHook(ctx)` from engine/auth/hook.ts, a
 //   Fastify `onRequest` hook reading `request.routeOptions.config`; it may set
 //   `request.indexFilter` to a predicate telling which index uids the caller
@@ -38,6 +41,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Level } from 'level';
 import type { SearchIndex } from '../core/contracts.ts';
+import type { Settings } from '../core/settings.ts';
 import type { Clock } from '../../runtime/env/clock.ts';
 import type { BatchRecord, SummarizedTask, TaskRecord, TaskRequest } from '../tasks/types.ts';
 
@@ -46,6 +50,8 @@ export interface IndexEntry {
   readonly primaryKey: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** The settings as last set (what GET /settings answers). */
+  readonly settings: Settings;
   /** The live in-memory index; read it, never write it from a route. */
   readonly index: SearchIndex;
 }
@@ -98,6 +104,13 @@ declare module 'fastify' {
     action?: RouteAction | null;
     /** Whether the route's index comes from the `:indexUid` path parameter. */
     index?: 'param' | 'none';
+    /**
+     * How the body reaches the handler. Default: 'json' for POST/PUT/PATCH
+     * (app.ts checks the Content-Type and parses it with Meilisearch's
+     * errors, so `request.body` is the parsed JSON), 'none' otherwise.
+     * 'raw' leaves the Buffer (document payloads); 'none' ignores any body.
+     */
+    body?: 'json' | 'raw' | 'none';
   }
   interface FastifyRequest {
     /** Set by the auth hook: which index uids the caller may see (null = all). */

@@ -10,6 +10,7 @@ function entryOf(live: LiveIndex): IndexEntry {
     primaryKey: live.meta.primaryKey,
     createdAt: new Date(live.meta.createdAtMs),
     updatedAt: new Date(live.meta.updatedAtMs),
+    settings: live.settings,
     index: live.index,
   };
 }

@@ -96,8 +96,9 @@ export class EngineTaskQueue implements TaskQueue {
     const written = this.writeChain.then(() => txn.commit());
     this.writeChain = written.catch(() => undefined);
     await written;
+    const summary = summarize(task);
     this.kick();
-    return summarize(task);
+    return summary;
   }
 
   /** Resolves when no task is enqueued or processing (used by tests and shutdown). */
@@ -171,10 +172,10 @@ export class EngineTaskQueue implements TaskQueue {
     const startedAtMs = this.clock.nowMs();
     const batchUid = this.state.counters.nextBatchUid++;
     const items: PendingTask[] = [];
-    for (const task of batch) {
-      task.status = 'processing';
-      task.startedAtMs = startedAtMs;
-      task.batchUid = batchUid;
+    for (const enqueued of batch) {
+      // `processing` is shown in memory only; on disk the task stays enqueued until it finishes.
+      const task: TaskRecord = { ...enqueued, status: 'processing', startedAtMs, batchUid };
+      this.state.tasks.set(task.uid, task);
       this.pending.splice(this.pending.indexOf(task.uid), 1);
       items.push({ task, documents: task.op.op === 'documentAddition' ? await this.payloadOf(task.uid) : null });
     }
