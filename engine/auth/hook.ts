@@ -17,7 +17,6 @@ declare module 'fastify' {
 }
 
 export function authHook(ctx: EngineContext): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
-  const storePromise = keyStoreFor(ctx);
   return async function auth(request: FastifyRequest): Promise<void> {
     request.identity = FULL_ACCESS;
     request.indexFilter = null;
@@ -31,7 +30,8 @@ export function authHook(ctx: EngineContext): (request: FastifyRequest, reply: F
       action,
       indexUid,
       masterKey: ctx.masterKey,
-      store: await storePromise,
+      // Opened on first use, so a node that fails to start leaves no open in flight.
+      store: await keyStoreFor(ctx),
       nowMs: ctx.clock.nowMs(),
     });
     request.identity = identity;
