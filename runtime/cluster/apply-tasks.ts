@@ -5,10 +5,12 @@
 // already committed, so progress for an unknown (evicted) task, or for a
 // task already past that status, is ignored rather than an error.
 
-import type { ConfigSetCommand, TaskProgressCommand } from './commands.ts';
-import { APPLIED, ignored, type ApplyResult } from './apply-result.ts';
+import { assert } from '../assert.ts';
+import type { ConfigSetCommand, TaskProgressCommand, TasksDeleteCommand } from './commands.ts';
+import { APPLIED, ignored, taskResult, type ApplyResult } from './apply-result.ts';
 import type { ClusterState } from './state.ts';
-import { finishTask, isFinished, startTask } from './task-record.ts';
+import { matchesTaskFilter } from './task-query.ts';
+import { enqueueTask, finishTask, isFinished, startTask } from './task-record.ts';
 
 export function applyTaskProgress(state: ClusterState, c: TaskProgressCommand): ApplyResult {
   const task = state.tasks.get(c.taskUid);
@@ -20,6 +22,26 @@ export function applyTaskProgress(state: ClusterState, c: TaskProgressCommand): 
   if (!finished) return ignored(`task ${c.taskUid} is already ${task.status}`);
   enforceTaskRetention(state);
   return APPLIED;
+}
+
+/**
+ * DELETE /tasks. Matching counts every task the filter selects at this log
+ * position; only finished ones are deleted (Meilisearch never deletes a task
+ * whose status is still owed). The deletion task itself is finished at once.
+ */
+export function applyTasksDelete(state: ClusterState, c: TasksDeleteCommand, logIndex: number): ApplyResult {
+  const matched = [...state.tasks.values()].filter((t) => matchesTaskFilter(t, c.filter));
+  const task = enqueueTask(state, c, logIndex);
+  assert(task.details !== null, 'a taskDeletion task has details');
+  task.details['matchedTasks'] = matched.length;
+  let deleted = 0;
+  for (const t of matched) {
+    if (!isFinished(t.status)) continue;
+    state.tasks.delete(t.uid);
+    deleted += 1;
+  }
+  finishTask(task, { status: 'succeeded', error: null, details: { deletedTasks: deleted } }, c.nowMs);
+  return taskResult(task);
 }
 
 export function applyConfigSet(state: ClusterState, c: ConfigSetCommand): ApplyResult {

@@ -21,7 +21,7 @@ import {
 } from './apply-documents.ts';
 import { applyIndexCreate, applyIndexDelete, applyIndexSwap, applyIndexUpdate } from './apply-indexes.ts';
 import { applyKeyCreate, applyKeyDelete, applyKeyUpdate } from './apply-keys.ts';
-import { applyConfigSet, applyTaskProgress, enforceTaskRetention } from './apply-tasks.ts';
+import { applyConfigSet, applyTaskProgress, applyTasksDelete, enforceTaskRetention } from './apply-tasks.ts';
 import {
   applyDispatcherCursor,
   applyGroupAdd,
@@ -62,6 +62,7 @@ function dispatch(state: ClusterState, c: ClusterCommand, logIndex: number): App
     case 'documents.clear': return applyDocumentsClear(state, c, logIndex);
     case 'settings.update': return applySettingsUpdate(state, c, logIndex);
     case 'task.progress': return applyTaskProgress(state, c);
+    case 'tasks.delete': return applyTasksDelete(state, c, logIndex);
     case 'dispatcher.cursor': return applyDispatcherCursor(state, c, logIndex);
     case 'node.add': return applyNodeAdd(state, c);
     case 'node.state': return applyNodeState(state, c);

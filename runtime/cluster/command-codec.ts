@@ -18,6 +18,7 @@ import {
   DecodeError,
   FieldReader,
   expectArray,
+  expectInt,
   expectObject,
   expectString,
   isPlainObject,
@@ -25,6 +26,8 @@ import {
   type PlainObject,
 } from './decode-fields.ts';
 import { packValue, unpackValue } from './msgpack.ts';
+import { TASK_STATUSES, TASK_TYPES } from './state.ts';
+import type { TaskFilter } from './task-query.ts';
 
 export function encodeCommand(command: ClusterCommand): Uint8Array {
   return packValue(command);
@@ -100,6 +103,40 @@ function optNullableStr(r: FieldReader, key: string): string | null | undefined 
   return r.has(key) ? r.strOrNull(key) : (r.value(key), undefined);
 }
 
+function numberList(r: FieldReader, key: string): number[] {
+  return r.array(key).map((v, i) => expectInt(v, `${r.at(key)}[${i}]`));
+}
+
+function oneOfList<T extends string>(r: FieldReader, key: string, values: readonly T[]): T[] {
+  return r.stringArray(key).map((v, i) => {
+    if (!(values as readonly string[]).includes(v)) throw new DecodeError(`${r.at(key)}[${i}]: expected one of ${values.join(', ')}`);
+    return v as T;
+  });
+}
+
+/** A task filter: every field optional, lists and epoch-millisecond bounds. */
+function taskFilterAt(r: FieldReader): TaskFilter {
+  const f = r.reader('filter');
+  const filter: TaskFilter = {};
+  const put = <K extends keyof TaskFilter>(key: K, read: () => TaskFilter[K]): void => {
+    if (f.has(key)) filter[key] = read();
+    else f.value(key);
+  };
+  put('uids', () => numberList(f, 'uids'));
+  put('batchUids', () => numberList(f, 'batchUids'));
+  put('indexUids', () => f.stringArray('indexUids'));
+  put('statuses', () => oneOfList(f, 'statuses', TASK_STATUSES));
+  put('types', () => oneOfList(f, 'types', TASK_TYPES));
+  put('canceledBy', () => numberList(f, 'canceledBy'));
+  for (const key of DATE_BOUNDS) put(key, () => f.int(key));
+  f.done();
+  return filter;
+}
+
+const DATE_BOUNDS = [
+  'beforeEnqueuedAtMs', 'afterEnqueuedAtMs', 'beforeStartedAtMs', 'afterStartedAtMs', 'beforeFinishedAtMs', 'afterFinishedAtMs',
+] as const;
+
 const decoders: Decoders = {
   'index.create': (r) => ({
     v: 1, kind: 'index.create', uid: r.nonEmptyStr('uid'), primaryKey: r.strOrNull('primaryKey'),
@@ -145,6 +182,9 @@ const decoders: Decoders = {
     }
     return withOptional(withError, 'details', r.has('details') ? r.object('details') : (r.value('details'), undefined));
   },
+  'tasks.delete': (r) => ({
+    v: 1, kind: 'tasks.delete', filter: taskFilterAt(r), originalFilter: r.str('originalFilter'), ...taskFields(r),
+  }),
   'dispatcher.cursor': (r) => ({
     v: 1, kind: 'dispatcher.cursor',
     cursors: r.array('cursors').map((c, i) => {

@@ -14,6 +14,7 @@
 //   `_miroir_shard` (runtime/writes/) before they are proposed.
 
 import type { ErrorBody } from '../../api/errors/registry.ts';
+import type { TaskFilter } from './task-query.ts';
 
 export const COMMAND_VERSION = 1;
 
@@ -100,6 +101,18 @@ export type TaskProgressCommand = V & {
   nowMs: number;
 };
 
+/**
+ * DELETE /tasks: removes the finished tasks matching `filter` (a taskDeletion
+ * task, finished at apply — there is nothing for the nodes to do).
+ */
+export type TasksDeleteCommand = V &
+  TaskFields & {
+    kind: 'tasks.delete';
+    filter: TaskFilter;
+    /** The request's query string as Meilisearch echoes it in details, e.g. `?uids=0,1`. */
+    originalFilter: string;
+  };
+
 export interface DispatcherCursor {
   nodeId: string;
   /** The last log index the node's dispatcher has had acknowledged by the node. */
@@ -156,6 +169,7 @@ export type ClusterCommand =
   | DocumentsClearCommand
   | SettingsUpdateCommand
   | TaskProgressCommand
+  | TasksDeleteCommand
   | DispatcherCursorCommand
   | NodeAddCommand
   | NodeStateCommand
@@ -181,4 +195,5 @@ export type TaskCommand =
   | DocumentsDeleteIdsCommand
   | DocumentsDeleteFilterCommand
   | DocumentsClearCommand
-  | SettingsUpdateCommand;
+  | SettingsUpdateCommand
+  | TasksDeleteCommand;

@@ -15,7 +15,7 @@ import { unreachable } from '../assert.ts';
 import type { ClusterState, TaskRecord, TaskStatus, TaskType } from './state.ts';
 
 /** The details fields Meilisearch fills with a count when a task finishes. */
-const COUNT_FIELDS = ['indexedDocuments', 'deletedDocuments'] as const;
+const COUNT_FIELDS = ['indexedDocuments', 'deletedDocuments', 'deletedTasks'] as const;
 
 export function isFinished(status: TaskStatus): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'canceled';
@@ -136,6 +136,9 @@ function describe(command: TaskCommand): {
       return { type: 'documentDeletion', indexUid: command.indexUid, details: { deletedDocuments: null } };
     case 'settings.update':
       return { type: 'settingsUpdate', indexUid: command.indexUid, details: maskSettings(command.settings) };
+    case 'tasks.delete':
+      // matchedTasks is counted by apply, which knows the table at this log position.
+      return { type: 'taskDeletion', indexUid: null, details: { matchedTasks: 0, deletedTasks: null, originalFilter: command.originalFilter } };
     default:
       return unreachable(command);
   }

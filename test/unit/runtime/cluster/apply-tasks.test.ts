@@ -200,3 +200,17 @@ test('apply refuses entries out of log order (an invariant, not user input)', ()
   assert.throws(() => apply(r.state, create('b'), 2), /log order/, 'a skipped entry counts as applied');
   assert.equal(apply(r.state, create('b'), 3).kind, 'task');
 });
+
+test('tasks.delete removes matching finished tasks only and records a finished taskDeletion', () => {
+  const r = new Replica();
+  r.runAll([create('a'), create('a'), create('a'), write('a')]); // 1 and 2 fail at apply
+  const result = r.run({ v: 1, kind: 'tasks.delete', filter: { indexUids: ['a'] }, originalFilter: '?indexUids=a', nowMs: T0 + 50 });
+  assert.deepEqual(result, {
+    kind: 'task', dispatch: false,
+    task: { taskUid: 4, indexUid: null, status: 'enqueued', type: 'taskDeletion', enqueuedAt: '2026-01-02T03:04:05.65Z' },
+  });
+  assert.deepEqual([...r.state.tasks.keys()], [0, 3, 4], 'enqueued tasks 0 and 3 are kept');
+  const deletion = getTask(r.state, 4);
+  assert.equal(deletion?.status, 'succeeded');
+  assert.deepEqual(deletion?.details, { matchedTasks: 4, deletedTasks: 2, originalFilter: '?indexUids=a' });
+});

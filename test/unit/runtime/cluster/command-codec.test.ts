@@ -14,7 +14,7 @@ import { sampleCommands } from './fixtures.ts';
 test('one command of every kind round-trips', () => {
   const samples = sampleCommands();
   const kinds = new Set<CommandKind>(samples.map((c) => c.kind));
-  assert.equal(kinds.size, 21, 'the samples cover every kind of the union');
+  assert.equal(kinds.size, 22, 'the samples cover every kind of the union');
   for (const command of samples) assert.deepEqual(decodeCommand(encodeCommand(command)), command);
 });
 
@@ -80,5 +80,7 @@ test('malformed payloads are refused with the offending path', () => {
   refuses({ v: 1, kind: 'task.progress', taskUid: 1, status: 'failed', nowMs: 1 }, 'task.progress.error');
   refuses({ v: 1, kind: 'index.swap', swaps: [{ indexes: ['a'], rename: false }], nowMs: 1 }, 'index.swap.swaps[0].indexes');
   refuses('not an object', 'command');
+  refuses({ v: 1, kind: 'tasks.delete', filter: { statuses: ['done'] }, originalFilter: '', nowMs: 1 }, 'tasks.delete.filter.statuses[0]');
+  refuses({ v: 1, kind: 'tasks.delete', filter: { since: 1 }, originalFilter: '', nowMs: 1 }, 'unknown field "since"');
   assert.throws(() => validateCommand({ v: 1, kind: 'documents.deleteFilter', indexUid: 'x', nowMs: 1 }), /filter/);
 });

@@ -47,6 +47,10 @@ export function sampleCommands(): ClusterCommand[] {
       error: { message: 'boom', code: 'internal', type: 'internal', link: 'https://docs.meilisearch.com/errors#internal' },
     },
     { v: 1, kind: 'dispatcher.cursor', cursors: [{ nodeId: 'n1', index: 7 }] },
+    {
+      v: 1, kind: 'tasks.delete', filter: { statuses: ['failed'], types: ['documentDeletion'], uids: [2, 3], afterEnqueuedAtMs: 0 },
+      originalFilter: '?statuses=failed&types=documentDeletion&uids=2,3&afterEnqueuedAt=1970-01-01', nowMs: T0 + 9,
+    },
     { v: 1, kind: 'index.create', uid: 'books', primaryKey: null, shards: 4, nowMs: T0 + 9 },
     { v: 1, kind: 'index.update', uid: 'books', primaryKey: 'isbn', newUid: 'library', nowMs: T0 + 10 },
     { v: 1, kind: 'index.swap', swaps: [{ indexes: ['movies', 'library'], rename: false }], nowMs: T0 + 11 },

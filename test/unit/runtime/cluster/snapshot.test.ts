@@ -43,6 +43,7 @@ const command: fc.Arbitrary<ClusterCommand> = fc.oneof(
   fc.record({ v: fc.constant(1 as const), kind: fc.constant('node.add' as const), id: node, url: fc.constant('http://x'), group: fc.constantFrom('g1', 'g2'), nowMs: now }),
   fc.record({ v: fc.constant(1 as const), kind: fc.constant('node.state' as const), id: node, state: fc.constantFrom('active' as const, 'draining' as const, 'removed' as const), nowMs: now }),
   fc.record({ v: fc.constant(1 as const), kind: fc.constant('dispatcher.cursor' as const), cursors: fc.array(fc.record({ nodeId: node, index: fc.nat({ max: 30 }) }), { maxLength: 3 }) }),
+  fc.record({ v: fc.constant(1 as const), kind: fc.constant('tasks.delete' as const), filter: fc.constantFrom({}, { indexUids: ['a'] }, { statuses: ['failed' as const] }), originalFilter: fc.constant('?x'), nowMs: now }),
   fc.record({ v: fc.constant(1 as const), kind: fc.constant('config.set' as const), taskRetentionMax: fc.integer({ min: 2, max: 8 }) }),
 );
 
