@@ -10,9 +10,10 @@ import type { Depth } from './extract.ts';
 import { compareBytes } from './rules.ts';
 import { facetKey } from './normalize.ts';
 
+/** One document's values; `originals[i]` is the first text it gave for `keys[i]`. Arrays stay small. */
 interface DocValues {
-  /** Normalized key → the first original string this document gave for it. */
-  strings: Map<string, string>;
+  keys: string[];
+  originals: string[];
   numbers: number[];
 }
 
@@ -73,7 +74,7 @@ export class FieldIndex {
   private doc(id: DocId): DocValues {
     let values = this.docs.get(id);
     if (!values) {
-      values = { strings: new Map(), numbers: [] };
+      values = { keys: [], originals: [], numbers: [] };
       this.docs.set(id, values);
     }
     return values;
@@ -82,7 +83,10 @@ export class FieldIndex {
   private addString(id: DocId, original: string): void {
     const key = facetKey(original);
     const doc = this.doc(id);
-    if (!doc.strings.has(key)) doc.strings.set(key, original);
+    if (!doc.keys.includes(key)) {
+      doc.keys.push(key);
+      doc.originals.push(original);
+    }
     let ids = this.strings.get(key);
     if (!ids) {
       ids = [];
@@ -111,7 +115,7 @@ export class FieldIndex {
     const doc = this.docs.get(id);
     if (!doc) return;
     this.docs.delete(id);
-    for (const key of doc.strings.keys()) this.forget(this.strings, key, id, () => { this.sortedKeys = null; });
+    for (const key of doc.keys) this.forget(this.strings, key, id, () => { this.sortedKeys = null; });
     for (const n of doc.numbers) this.forget(this.numbers, n, id, () => { this.sortedNumbers = null; });
   }
 
@@ -128,11 +132,12 @@ export class FieldIndex {
   /** The normalized keys and numbers one document holds. */
   valuesOf(id: DocId): { strings: string[]; numbers: number[] } {
     const doc = this.docs.get(id);
-    return doc ? { strings: [...doc.strings.keys()], numbers: [...doc.numbers] } : { strings: [], numbers: [] };
+    return doc ? { strings: [...doc.keys], numbers: [...doc.numbers] } : { strings: [], numbers: [] };
   }
 
   originalOf(id: DocId, key: string): string | undefined {
-    return this.docs.get(id)?.strings.get(key);
+    const doc = this.docs.get(id);
+    return doc?.originals[doc.keys.indexOf(key)];
   }
 
   stringIds(key: string): readonly number[] {

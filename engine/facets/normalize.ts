@@ -11,7 +11,13 @@ import { isWhitespace } from '../filter/chars.ts';
 
 export const MAX_FACET_VALUE_BYTES = 468;
 
+const ASCII_WHITESPACE = /^[\t\n\v\f\r ]$/;
+
 function trimWhitespace(s: string): string {
+  // Most values start and end with a visible ASCII character: nothing to trim.
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  if (first < 0x80 && last < 0x80 && !ASCII_WHITESPACE.test(s[0]!) && !ASCII_WHITESPACE.test(s[s.length - 1]!)) return s;
   const chars = [...s];
   let start = 0;
   let end = chars.length;
@@ -39,9 +45,18 @@ export function truncateFacet(s: string): string {
   return s.slice(0, end);
 }
 
-/** The key a string facet value is stored under. */
+const KEY_CACHE_MAX = 50_000;
+const keyCache = new Map<string, string>();
+
+/** The key a string facet value is stored under (memoized: documents repeat their values). */
 export function facetKey(original: string): string {
-  return truncateFacet(normalizeFacet(original));
+  let key = keyCache.get(original);
+  if (key === undefined) {
+    key = truncateFacet(normalizeFacet(original));
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+    keyCache.set(original, key);
+  }
+  return key;
 }
 
 const RUST_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
