@@ -8,9 +8,11 @@
 //   [0, score]. Within one query every hit of a rule shares max_rank (it comes
 //   from the query and the settings, API.md §5.3), and score = rank/max_rank is
 //   a correctly rounded quotient of small integers, so comparing the scores of
-//   one rule is comparing the integer ranks exactly. A single folded
-//   `_rankingScore` would not be: sort rules are left out of it, and the
-//   mixed-radix product can exceed 2^53.
+//   one rule is comparing the integer ranks exactly. Even where max_rank differs
+//   between nodes (matchingStrategy `frequency`), two different fractions with
+//   denominators below 2^26 are more than one ulp apart, so their doubles keep
+//   their order. A single folded `_rankingScore` would not do: sort rules are
+//   left out of it, and the mixed-radix product can exceed 2^53.
 // - `skipped` (search cut-off) counts as rank 0: [0, 0].
 // - `vectorSort`: [0, similarity].
 // - sort rules `field:asc|desc`: numbers before strings before missing, with

@@ -39,6 +39,25 @@ test('a sort rule between scored rules orders by value even when _rankingScore s
   assert.deepEqual(Object.keys(response.hits[0]!), ['id'], 'scores are stripped unless asked');
 });
 
+test('rule-by-rule comparison separates hits whose folded _rankingScore rounds to the same double', () => {
+  // Six rules with max rank 1000: the mixed-radix product (1e18) exceeds 2^53, so
+  // 1 - 1/1e18 rounds to 1.0 and _rankingScore cannot tell these two hits apart.
+  const details = (last: number) =>
+    Object.fromEntries(['words', 'typo', 'proximity', 'attributeRank', 'wordPosition', 'exactness'].map((rule, order) => [rule, { order, score: order === 5 ? last / 1000 : 1 }]));
+  const a = { id: 1, _rankingScore: 1, _rankingScoreDetails: details(999) };
+  const b = { id: 2, _rankingScore: 1, _rankingScoreDetails: details(1000) };
+  assert.equal(1 - 1 / 1e18, 1);
+  const r = merge([{ hits: [a], processingTimeMs: 0 }, { hits: [b], processingTimeMs: 0 }], {});
+  assert.deepEqual(ids(r.response.hits), [2, 1]);
+});
+
+test('the worked example of API.md §5.1 (train dragon) ranks below a hit that only wins on wordPosition', () => {
+  const trainDragon = { words: { order: 0, matchingWords: 2, maxMatchingWords: 2, score: 1.0 }, typo: { order: 1, typoCount: 0, maxTypoCount: 2, score: 1.0 }, proximity: { order: 2, score: 0.75 }, attributeRank: { order: 3, score: 1.0 }, wordPosition: { order: 4, score: 0.8095238095238095 }, exactness: { order: 5, matchType: 'noExactMatch', matchingWords: 2, maxMatchingWords: 2, score: 0.3333333333333333 } };
+  const better = { ...trainDragon, wordPosition: { order: 4, score: 18 / 21 }, exactness: { order: 5, matchType: 'noExactMatch', matchingWords: 0, maxMatchingWords: 2, score: 1 / 9 } };
+  const r = merge([{ hits: [{ id: 'a', _rankingScore: 4305 / 4536, _rankingScoreDetails: trainDragon }], processingTimeMs: 0 }, { hits: [{ id: 'b', _rankingScoreDetails: better }], processingTimeMs: 0 }], {});
+  assert.deepEqual(ids(r.response.hits), ['b', 'a']);
+});
+
 test('sort values: numbers before strings before missing, in both directions; geo by distance', () => {
   const hit = (id: number, value: unknown) => ({ id, _rankingScoreDetails: { 'x:desc': { order: 0, value } } });
   const r = merge([{ hits: [hit(1, 3), hit(2, 'b'), hit(3, null)], processingTimeMs: 0 }, { hits: [hit(4, 10), hit(5, 'a'), hit(6, null)], processingTimeMs: 0 }], {});
