@@ -442,14 +442,20 @@ export class RaftCore implements RaftNode {
     for (const peer of [...this.progress.keys()]) {
       if (!members(this.conf).includes(peer)) this.progress.delete(peer);
     }
+    const added: PeerId[] = [];
     for (const peer of members(this.conf)) {
       const pr = this.progress.get(peer);
+      if (pr === undefined) added.push(peer);
       if (pr === undefined) this.addProgress(peer);
       else pr.isLearner = !this.conf.voters.includes(peer);
     }
     if (this.leadTransferee !== null && !this.conf.voters.includes(this.leadTransferee)) this.leadTransferee = null;
-    // A smaller quorum may commit more right away.
-    if (!maybeCommitAndBroadcast(this)) bcastAppend(this);
+    // A smaller quorum may commit more right away; otherwise probe new members
+    // now rather than a heartbeat later, and top up anyone behind.
+    if (maybeCommitAndBroadcast(this)) return;
+    for (const peer of this.progress.keys()) {
+      if (peer !== this.id) sendAppend(this, peer, added.includes(peer));
+    }
   }
 
   /** The membership in effect once entry `index` was applied. */
