@@ -114,7 +114,8 @@ export class RaftDriver {
   #inbox: RaftMessage[] = [];
   #flushScheduled = false;
   #ticker: TimerHandle | null = null;
-  #loop: Promise<void> | null = null;
+  #loop: Promise<void> = Promise.resolve();
+  #looping = false;
   #applied: number;
   #appliedTerm: number;
   #snapshotIndex: number;
@@ -235,8 +236,9 @@ export class RaftDriver {
   // ---- the Ready loop ----
 
   #kick(): void {
-    if (this.#loop !== null || this.#state !== 'running') return;
-    this.#loop = this.#run().finally(() => { this.#loop = null; });
+    if (this.#looping || this.#state !== 'running') return;
+    this.#looping = true;
+    this.#loop = this.#run();
   }
 
   async #run(): Promise<void> {
@@ -249,6 +251,10 @@ export class RaftDriver {
       }
     } catch (error) {
       this.#fail(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      // Cleared in the same synchronous step as the last hasReady() check, so a
+      // kick() right after always starts a new loop instead of waiting for a tick.
+      this.#looping = false;
     }
   }
 
