@@ -115,7 +115,8 @@ function expectedHits(s: Scenario): Record<string, unknown>[] {
 }
 
 test('the merge of random shards equals one node holding every document', () => {
-  const rng = seededRng(Number(process.env['MIROIR_SEED'] ?? 4242));
+  const seed = Number(process.env['MIROIR_SEED'] ?? 4242);
+  const rng = seededRng(seed);
   for (let trial = 0; trial < 600; trial++) {
     const s = scenario(rng);
     const { offset, limit } = windowOf(s.query, s.maxTotalHits);
@@ -130,7 +131,7 @@ test('the merge of random shards equals one node holding every document', () => 
       addedFields: [],
       requestUid: 'uid',
     });
-    const label = `trial ${trial}: rules ${s.rules.map((r) => r.kind).join(',')}, ${JSON.stringify(s.query)}, mth ${s.maxTotalHits}, distinct ${s.distinct}`;
+    const label = `MIROIR_SEED=${seed} trial ${trial}: rules ${s.rules.map((r) => r.kind).join(',')}, ${JSON.stringify(s.query)}, mth ${s.maxTotalHits}, distinct ${s.distinct}`;
     assert.deepEqual(response.hits, expectedHits(s), label);
     const distinctCount = applyDistinct(s.docs, s.distinct).length;
     if ('totalHits' in response) {

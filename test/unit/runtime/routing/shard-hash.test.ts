@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadHasher } from '../../../../runtime/routing/hasher.ts';
 import { canonicalKey, shardOf } from '../../../../runtime/routing/shard-hash.ts';
+import { createRouter } from '../../../../runtime/routing/index.ts';
 import { seededRng } from '../../../../runtime/env/rng.ts';
 import { xxh64ReferenceText } from './xxh64-reference.ts';
 
@@ -77,4 +78,13 @@ test('non-integer numbers and bad shard counts are programmer errors', () => {
   assert.throws(() => shardOf(hasher, 1.5, 64), /safe integer/);
   assert.throws(() => shardOf(hasher, 2 ** 60, 64), /safe integer/);
   assert.throws(() => shardOf(hasher, 'a', 0), /positive integer/);
+});
+
+test('createRouter binds the same functions synchronously', async () => {
+  const router = await createRouter();
+  assert.equal(router.shardOf('doc-1', 64), 42);
+  assert.equal(router.shardOf(42, 64), 57);
+  assert.deepEqual(router.placeShard(0, ['node-a', 'node-b', 'node-c', 'node-d'], 2), ['node-a', 'node-d']);
+  assert.equal(router.rendezvousScore(0, 'node-a'), 0xd4049b4e234ef0f6n);
+  assert.equal(router.placeGroup(8, ['node-a', 'node-b'], 1).length, 8);
 });
