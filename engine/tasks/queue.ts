@@ -1,6 +1,7 @@
 // The asynchronous task queue (API.md §2). Enqueue assigns the next uid and
 // writes the task (and its document payload) in one synced batch before the
-// 202 is answered; writes are chained so tasks reach the disk in uid order.
+// 202 is answered; tasks arriving during a write share the next synced write
+// (group commit), so they reach the disk in uid order.
 // One loop processes tasks strictly in order, one batch at a time: a
 // cancelation or deletion of tasks goes first (as Meilisearch's autobatcher
 // does), otherwise the oldest task, and consecutive document additions to
@@ -28,7 +29,9 @@ const BATCH_DOCUMENTS_MAX = 50_000;
 export class EngineTaskQueue implements TaskQueue {
   private readonly pending: number[] = [];
   private readonly payloads = new Map<number, Document[]>();
-  private writeChain: Promise<void> = Promise.resolve();
+  private readonly toWrite: Array<{ task: TaskRecord; documents: Document[] | null; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private writing = false;
+  private readonly flushWaiters: Array<() => void> = [];
   private running: Promise<void> | null = null;
   private fatal: unknown = null;
   private closed = false;
@@ -84,21 +87,50 @@ export class EngineTaskQueue implements TaskQueue {
       details: initialDetails(op, request.indexUid), error: null, enqueuedAtMs: this.clock.nowMs(),
       startedAtMs: null, finishedAtMs: null, customMetadata: request.customMetadata ?? null, op,
     };
-    const txn = new Transaction(this.db);
-    txn.putTask(task);
-    if (request.documents) txn.putPayload(uid, request.documents);
-    txn.putCounters({ ...this.state.counters });
-    txn.effect(() => {
-      this.state.tasks.set(uid, task);
-      if (request.documents) this.payloads.set(uid, request.documents);
-      this.pending.push(uid);
-    });
-    const written = this.writeChain.then(() => txn.commit());
-    this.writeChain = written.catch(() => undefined);
-    await written;
+    await this.groupCommit({ task, documents: request.documents ?? null });
     const summary = summarize(task);
     this.kick();
     return summary;
+  }
+
+  /**
+   * Writes enqueued tasks durably. Tasks arriving while a write is in flight
+   * are written together in the next synced batch (group commit), so disk
+   * order is uid order and one fsync serves many requests.
+   */
+  private groupCommit(item: { task: TaskRecord; documents: Document[] | null }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.toWrite.push({ ...item, resolve, reject });
+      if (!this.writing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.writing = true;
+    while (this.toWrite.length > 0) {
+      const group = this.toWrite.splice(0);
+      const txn = new Transaction(this.db);
+      for (const { task, documents } of group) {
+        txn.putTask(task);
+        if (documents) txn.putPayload(task.uid, documents);
+      }
+      txn.putCounters({ ...this.state.counters });
+      txn.effect(() => {
+        for (const { task, documents } of group) {
+          this.state.tasks.set(task.uid, task);
+          if (documents) this.payloads.set(task.uid, documents);
+          this.pending.push(task.uid);
+        }
+      });
+      try {
+        await txn.commit();
+        for (const item of group) item.resolve();
+      } catch (error) {
+        for (const item of group) item.reject(error);
+      }
+    }
+    this.writing = false;
+    for (const resolve of this.flushWaiters.splice(0)) resolve();
   }
 
   /** Resolves when no task is enqueued or processing (used by tests and shutdown). */
@@ -110,7 +142,7 @@ export class EngineTaskQueue implements TaskQueue {
   /** Stops taking tasks and waits for the batch in flight to be written. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.writeChain;
+    if (this.writing) await new Promise<void>((resolve) => this.flushWaiters.push(resolve));
     if (this.running) await this.running;
   }
 
