@@ -17,6 +17,7 @@ import {
 import {
   DecodeError,
   FieldReader,
+  MAX_TIME_MS,
   expectArray,
   expectInt,
   expectObject,
@@ -56,7 +57,7 @@ type Decoders = { [K in CommandKind]: (r: FieldReader) => CommandOf<K> };
 
 /** Reads `nowMs` and the optional `customMetadata` shared by task commands. */
 function taskFields(r: FieldReader): { nowMs: number; customMetadata?: string } {
-  return withOptional({ nowMs: r.int('nowMs') }, 'customMetadata', r.optStr('customMetadata'));
+  return withOptional({ nowMs: r.timeMs('nowMs') }, 'customMetadata', r.optStr('customMetadata'));
 }
 
 function shardKeyed<T>(r: FieldReader, key: string, item: (v: unknown, path: string) => T): Record<number, T[]> {
@@ -128,7 +129,7 @@ function taskFilterAt(r: FieldReader): TaskFilter {
   put('statuses', () => oneOfList(f, 'statuses', TASK_STATUSES));
   put('types', () => oneOfList(f, 'types', TASK_TYPES));
   put('canceledBy', () => numberList(f, 'canceledBy'));
-  for (const key of DATE_BOUNDS) put(key, () => f.int(key));
+  for (const key of DATE_BOUNDS) put(key, () => f.int(key, -MAX_TIME_MS, MAX_TIME_MS));
   f.done();
   return filter;
 }
@@ -174,7 +175,7 @@ const decoders: Decoders = {
   'task.progress': (r) => {
     const c = {
       v: 1 as const, kind: 'task.progress' as const, taskUid: r.int('taskUid'),
-      status: r.oneOf('status', ['processing', 'succeeded', 'failed'] as const), nowMs: r.int('nowMs'),
+      status: r.oneOf('status', ['processing', 'succeeded', 'failed'] as const), nowMs: r.timeMs('nowMs'),
     };
     const withError = withOptional(c, 'error', r.has('error') ? errorBodyAt(r) : (r.value('error'), undefined));
     if ((c.status === 'failed') !== (withError.error !== undefined)) {
@@ -196,22 +197,22 @@ const decoders: Decoders = {
   }),
   'node.add': (r) => ({
     v: 1, kind: 'node.add', id: r.nonEmptyStr('id'), url: r.nonEmptyStr('url'), group: r.nonEmptyStr('group'),
-    nowMs: r.int('nowMs'),
+    nowMs: r.timeMs('nowMs'),
   }),
   'node.state': (r) => ({
-    v: 1, kind: 'node.state', id: r.nonEmptyStr('id'), state: r.oneOf('state', NODE_STATES), nowMs: r.int('nowMs'),
+    v: 1, kind: 'node.state', id: r.nonEmptyStr('id'), state: r.oneOf('state', NODE_STATES), nowMs: r.timeMs('nowMs'),
   }),
-  'group.add': (r) => ({ v: 1, kind: 'group.add', id: r.nonEmptyStr('id'), nowMs: r.int('nowMs') }),
-  'group.remove': (r) => ({ v: 1, kind: 'group.remove', id: r.nonEmptyStr('id'), nowMs: r.int('nowMs') }),
+  'group.add': (r) => ({ v: 1, kind: 'group.add', id: r.nonEmptyStr('id'), nowMs: r.timeMs('nowMs') }),
+  'group.remove': (r) => ({ v: 1, kind: 'group.remove', id: r.nonEmptyStr('id'), nowMs: r.timeMs('nowMs') }),
   'peer.add': (r) => ({ v: 1, kind: 'peer.add', id: r.nonEmptyStr('id'), address: r.nonEmptyStr('address') }),
   'peer.remove': (r) => ({ v: 1, kind: 'peer.remove', id: r.nonEmptyStr('id') }),
   'key.create': (r) => ({
     v: 1, kind: 'key.create', uid: r.nonEmptyStr('uid'), name: r.strOrNull('name'),
     description: r.strOrNull('description'), actions: r.stringArray('actions'), indexes: r.stringArray('indexes'),
-    expiresAtMs: r.intOrNull('expiresAtMs'), nowMs: r.int('nowMs'),
+    expiresAtMs: r.intOrNull('expiresAtMs', 0, MAX_TIME_MS), nowMs: r.timeMs('nowMs'),
   }),
   'key.update': (r) => {
-    const c = { v: 1 as const, kind: 'key.update' as const, uid: r.nonEmptyStr('uid'), nowMs: r.int('nowMs') };
+    const c = { v: 1 as const, kind: 'key.update' as const, uid: r.nonEmptyStr('uid'), nowMs: r.timeMs('nowMs') };
     return withOptional(withOptional(c, 'name', optNullableStr(r, 'name')), 'description', optNullableStr(r, 'description'));
   },
   'key.delete': (r) => ({ v: 1, kind: 'key.delete', uid: r.nonEmptyStr('uid') }),

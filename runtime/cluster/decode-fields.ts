@@ -32,12 +32,15 @@ export function expectString(value: unknown, path: string): string {
   return value;
 }
 
-export function expectInt(value: unknown, path: string, min = 0): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new DecodeError(`${path}: expected an integer >= ${min}`);
+export function expectInt(value: unknown, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new DecodeError(`${path}: expected an integer in [${min}, ${max}]`);
   }
   return value;
 }
+
+/** The largest instant a JS Date can hold; later ones could not be rendered as task dates. */
+export const MAX_TIME_MS = 8_640_000_000_000_000;
 
 /** Reads the fields of one object, then refuses the ones nobody asked for. */
 export class FieldReader {
@@ -75,13 +78,18 @@ export class FieldReader {
     return this.has(key) ? this.str(key) : (this.value(key), undefined);
   }
 
-  int(key: string, min = 0): number {
-    return expectInt(this.value(key), this.at(key), min);
+  int(key: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    return expectInt(this.value(key), this.at(key), min, max);
   }
 
-  intOrNull(key: string, min = 0): number | null {
+  /** Epoch milliseconds that a Date can represent. */
+  timeMs(key: string): number {
+    return this.int(key, 0, MAX_TIME_MS);
+  }
+
+  intOrNull(key: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | null {
     const v = this.value(key);
-    return v === null ? null : expectInt(v, this.at(key), min);
+    return v === null ? null : expectInt(v, this.at(key), min, max);
   }
 
   optInt(key: string, min = 0): number | undefined {

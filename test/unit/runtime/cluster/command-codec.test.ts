@@ -80,6 +80,7 @@ test('malformed payloads are refused with the offending path', () => {
   refuses({ v: 1, kind: 'task.progress', taskUid: 1, status: 'failed', nowMs: 1 }, 'task.progress.error');
   refuses({ v: 1, kind: 'index.swap', swaps: [{ indexes: ['a'], rename: false }], nowMs: 1 }, 'index.swap.swaps[0].indexes');
   refuses('not an object', 'command');
+  refuses({ v: 1, kind: 'index.delete', uid: 'x', nowMs: 9e15 }, 'index.delete.nowMs'); // beyond what a Date can render
   refuses({ v: 1, kind: 'tasks.delete', filter: { statuses: ['done'] }, originalFilter: '', nowMs: 1 }, 'tasks.delete.filter.statuses[0]');
   refuses({ v: 1, kind: 'tasks.delete', filter: { since: 1 }, originalFilter: '', nowMs: 1 }, 'unknown field "since"');
   assert.throws(() => validateCommand({ v: 1, kind: 'documents.deleteFilter', indexUid: 'x', nowMs: 1 }), /filter/);
