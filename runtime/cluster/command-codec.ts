@@ -152,12 +152,15 @@ const decoders: Decoders = {
     v: 1, kind: 'index.swap', swaps: r.array('swaps').map((s, i) => swapAt(s, `${r.at('swaps')}[${i}]`)),
     ...taskFields(r),
   }),
-  'documents.write': (r) => ({
-    v: 1, kind: 'documents.write', indexUid: r.nonEmptyStr('indexUid'),
-    mode: r.oneOf('mode', ['replace', 'update'] as const), primaryKey: r.nonEmptyStr('primaryKey'),
-    shards: r.int('shards', 1), byShard: shardKeyed(r, 'byShard', documentAt),
-    receivedDocuments: r.int('receivedDocuments'), ...taskFields(r),
-  }),
+  'documents.write': (r) => {
+    const c = {
+      v: 1 as const, kind: 'documents.write' as const, indexUid: r.nonEmptyStr('indexUid'),
+      mode: r.oneOf('mode', ['replace', 'update'] as const), primaryKey: r.nonEmptyStr('primaryKey'),
+      shards: r.int('shards', 1), byShard: shardKeyed(r, 'byShard', documentAt),
+      receivedDocuments: r.int('receivedDocuments'), ...taskFields(r),
+    };
+    return withOptional(c, 'skipCreation', r.has('skipCreation') ? r.bool('skipCreation') : (r.value('skipCreation'), undefined));
+  },
   'documents.deleteIds': (r) => ({
     v: 1, kind: 'documents.deleteIds', indexUid: r.nonEmptyStr('indexUid'), shards: r.int('shards', 1),
     byShard: shardKeyed(r, 'byShard', expectString), providedIds: r.int('providedIds'), ...taskFields(r),

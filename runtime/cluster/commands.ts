@@ -59,6 +59,8 @@ export type DocumentsWriteCommand = V &
     /** Shard → its documents, each stamped with `_miroir_shard`. Only non-empty shards appear. */
     byShard: Record<number, Document[]>;
     receivedDocuments: number;
+    /** Meilisearch's `?skipCreation=true`: only update documents that already exist. Passed to the nodes. */
+    skipCreation?: boolean;
   };
 
 export type DocumentsDeleteIdsCommand = V &

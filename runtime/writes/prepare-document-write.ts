@@ -36,6 +36,7 @@ export interface DocumentWriteInput {
   shardOf: ShardOf;
   nowMs: number;
   customMetadata?: string;
+  skipCreation?: boolean;
 }
 
 export function prepareDocumentWrite(input: DocumentWriteInput): DocumentsWriteCommand | MeiliError {
@@ -61,6 +62,7 @@ export function prepareDocumentWrite(input: DocumentWriteInput): DocumentsWriteC
     nowMs: input.nowMs,
   };
   if (input.customMetadata !== undefined) command.customMetadata = input.customMetadata;
+  if (input.skipCreation !== undefined) command.skipCreation = input.skipCreation;
   return command;
 }
 

@@ -79,7 +79,8 @@ test('reserved fields are refused with a clear message; nested ones are the clie
 test('split by shard: every document once, in its shard, stamped, input untouched, decodable', () => {
   const docs = [{ id: 1, t: 'a' }, { id: '1b' }, { id: 'zz' }, { id: 77, nested: { x: 1 } }];
   const before = structuredClone(docs);
-  const command = expectCommand(prepare(docs, { customMetadata: 'm' }));
+  const command = expectCommand(prepare(docs, { customMetadata: 'm', skipCreation: true }));
+  assert.equal(command.skipCreation, true);
   assert.deepEqual(docs, before, 'the client documents are not mutated');
   assert.equal(command.receivedDocuments, 4);
   assert.equal(command.customMetadata, 'm');
