@@ -60,7 +60,7 @@ export function federatedSearch(queries: readonly MultiSearchQuery[], fed: Feder
       try {
         checkUnsupportedBeforeSearch(q.unsupported, uid);
         const query = withRuleFilter({
-          ...q.query, offset: 0, limit: required, page: null, hitsPerPage: null, showRankingScore: true,
+          ...q.query, offset: 0, limit: required, page: null, hitsPerPage: null, showRankingScore: true, showRankingScoreDetails: true,
           distinct: q.query.distinct ?? fed.distinct, facets: n === 0 && facets !== null ? facets : null,
         }, deps.ruleFilter(uid));
         const result = searchEntry(entry, query);
@@ -75,7 +75,10 @@ export function federatedSearch(queries: readonly MultiSearchQuery[], fed: Feder
   }
   const { merged, rejected } = mergeHits(lists, fed.distinct);
   const hits = merged.slice(window.offset, window.offset + window.limit)
-    .map((m) => federatedHit(m, (queries[m.queryIndex] as MultiSearchQuery).query.showRankingScore));
+    .map((m) => {
+      const asked = (queries[m.queryIndex] as MultiSearchQuery).query;
+      return federatedHit(m, { rankingScore: asked.showRankingScore, rankingScoreDetails: asked.showRankingScoreDetails });
+    });
   const out: Record<string, unknown> = { hits, processingTimeMs: Math.max(0, Math.round(deps.nowMs() - started)) };
   const totalHits = Math.max(0, total - rejected);
   if (window.pageMode) {

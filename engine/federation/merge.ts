@@ -1,12 +1,13 @@
 // The federated merge of multi-search (API.md §4.5), pure: each query's hits
 // arrive in that query's ranking order with their `_rankingScore`; they are
-// k-way merged by weighted score (`_rankingScore × weight`, biggest first,
-// ties to the lower query position, each query's own order kept), a
-// federation-level `distinct` drops later hits with an already seen value,
-// and the window (offset/limit) is applied after the merge. Meilisearch
-// compares grouped score vectors (sort values included) and only falls back
-// to the global score; this merge uses the global weighted score alone.
+// k-way merged by their weighted score values (score-values.ts: rule groups
+// and sort values compared in order, the weighted global score
+// `_rankingScore × weight` as the fallback; biggest first, ties to the lower
+// query position, each query's own order kept), a federation-level
+// `distinct` drops later hits with an already seen value, and the window
+// (offset/limit) is applied after the merge.
 import type { Document } from '../core/contracts.ts';
+import { compareHits, weightedScoreValues, type ScoreValue } from './score-values.ts';
 
 export interface QueryHits {
   readonly queryIndex: number;
@@ -28,6 +29,19 @@ function score(hit: Document, weight: number): number {
   return (typeof s === 'number' ? s : 0) * weight;
 }
 
+interface Head {
+  readonly hit: Document;
+  readonly values: readonly ScoreValue[];
+  readonly global: number;
+}
+
+function headOf(q: QueryHits, cursor: number): Head | undefined {
+  const hit = q.hits[cursor];
+  if (hit === undefined) return undefined;
+  const global = score(hit, q.weight);
+  return { hit, values: weightedScoreValues(hit, q.weight) ?? [{ kind: 'score', scores: [global] }], global };
+}
+
 /** The full merged order (no window), with distinct applied. */
 export function mergeHits(queries: readonly QueryHits[], distinct: string | null): { merged: MergedHit[]; rejected: number } {
   const cursors = queries.map(() => 0);
@@ -36,26 +50,25 @@ export function mergeHits(queries: readonly QueryHits[], distinct: string | null
   let rejected = 0;
   for (;;) {
     let best = -1;
-    let bestScore = Number.NEGATIVE_INFINITY;
+    let bestHead: Head | undefined;
     queries.forEach((q, i) => {
-      const hit = q.hits[cursors[i] as number];
-      if (hit === undefined) return;
-      const s = score(hit, q.weight);
+      const head = headOf(q, cursors[i] as number);
+      if (head === undefined) return;
       const current = queries[best];
-      if (best < 0 || s > bestScore || (s === bestScore && current !== undefined && q.queryIndex < current.queryIndex)) {
+      const order = bestHead === undefined ? 1 : compareHits(head.values, head.global, bestHead.values, bestHead.global);
+      if (order > 0 || (order === 0 && current !== undefined && q.queryIndex < current.queryIndex)) {
         best = i;
-        bestScore = s;
+        bestHead = head;
       }
     });
     const q = queries[best];
-    if (q === undefined) break;
-    const hit = q.hits[cursors[best] as number] as Document;
+    if (q === undefined || bestHead === undefined) break;
     cursors[best] = (cursors[best] as number) + 1;
-    if (distinct !== null && isDuplicate(hit, distinct, seen)) {
+    if (distinct !== null && isDuplicate(bestHead.hit, distinct, seen)) {
       rejected++;
       continue;
     }
-    merged.push({ hit, indexUid: q.indexUid, queryIndex: q.queryIndex, weightedRankingScore: bestScore });
+    merged.push({ hit: bestHead.hit, indexUid: q.indexUid, queryIndex: q.queryIndex, weightedRankingScore: bestHead.global });
   }
   return { merged, rejected };
 }
@@ -83,16 +96,17 @@ const TRAILING_KEYS = ['_formatted', '_matchesPosition', '_rankingScore', '_rank
 
 /**
  * The hit as federated search shows it: `_federation` after the document's
- * own fields and before the `_formatted`/score keys; `_rankingScore` only
- * when the query asked for it.
+ * own fields and before the `_formatted`/score keys; `_rankingScore` and
+ * `_rankingScoreDetails` only when the query asked for them.
  */
-export function federatedHit(merged: MergedHit, keepRankingScore: boolean): Document {
+export function federatedHit(merged: MergedHit, keep: { rankingScore: boolean; rankingScoreDetails: boolean }): Document {
   const out: Document = {};
   for (const [k, v] of Object.entries(merged.hit)) if (!TRAILING_KEYS.includes(k)) out[k] = v;
   out['_federation'] = { indexUid: merged.indexUid, queriesPosition: merged.queryIndex, weightedRankingScore: merged.weightedRankingScore };
   for (const k of TRAILING_KEYS) {
     if (!(k in merged.hit)) continue;
-    if (k === '_rankingScore' && !keepRankingScore) continue;
+    if (k === '_rankingScore' && !keep.rankingScore) continue;
+    if (k === '_rankingScoreDetails' && !keep.rankingScoreDetails) continue;
     out[k] = merged.hit[k];
   }
   return out;

@@ -54,7 +54,7 @@ test('merge: weighted score first, ties to the lower query position', () => {
   const { merged } = mergeHits(lists, null);
   assert.deepEqual(merged.map((m) => m.hit['id']), ['b1', 'a1', 'c1', 'a2', 'b2']);
   assert.equal(merged[0]?.weightedRankingScore, 1);
-  const shown = federatedHit(merged[1]!, false);
+  const shown = federatedHit(merged[1]!, { rankingScore: false, rankingScoreDetails: false });
   assert.deepEqual(shown, { id: 'a1', _federation: { indexUid: 'a', queriesPosition: 0, weightedRankingScore: 0.9 } });
 });
 
