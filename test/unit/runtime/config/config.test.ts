@@ -56,6 +56,10 @@ test('precedence: defaults < file < environment < flags; strings are coerced by 
   const fromEnv = load(file, env);
   assert.deepEqual([fromEnv.raft.tickMs, fromEnv.read.policy, fromEnv.peers.length, fromEnv.defaultShards], [25, 'error', 1, 8]);
   assert.equal(load(file, env, { 'raft.tickMs': '10' }).raft.tickMs, 10);
+  const groups = JSON.stringify([group('g1', 'n1')]);
+  assert.deepEqual(load(file, { MIROIR_GROUPS: groups }).groups, [{ id: 'g1', nodes: [{ id: 'n1', url: 'http://n1:7700' }] }], 'lists take JSON');
+  assert.equal(load(file, {}, { groups }).groups.length, 1);
+  refusedWith(/^groups \(from MIROIR_GROUPS\): expected JSON/, file, { MIROIR_GROUPS: '[{' });
   assert.equal(envNameOf('listen.clientPort'), 'MIROIR_LISTEN_CLIENT_PORT');
   assert.equal(load({ peerId: 'p1' }, { MIROIR_SEED: '42', MIROIR_TICK: '' }).peerId, 'p1', 'harness knobs and empty values are not config');
 });
