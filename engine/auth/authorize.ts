@@ -14,13 +14,14 @@ import type { KeyStore } from './key-store.ts';
 import { resolveIndexRule, rulePatterns, type SearchRules } from './search-rules.ts';
 import { verifyTenantToken } from './tenant-token.ts';
 
-/** Who is calling, once authorized. `keyIndexes` null means every index. */
+/** Who is calling, once authorized. `keyIndexes` and `keyActions` null mean no restriction. */
 export interface Identity {
   readonly keyIndexes: readonly string[] | null;
+  readonly keyActions: readonly string[] | null;
   readonly searchRules: SearchRules | null;
 }
 
-export const FULL_ACCESS: Identity = { keyIndexes: null, searchRules: null };
+export const FULL_ACCESS: Identity = { keyIndexes: null, keyActions: null, searchRules: null };
 
 export interface AuthRequest {
   readonly authorization: string | undefined;
@@ -53,7 +54,7 @@ export function authorize(req: AuthRequest): Identity {
   const { uid, searchRules } = identify(token, req);
   const key = req.store.get(uid);
   if (key === undefined) throw invalidApiKey();
-  const identity: Identity = { keyIndexes: key.indexes, searchRules };
+  const identity: Identity = { keyIndexes: key.indexes, keyActions: key.actions, searchRules };
   if (req.indexUid !== null) checkIndexScope(identity, req.indexUid);
   const indexOk = req.indexUid === null ? key.indexes.length > 0 : anyPatternMatches(key.indexes, req.indexUid);
   const fresh = key.expiresAtMs === null || req.nowMs < key.expiresAtMs;
@@ -106,4 +107,14 @@ export function indexVisible(identity: Identity, indexUid: string): boolean {
 export function ruleFilterFor(identity: Identity, indexUid: string): unknown {
   if (identity.searchRules === null) return null;
   return resolveIndexRule(identity.searchRules, indexUid).filter;
+}
+
+/**
+ * Whether the caller may create the index `indexUid` (document and settings
+ * writes create a missing index only then: Meilisearch's
+ * `allow_index_creation`). The key was checked for expiry by `authorize`.
+ */
+export function canCreateIndex(identity: Identity, indexUid: string): boolean {
+  if (identity.keyActions !== null && !actionAllowed(identity.keyActions, 'indexes.create')) return false;
+  return indexVisible(identity, indexUid);
 }

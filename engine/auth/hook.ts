@@ -2,8 +2,10 @@
 // hook that reads the route's `config: {action, index}` and either rejects
 // the request with a Meilisearch auth error or attaches the caller's
 // identity: `request.identity` (index patterns and tenant-token search rules,
-// used by search routes to fuse filters) and `request.indexFilter` (used by
-// list routes). Routes with `action: null` (and unknown routes) are open.
+// used by search routes to fuse filters, and by write routes through
+// `canCreateIndex(request.identity, uid)` in engine/auth/authorize.ts) and
+// `request.indexFilter` (used by list routes). Routes with `action: null`
+// (and unknown routes) are open.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EngineContext } from '../http/context.ts';
 import { authorize, FULL_ACCESS, indexVisible, type Identity } from './authorize.ts';

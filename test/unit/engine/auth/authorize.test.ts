@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { Level } from 'level';
 import { generateTenantToken } from 'meilisearch/token';
 import { MeiliError } from '../../../../api/errors/registry.ts';
-import { authorize, FULL_ACCESS, indexVisible, ruleFilterFor, type AuthRequest } from '../../../../engine/auth/authorize.ts';
+import { authorize, canCreateIndex, FULL_ACCESS, indexVisible, ruleFilterFor, type AuthRequest } from '../../../../engine/auth/authorize.ts';
 import { deriveKey } from '../../../../engine/auth/key-derivation.ts';
 import { KeyStore } from '../../../../engine/auth/key-store.ts';
 
@@ -95,4 +95,15 @@ test('the store persists across reopen', async () => {
   const before = store.list().map((k) => k.uid);
   const reopened = await KeyStore.open(db, NOW + 5);
   assert.deepEqual(reopened.list().map((k) => k.uid), before);
+});
+
+test('index creation needs indexes.create on a visible index', async () => {
+  const writer = await store.create({ uid: null, name: null, description: null, actions: ['documents.add'], indexes: ['*'], expiresAtMs: null }, NOW);
+  const creator = await store.create({ uid: null, name: null, description: null, actions: ['documents.add', 'indexes.create'], indexes: ['prod*'], expiresAtMs: null }, NOW);
+  const w = authorize(req({ authorization: `Bearer ${deriveKey(MASTER, writer.uid)}`, action: 'documents.add', indexUid: 'products' }));
+  const c = authorize(req({ authorization: `Bearer ${deriveKey(MASTER, creator.uid)}`, action: 'documents.add', indexUid: 'products' }));
+  assert.equal(canCreateIndex(w, 'products'), false);
+  assert.equal(canCreateIndex(c, 'products'), true);
+  assert.equal(canCreateIndex(c, 'other'), false);
+  assert.equal(canCreateIndex(FULL_ACCESS, 'anything'), true);
 });
