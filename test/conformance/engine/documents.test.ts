@@ -50,7 +50,7 @@ test('add documents as JSON, NDJSON and CSV; get, list and fetch them', async ()
 test('update merges fields, customMetadata is echoed, skipCreation skips new ids', async () => {
   const index = f.client.index('movies');
   const enqueued = await index.updateDocuments([{ id: 1, year: 2015 }, { id: 77, title: 'new' }], { customMetadata: 'import-7', skipCreation: true });
-  assert.equal(enqueued.customMetadata, 'import-7');
+  assert.equal((enqueued as unknown as Record<string, unknown>).customMetadata, 'import-7');
   const task = await f.client.tasks.waitForTask(enqueued.taskUid);
   assert.equal(task.customMetadata, 'import-7');
   assert.deepEqual(task.details, { receivedDocuments: 2, indexedDocuments: 1 });
@@ -61,7 +61,7 @@ test('update merges fields, customMetadata is echoed, skipCreation skips new ids
 test('delete one, by ids, by filter (filterability checked in the task), and all', async () => {
   const index = f.client.index('movies');
   assert.equal((await index.deleteDocument(5).waitTask()).details?.deletedDocuments, 1);
-  const batch = await index.deleteDocuments([4, '3', 1000]).waitTask();
+  const batch = await index.deleteDocuments(['4', '3', '1000']).waitTask();
   assert.deepEqual(batch.details, { providedIds: 3, deletedDocuments: 2, originalFilter: null });
   const notFilterable = await index.deleteDocuments({ filter: 'title = Carol' }).waitTask();
   assert.equal(notFilterable.status, 'failed');
