@@ -7,7 +7,8 @@
 // - alphabetical order over at most 3000 candidates walks the candidates:
 //   numbers then ordered by their printed form, strings by normalized key;
 // - otherwise (more candidates, or count order) the value lists are walked:
-//   numbers in numeric order, strings by key, or both by decreasing count.
+//   numbers in numeric order, strings by key, or both by decreasing count
+//   (ties by key, descending), each walk stopping when the cap is reached.
 // A string shows the original text of its first candidate document.
 import type { Bitset } from '../core/bitset.ts';
 import type { FacetDistributionResult } from '../core/contracts.ts';
@@ -107,18 +108,20 @@ function valuesFromLists(index: FieldIndex, candidates: Bitset, order: Order, ma
   const numbers = countIn(index.numberValues(), (n) => index.numberIds(n), candidates);
   const strings = countIn(index.keys(), (k) => index.stringIds(k), candidates);
   if (order === 'count') {
-    // Stable sorts keep the value order among equal counts.
-    numbers.sort((a, b) => b.count - a.count);
-    strings.sort((a, b) => b.count - a.count);
+    // Meilisearch pops a max-heap of (count, key): equal counts come out by key, descending.
+    numbers.sort((a, b) => b.count - a.count || b.key - a.key);
+    strings.sort((a, b) => b.count - a.count || compareBytes(b.key, a.key));
   }
   const out = new Map<string, number>();
+  // Each walk stops when the map size *equals* the cap after an insertion, as
+  // in milli; so when numbers alone fill the cap, every string is still added.
   for (const n of numbers) {
-    if (out.size >= max) break;
     out.set(formatF64(n.key), n.count);
+    if (out.size === max) break;
   }
   for (const s of strings) {
-    if (out.size >= max) break;
     out.set(index.originalOf(s.firstId, s.key)!, s.count);
+    if (out.size === max) break;
   }
   return out;
 }
