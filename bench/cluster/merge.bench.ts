@@ -142,14 +142,19 @@ function hit(rng: Rng, id: number, withSort: boolean): Record<string, unknown> {
   };
 }
 
-/** `total` hits spread over `nodes` node answers, each sorted as its node would sort it. */
+/**
+ * `nodes` node answers of `perNode` hits, each sorted as its node would sort
+ * it, and parsed from JSON as they arrive over HTTP (parsed objects, not
+ * literals, are what the merge really reads).
+ */
 function responses(rng: Rng, nodes: number, perNode: number, withSort: boolean): NodeSearchResponse[] {
-  return Array.from({ length: nodes }, (_, n) => {
+  const built = Array.from({ length: nodes }, (_, n) => {
     const hits = Array.from({ length: perNode }, (_, i) => hit(rng, n * 1_000_000 + i, withSort));
     // Sorting by the merge itself gives each list a valid node order.
     const sorted = mergeOne(hits);
     return { hits: sorted, processingTimeMs: 3, estimatedTotalHits: perNode };
   });
+  return built.map((r) => JSON.parse(JSON.stringify(r)) as NodeSearchResponse);
 }
 
 function mergeOne(hits: Record<string, unknown>[]): Record<string, unknown>[] {
