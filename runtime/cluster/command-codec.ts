@@ -3,7 +3,6 @@
 // its kind exactly — wrong type, missing field, unknown field, other version —
 // is refused with a DecodeError naming the path, before apply ever sees it.
 
-import type { ErrorBody, ErrorType } from '../../api/errors/registry.ts';
 import {
   COMMAND_VERSION,
   NODE_STATES,
@@ -23,6 +22,7 @@ import {
   expectObject,
   expectString,
   isPlainObject,
+  readErrorBody,
   withOptional,
   type PlainObject,
 } from './decode-fields.ts';
@@ -88,17 +88,6 @@ function swapAt(value: unknown, path: string): IndexSwap {
   return swap;
 }
 
-function errorBodyAt(r: FieldReader): ErrorBody {
-  const e = r.reader('error');
-  const body = {
-    message: e.str('message'),
-    code: e.nonEmptyStr('code'),
-    type: e.oneOf<ErrorType>('type', ['invalid_request', 'auth', 'internal', 'system']),
-    link: e.str('link'),
-  };
-  e.done();
-  return body;
-}
 
 function optNullableStr(r: FieldReader, key: string): string | null | undefined {
   return r.has(key) ? r.strOrNull(key) : (r.value(key), undefined);
@@ -180,7 +169,7 @@ const decoders: Decoders = {
       v: 1 as const, kind: 'task.progress' as const, taskUid: r.int('taskUid'),
       status: r.oneOf('status', ['processing', 'succeeded', 'failed'] as const), nowMs: r.timeMs('nowMs'),
     };
-    const withError = withOptional(c, 'error', r.has('error') ? errorBodyAt(r) : (r.value('error'), undefined));
+    const withError = withOptional(c, 'error', r.has('error') ? readErrorBody(r, 'error') : (r.value('error'), undefined));
     if ((c.status === 'failed') !== (withError.error !== undefined)) {
       throw new DecodeError(`${r.at('error')}: present exactly when the status is failed`);
     }

@@ -4,6 +4,8 @@
 // refuses keys it does not know. Errors name the path of the offending field
 // (`documents.write.byShard.3[0]`), so a bad frame is diagnosable from the log.
 
+import type { ErrorBody, ErrorType } from '../../api/errors/registry.ts';
+
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';
 }
@@ -146,4 +148,19 @@ export function withOptional<T extends object, K extends string, V>(
 ): T & { [P in K]?: V } {
   if (value !== undefined) (obj as Record<string, unknown>)[key] = value;
   return obj as T & { [P in K]?: V };
+}
+
+const ERROR_TYPES: readonly ErrorType[] = ['invalid_request', 'auth', 'internal', 'system'];
+
+/** A Meilisearch error object `{message, code, type, link}` at `key`. */
+export function readErrorBody(r: FieldReader, key: string): ErrorBody {
+  const e = r.reader(key);
+  const body = { message: e.str('message'), code: e.nonEmptyStr('code'), type: e.oneOf('type', ERROR_TYPES), link: e.str('link') };
+  e.done();
+  return body;
+}
+
+/** Code-unit order of ids, the same on every peer (ids and uids are ASCII, so it is byte order too). */
+export function compareKeys<K extends string | number>(a: K, b: K): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

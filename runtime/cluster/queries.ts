@@ -4,6 +4,7 @@
 // never depends on the order in which a replica happened to insert entries.
 
 import type { NodeState } from './commands.ts';
+import { compareKeys } from './decode-fields.ts';
 import type { ApiKeyRecord, ClusterState, GroupRecord, IndexRecord, NodeRecord } from './state.ts';
 import { formatRfc3339 } from './time-format.ts';
 
@@ -35,10 +36,8 @@ export function getIndex(state: ClusterState, uid: string): IndexRecord | null {
   return state.indexes.get(uid) ?? null;
 }
 
-/** Byte order of uids, as Meilisearch (LMDB) lists them; uids are ASCII so code-unit order equals it. */
-function byId(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Byte order of uids, as Meilisearch (LMDB) lists them. */
+const byId = compareKeys;
 
 export function listIndexes(
   state: ClusterState,

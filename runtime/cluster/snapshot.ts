@@ -11,15 +11,14 @@
 
 import { TASK_STATUSES, TASK_TYPES, type ApiKeyRecord, type ClusterState, type GroupRecord, type IndexRecord, type NodeRecord, type PeerRecord, type TaskRecord } from './state.ts';
 import { NODE_STATES, WRITE_ACK_MODES } from './commands.ts';
-import { DecodeError, FieldReader, expectArray, expectInt, expectObject, expectString } from './decode-fields.ts';
+import { DecodeError, FieldReader, compareKeys, expectArray, expectInt, expectObject, expectString, readErrorBody } from './decode-fields.ts';
 import { packValue, unpackValue } from './msgpack.ts';
-import type { ErrorType } from '../../api/errors/registry.ts';
 
 const FORMAT = 'miroir.cluster-state';
 const FORMAT_VERSION = 1;
 
 function sortedBy<K extends string | number, T>(map: Map<K, T>): T[] {
-  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  return [...map.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([, v]) => v);
 }
 
 export function serializeState(state: ClusterState): Uint8Array {
@@ -35,7 +34,7 @@ export function serializeState(state: ClusterState): Uint8Array {
     indexes: sortedBy(state.indexes),
     keys: sortedBy(state.keys),
     tasks: sortedBy(state.tasks),
-    cursors: [...state.cursors.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    cursors: [...state.cursors.entries()].sort(([a], [b]) => compareKeys(a, b)),
   });
 }
 
@@ -110,19 +109,8 @@ function readTask(f: FieldReader): TaskRecord {
   return {
     uid: f.int('uid'), batchUid: f.intOrNull('batchUid'), indexUid: f.strOrNull('indexUid'),
     status: f.oneOf('status', TASK_STATUSES), type: f.oneOf('type', TASK_TYPES), canceledBy: f.intOrNull('canceledBy'),
-    details: f.value('details') === null ? null : f.object('details'), error: readError(f),
+    details: f.value('details') === null ? null : f.object('details'), error: f.value('error') === null ? null : readErrorBody(f, 'error'),
     enqueuedAtMs: f.int('enqueuedAtMs'), startedAtMs: f.intOrNull('startedAtMs'), finishedAtMs: f.intOrNull('finishedAtMs'),
     customMetadata: f.strOrNull('customMetadata'), logIndex: f.int('logIndex'),
   };
-}
-
-function readError(f: FieldReader): TaskRecord['error'] {
-  if (f.value('error') === null) return null;
-  const e = f.reader('error');
-  const body = {
-    message: e.str('message'), code: e.str('code'),
-    type: e.oneOf<ErrorType>('type', ['invalid_request', 'auth', 'internal', 'system']), link: e.str('link'),
-  };
-  e.done();
-  return body;
 }
