@@ -45,7 +45,9 @@ export async function settingsRoutes(app: FastifyInstance, { ctx }: RouteOptions
 
   for (const key of SETTINGS_KEYS) {
     const path = `/indexes/:indexUid/settings/${kebab(key)}`;
-    app.get(path, read, async (request) => settingsOf(ctx, indexUidParam(request))[key]);
+    // Bare strings and null must still go out as JSON (Fastify would send a string as text).
+    app.get(path, read, async (request, reply) =>
+      reply.type('application/json; charset=utf-8').send(JSON.stringify(settingsOf(ctx, indexUidParam(request))[key])));
     app.route({
       method: PATCH_VERB.has(key) ? 'PATCH' : 'PUT',
       url: path,
