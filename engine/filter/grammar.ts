@@ -13,7 +13,7 @@ import {
   parseNotStartsWith, parseStartsWith, parseTo,
 } from './conditions.ts';
 import { parseGeoBoundingBox, parseGeoRadius, reservedGeo } from './geo-syntax.ts';
-import { cut, done, error, failure, keyword, spaces, type Fail, type Res } from './nom.ts';
+import { cut, done, error, failure, keyword, spaces, type Res } from './nom.ts';
 import type { RawNode } from './raw-node.ts';
 
 const MAX_FILTER_DEPTH = 200;
@@ -111,6 +111,6 @@ const parseOr = (src: string, pos: number, depth: number): Res<RawNode> =>
 export function parseExpression(src: string): Res<RawNode> {
   const r = parseOr(src, 0, 0);
   if (!r.ok) return r;
-  if (r.pos !== src.length) return error(src, 'ExpectedEof', r.pos) satisfies Fail;
+  if (r.pos !== src.length) return error(src, 'ExpectedEof', r.pos);
   return r;
 }
