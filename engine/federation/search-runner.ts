@@ -37,8 +37,18 @@ export function searchEntry(entry: IndexEntry, query: SearchQuery): SearchResult
   return entry.index.search(query, entry.uid);
 }
 
-/** Meilisearch's key order: hits, query, processingTimeMs, pagination, facets, requestUid. */
-export function searchAnswer(result: SearchResult, requestUid: string): Record<string, unknown> {
+/**
+ * `performanceDetails` when asked for: the engine times the whole search as
+ * one `search` step, formatted like Rust's `{:.2?}` of a Duration.
+ */
+export function performanceDetails(elapsedMs: number): Record<string, string> {
+  const ms = Math.max(0, elapsedMs);
+  const text = ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : ms >= 1 ? `${ms.toFixed(2)}ms` : `${(ms * 1000).toFixed(2)}µs`;
+  return { search: text };
+}
+
+/** Meilisearch's key order: hits, query, processingTimeMs, pagination, facets, requestUid, [performanceDetails]. */
+export function searchAnswer(result: SearchResult, requestUid: string, showPerformanceDetails = false): Record<string, unknown> {
   const out: Record<string, unknown> = { hits: result.hits, query: result.query, processingTimeMs: result.processingTimeMs };
   if (result.hitsPerPage !== undefined) {
     out['hitsPerPage'] = result.hitsPerPage;
@@ -53,5 +63,6 @@ export function searchAnswer(result: SearchResult, requestUid: string): Record<s
   if (result.facetDistribution !== undefined) out['facetDistribution'] = result.facetDistribution;
   if (result.facetStats !== undefined) out['facetStats'] = result.facetStats;
   out['requestUid'] = requestUid;
+  if (showPerformanceDetails) out['performanceDetails'] = performanceDetails(result.processingTimeMs);
   return out;
 }

@@ -11,7 +11,7 @@ import { FULL_ACCESS, indexVisible, invalidApiKey, ruleFilterFor, type Identity 
 import { federatedSearch, indexNotFoundInMultiSearch, withQueryIndex } from '../../federation/federated-search.ts';
 import { checkQueryRules, parseMultiSearchBody, type MultiSearchQuery } from '../../federation/request.ts';
 import {
-  checkUnsupportedAfterSearch, checkUnsupportedBeforeSearch, searchAnswer, searchEntry, withRuleFilter,
+  checkUnsupportedAfterSearch, checkUnsupportedBeforeSearch, performanceDetails, searchAnswer, searchEntry, withRuleFilter,
 } from '../../federation/search-runner.ts';
 import { uuidV7 } from '../../federation/uuid-v7.ts';
 import { checkIndexUid } from '../../tasks/index-uid.ts';
@@ -36,7 +36,7 @@ function runSingle(ctx: EngineContext, request: FastifyRequest, parsed: ParsedSe
   const query = withRuleFilter(parsed.query, ruleFilterFor(identityOf(request), entry.uid));
   const result = searchEntry(entry, query);
   checkUnsupportedAfterSearch(parsed.unsupported);
-  return searchAnswer(result, uuidV7(ctx.clock.nowMs()));
+  return searchAnswer(result, uuidV7(ctx.clock.nowMs()), parsed.unsupported.showPerformanceDetails === true);
 }
 
 function runMultiQuery(ctx: EngineContext, identity: Identity, q: MultiSearchQuery, i: number, requestUid: string): Record<string, unknown> {
@@ -46,7 +46,7 @@ function runMultiQuery(ctx: EngineContext, identity: Identity, q: MultiSearchQue
     checkUnsupportedBeforeSearch(q.unsupported, entry.uid);
     const result = searchEntry(entry, withRuleFilter(q.query, ruleFilterFor(identity, entry.uid)));
     checkUnsupportedAfterSearch(q.unsupported);
-    return { indexUid: q.indexUid, ...searchAnswer(result, requestUid) };
+    return { indexUid: q.indexUid, ...searchAnswer(result, requestUid, q.unsupported.showPerformanceDetails === true) };
   } catch (error) {
     throw withQueryIndex(i, error);
   }
@@ -88,6 +88,8 @@ export async function searchRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       ruleFilter: (uid) => ruleFilterFor(identity, uid),
       nowMs: () => ctx.clock.nowMs(),
     });
-    return { ...answer, requestUid };
+    const out: Record<string, unknown> = { ...answer, requestUid };
+    if (body.federation.showPerformanceDetails) out['performanceDetails'] = performanceDetails(answer['processingTimeMs'] as number);
+    return out;
   });
 }

@@ -83,6 +83,8 @@ test('placeholder search: key order and requestUid; page mode keys (example 11)'
   assert.deepEqual(Object.keys(paged), ['hits', 'query', 'processingTimeMs', 'hitsPerPage', 'page', 'totalPages', 'totalHits', 'requestUid']);
   assert.equal(paged.totalPages, 0);
   assert.equal(paged.totalHits, 4);
+  const timed = await client.index('movies').search('', { showPerformanceDetails: true } as never);
+  assert.deepEqual(Object.keys(timed).slice(-2), ['requestUid', 'performanceDetails']);
 });
 
 test('GET search with comma lists and a string filter', async () => {
