@@ -19,22 +19,23 @@
 // application restores its state machine from PersistedState.snapshot and is
 // handed every committed entry after it again.
 import { assert } from '../assert.ts';
-import { NotLeaderError, ProposalDroppedError } from '../errors.ts';
+import { NotLeaderError } from '../errors.ts';
 import type { Rng } from '../env/clock.ts';
-import { campaign, handleVoteRequest, stepCandidate, tickElection } from './election.ts';
+import { acceptHigherTerm, campaign, handleVoteRequest, stepCandidate, tickElection } from './election.ts';
 import { rejectStaleTerm, stepFollower } from './follower.ts';
 import {
   appendEntry,
   bcastAppend,
   handleReadIndex,
-  maybeCommitAndBroadcast,
-  sendAppend,
-  sendTimeoutNow,
+  leaderAppliedConfChange,
+  propose,
+  proposeConfChange,
+  startTransfer,
   stepLeader,
   tickLeader,
 } from './leader.ts';
 import { RaftLog } from './log.ts';
-import { applyChange, cloneConfState, members, refusal } from './membership.ts';
+import { ConfTracker, cloneConfState, members } from './membership.ts';
 import { Progress } from './progress.ts';
 import { ReadOnly } from './read-only.ts';
 import type {
@@ -86,11 +87,7 @@ export class RaftCore implements RaftNode {
   vote: PeerId | null;
   lead: PeerId | null = null;
   role: Role = 'follower';
-  conf: ConfState;
-  /** The membership at the snapshot (or at bootstrap), before confHistory. */
-  baseConf: ConfState;
-  /** Conf changes applied since the snapshot, to know the membership at any compaction point. */
-  confHistory: Array<{ index: number; conf: ConfState }> = [];
+  readonly confs: ConfTracker;
   snapshot: Snapshot | null;
 
   electionElapsed = 0;
@@ -123,8 +120,7 @@ export class RaftCore implements RaftNode {
     this.rng = rng;
     this.snapshot = restored.snapshot;
     this.log = new RaftLog(restored.snapshot, restored.entries, restored.hardState.commit);
-    this.conf = cloneConfState(restored.snapshot?.meta.confState ?? restored.confState);
-    this.baseConf = cloneConfState(this.conf);
+    this.confs = new ConfTracker(restored.snapshot?.meta.confState ?? restored.confState);
     this.term = restored.hardState.term;
     this.vote = restored.hardState.vote;
     this.prevHardState = { ...restored.hardState, commit: this.log.committed };
@@ -146,7 +142,7 @@ export class RaftCore implements RaftNode {
       this.stepRead(m);
       return;
     }
-    if (m.term > this.term && !this.acceptHigherTerm(m)) return;
+    if (m.term > this.term && !acceptHigherTerm(this, m)) return;
     if (m.term < this.term) {
       rejectStaleTerm(this, m);
       return;
@@ -156,33 +152,16 @@ export class RaftCore implements RaftNode {
   }
 
   propose(data: Uint8Array): ProposalReceipt {
-    this.checkCanPropose();
-    return this.proposeEntry({ kind: 'command', data });
+    return propose(this, { kind: 'command', data });
   }
 
   proposeConfChange(change: ConfChange): ProposalReceipt {
-    this.checkCanPropose();
-    if (this.pendingConfIndex > this.log.applied) {
-      throw new ProposalDroppedError('a membership change is still pending');
-    }
-    const why = refusal(this.conf, change);
-    if (why !== null) throw new ProposalDroppedError(why);
-    const receipt = this.proposeEntry({ kind: 'conf', change });
-    this.pendingConfIndex = receipt.index;
-    return receipt;
+    return proposeConfChange(this, change);
   }
 
   transferLeadership(to: PeerId): void {
     if (this.role !== 'leader') throw new NotLeaderError(this.lead);
-    if (to === this.id || to === this.leadTransferee) return;
-    if (!this.conf.voters.includes(to)) throw new ProposalDroppedError(`transferee ${to} is not a voter`);
-    const pr = this.progress.get(to);
-    assert(pr !== undefined, 'a voter has progress on the leader');
-    // Thesis §3.10: the transfer must finish within an election timeout or be abandoned.
-    this.electionElapsed = 0;
-    this.leadTransferee = to;
-    if (pr.match === this.log.lastIndex()) sendTimeoutNow(this, to);
-    else sendAppend(this, to, true);
+    startTransfer(this, to);
   }
 
   /** Throws NotLeaderError when no leader is known to forward the request to. */
@@ -235,8 +214,6 @@ export class RaftCore implements RaftNode {
     if (rd.snapshot !== null) {
       this.log.stableSnapshotTo(rd.snapshot.meta.index);
       this.log.appliedTo(Math.max(this.log.applied, rd.snapshot.meta.index));
-      this.baseConf = cloneConfState(rd.snapshot.meta.confState);
-      this.confHistory = [];
     }
     const last = rd.entries[rd.entries.length - 1];
     if (last !== undefined) this.log.stableTo(last.index, last.term);
@@ -258,10 +235,9 @@ export class RaftCore implements RaftNode {
     assert(index <= this.log.applied, `compacting ${index} beyond applied ${this.log.applied}`);
     const term = this.log.term(index);
     assert(term !== null, `compaction point ${index} is in the log`);
-    const snapshot: Snapshot = { meta: { index, term, confState: this.confStateAt(index) }, data };
+    const snapshot: Snapshot = { meta: { index, term, confState: this.confs.at(index) }, data };
     this.log.compact(index);
-    this.baseConf = cloneConfState(snapshot.meta.confState);
-    this.confHistory = this.confHistory.filter((h) => h.index > index);
+    this.confs.compact(index, snapshot.meta.confState);
     this.snapshot = snapshot;
     return snapshot;
   }
@@ -288,9 +264,7 @@ export class RaftCore implements RaftNode {
   /** A snapshot received from the leader replaces the membership too. */
   restoreConf(snapshot: Snapshot): void {
     this.snapshot = snapshot;
-    this.conf = cloneConfState(snapshot.meta.confState);
-    this.baseConf = cloneConfState(snapshot.meta.confState);
-    this.confHistory = [];
+    this.confs.restore(snapshot.meta.confState);
   }
 
   // ---- role transitions ----
@@ -379,6 +353,11 @@ export class RaftCore implements RaftNode {
     this.msgs.push(message);
   }
 
+  /** The membership in effect (changes take effect when applied). */
+  get conf(): ConfState {
+    return this.confs.current;
+  }
+
   promotable(): boolean {
     return this.conf.voters.includes(this.id);
   }
@@ -392,22 +371,6 @@ export class RaftCore implements RaftNode {
     campaign(this, this.config.preVote && !transfer ? 'preVote' : 'vote', transfer);
   }
 
-  private acceptHigherTerm(m: RaftMessage): boolean {
-    if (m.kind === 'raft.vote' || m.kind === 'raft.preVote') {
-      const transfer = m.kind === 'raft.vote' && m.transfer;
-      // Check-quorum lease (thesis §4.2.3): a peer that heard from a live leader
-      // within the election timeout ignores disruptive candidates.
-      const inLease = this.config.checkQuorum && this.lead !== null && this.electionElapsed < this.config.electionTicks;
-      if (inLease && !transfer) return false;
-    }
-    const keepsTerm =
-      m.kind === 'raft.preVote' || (m.kind === 'raft.preVoteResponse' && m.granted);
-    if (keepsTerm) return true;
-    const fromLeader = m.kind === 'raft.append' || m.kind === 'raft.heartbeat' || m.kind === 'raft.snapshot';
-    this.becomeFollower(m.term, fromLeader ? m.from : null);
-    return true;
-  }
-
   private stepRead(m: Extract<RaftMessage, { kind: 'raft.readIndex' | 'raft.readIndexResponse' }>): void {
     if (m.kind === 'raft.readIndexResponse') {
       this.readStates.push({ index: m.index, requestId: m.requestId });
@@ -416,53 +379,15 @@ export class RaftCore implements RaftNode {
     }
   }
 
-  private checkCanPropose(): void {
-    if (this.role !== 'leader') throw new NotLeaderError(this.lead);
-    if (this.leadTransferee !== null) throw new ProposalDroppedError(`leadership transfer to ${this.leadTransferee}`);
-    if (this.log.lastIndex() - this.log.committed >= this.config.maxUncommittedEntries) {
-      throw new ProposalDroppedError(`${this.config.maxUncommittedEntries} entries already uncommitted`);
-    }
-  }
-
-  private proposeEntry(payload: Parameters<typeof appendEntry>[1]): ProposalReceipt {
-    const index = appendEntry(this, payload);
-    bcastAppend(this);
-    return { index, term: this.term };
-  }
-
   private applyConfChange(index: number, change: ConfChange): void {
-    this.conf = applyChange(this.conf, change);
-    this.confHistory.push({ index, conf: cloneConfState(this.conf) });
+    this.confs.apply(index, change);
     if (this.role !== 'leader') return;
     if (!this.conf.voters.includes(this.id)) {
       // The leader removed itself: it steps down once the change is applied (thesis §4.2.2).
       this.becomeFollower(this.term, null);
       return;
     }
-    for (const peer of [...this.progress.keys()]) {
-      if (!members(this.conf).includes(peer)) this.progress.delete(peer);
-    }
-    const added: PeerId[] = [];
-    for (const peer of members(this.conf)) {
-      const pr = this.progress.get(peer);
-      if (pr === undefined) added.push(peer);
-      if (pr === undefined) this.addProgress(peer);
-      else pr.isLearner = !this.conf.voters.includes(peer);
-    }
-    if (this.leadTransferee !== null && !this.conf.voters.includes(this.leadTransferee)) this.leadTransferee = null;
-    // A smaller quorum may commit more right away; otherwise probe new members
-    // now rather than a heartbeat later, and top up anyone behind.
-    if (maybeCommitAndBroadcast(this)) return;
-    for (const peer of this.progress.keys()) {
-      if (peer !== this.id) sendAppend(this, peer, added.includes(peer));
-    }
-  }
-
-  /** The membership in effect once entry `index` was applied. */
-  private confStateAt(index: number): ConfState {
-    let conf = this.baseConf;
-    for (const h of this.confHistory) if (h.index <= index) conf = h.conf;
-    return cloneConfState(conf);
+    leaderAppliedConfChange(this);
   }
 
   hardState(): HardState {

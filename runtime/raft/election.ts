@@ -102,3 +102,22 @@ export function stepCandidate(core: RaftCore, m: RaftMessage): void {
       unreachable(m, 'unknown message');
   }
 }
+
+/**
+ * A message from a newer term: adopt the term and follow, except that a
+ * (pre-)vote request within the check-quorum lease is ignored (thesis §4.2.3:
+ * a peer that heard from a live leader within the election timeout ignores
+ * disruptive candidates, unless leadership is being transferred), and
+ * pre-vote traffic never changes the term. Returns whether to go on stepping.
+ */
+export function acceptHigherTerm(core: RaftCore, m: RaftMessage): boolean {
+  if (m.kind === 'raft.vote' || m.kind === 'raft.preVote') {
+    const transfer = m.kind === 'raft.vote' && m.transfer;
+    const inLease = core.config.checkQuorum && core.lead !== null && core.electionElapsed < core.config.electionTicks;
+    if (inLease && !transfer) return false;
+  }
+  if (m.kind === 'raft.preVote' || (m.kind === 'raft.preVoteResponse' && m.granted)) return true;
+  const fromLeader = m.kind === 'raft.append' || m.kind === 'raft.heartbeat' || m.kind === 'raft.snapshot';
+  core.becomeFollower(m.term, fromLeader ? m.from : null);
+  return true;
+}

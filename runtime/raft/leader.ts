@@ -5,12 +5,41 @@
 // for followers behind the compaction point, leadership transfer and
 // ReadIndex.
 import { assert, unreachable } from '../assert.ts';
+import { NotLeaderError, ProposalDroppedError } from '../errors.ts';
 import type { PendingRead, RaftCore } from './core.ts';
+import { members, refusal } from './membership.ts';
 import { committedIndex, hasQuorum } from './quorum.ts';
 import { ReadOnly } from './read-only.ts';
-import type { EntryPayload, PeerId, RaftMessage } from './types.ts';
+import type { ConfChange, EntryPayload, PeerId, ProposalReceipt, RaftMessage } from './types.ts';
 
 type Msg<K extends RaftMessage['kind']> = Extract<RaftMessage, { kind: K }>;
+
+function checkCanPropose(core: RaftCore): void {
+  if (core.role !== 'leader') throw new NotLeaderError(core.lead);
+  if (core.leadTransferee !== null) throw new ProposalDroppedError(`leadership transfer to ${core.leadTransferee}`);
+  if (core.log.lastIndex() - core.log.committed >= core.config.maxUncommittedEntries) {
+    throw new ProposalDroppedError(`${core.config.maxUncommittedEntries} entries already uncommitted`);
+  }
+}
+
+/** Appends a proposal and sends it out; throws NotLeaderError or ProposalDroppedError. */
+export function propose(core: RaftCore, payload: EntryPayload): ProposalReceipt {
+  checkCanPropose(core);
+  const index = appendEntry(core, payload);
+  bcastAppend(core);
+  return { index, term: core.term };
+}
+
+/** Thesis §4.1: one membership change at a time, each adding or removing one server. */
+export function proposeConfChange(core: RaftCore, change: ConfChange): ProposalReceipt {
+  checkCanPropose(core);
+  if (core.pendingConfIndex > core.log.applied) throw new ProposalDroppedError('a membership change is still pending');
+  const why = refusal(core.conf, change);
+  if (why !== null) throw new ProposalDroppedError(why);
+  const receipt = propose(core, { kind: 'conf', change });
+  core.pendingConfIndex = receipt.index;
+  return receipt;
+}
 
 /** Appends one entry of the current term to the leader's log; returns its index. */
 export function appendEntry(core: RaftCore, payload: EntryPayload): number {
@@ -212,4 +241,42 @@ function releasePendingReads(core: RaftCore): void {
 function answerRead(core: RaftCore, read: PendingRead, index: number): void {
   if (read.from === core.id) core.readStates.push({ index, requestId: read.requestId });
   else core.send({ kind: 'raft.readIndexResponse', to: read.from, requestId: read.requestId, index });
+}
+
+/** Thesis §3.10: catch the transferee up, then tell it to campaign at once. */
+export function startTransfer(core: RaftCore, to: PeerId): void {
+  if (to === core.id || to === core.leadTransferee) return;
+  if (!core.conf.voters.includes(to)) throw new ProposalDroppedError(`transferee ${to} is not a voter`);
+  const pr = core.progress.get(to);
+  assert(pr !== undefined, 'a voter has progress on the leader');
+  // The transfer must finish within an election timeout or be abandoned (tickLeader).
+  core.electionElapsed = 0;
+  core.leadTransferee = to;
+  if (pr.match === core.log.lastIndex()) sendTimeoutNow(core, to);
+  else sendAppend(core, to, true);
+}
+
+/** Brings the leader's Progress map in line with a membership change it applied. */
+export function leaderAppliedConfChange(core: RaftCore): void {
+  const now = members(core.conf);
+  for (const peer of [...core.progress.keys()]) {
+    if (!now.includes(peer)) core.progress.delete(peer);
+  }
+  const added: PeerId[] = [];
+  for (const peer of now) {
+    const pr = core.progress.get(peer);
+    if (pr === undefined) {
+      added.push(peer);
+      core.addProgress(peer);
+    } else {
+      pr.isLearner = !core.conf.voters.includes(peer);
+    }
+  }
+  if (core.leadTransferee !== null && !core.conf.voters.includes(core.leadTransferee)) core.leadTransferee = null;
+  // A smaller quorum may commit more right away; otherwise probe new members
+  // now rather than a heartbeat later, and top up anyone behind.
+  if (maybeCommitAndBroadcast(core)) return;
+  for (const peer of core.progress.keys()) {
+    if (peer !== core.id) sendAppend(core, peer, added.includes(peer));
+  }
 }

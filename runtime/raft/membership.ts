@@ -60,3 +60,44 @@ export function refusal(conf: ConfState, change: ConfChange): string | null {
 export function members(conf: ConfState): PeerId[] {
   return [...conf.voters, ...conf.learners].sort();
 }
+
+/**
+ * The membership in effect now, plus what it was at every applied index since
+ * the snapshot, so a snapshot taken at an older applied index records the
+ * membership of that index.
+ */
+export class ConfTracker {
+  current: ConfState;
+  private base: ConfState;
+  private history: Array<{ index: number; conf: ConfState }> = [];
+
+  constructor(initial: ConfState) {
+    this.current = cloneConfState(initial);
+    this.base = cloneConfState(initial);
+  }
+
+  apply(index: number, change: ConfChange): void {
+    this.current = applyChange(this.current, change);
+    this.history.push({ index, conf: cloneConfState(this.current) });
+  }
+
+  /** The membership once entry `index` was applied. */
+  at(index: number): ConfState {
+    let conf = this.base;
+    for (const h of this.history) if (h.index <= index) conf = h.conf;
+    return cloneConfState(conf);
+  }
+
+  /** A snapshot at `index` now holds the membership up to there. */
+  compact(index: number, snapshotConf: ConfState): void {
+    this.base = cloneConfState(snapshotConf);
+    this.history = this.history.filter((h) => h.index > index);
+  }
+
+  /** A snapshot from the leader replaces everything. */
+  restore(conf: ConfState): void {
+    this.current = cloneConfState(conf);
+    this.base = cloneConfState(conf);
+    this.history = [];
+  }
+}
