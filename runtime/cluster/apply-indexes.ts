@@ -89,6 +89,15 @@ export function applyIndexDelete(state: ClusterState, c: IndexDeleteCommand, log
 }
 
 function swapError(state: ClusterState, c: IndexSwapCommand): ErrorBody | null {
+  // The edge refuses these with a 400; checking again here keeps a bad swap from corrupting the index table.
+  const named = c.swaps.flatMap((s) => s.indexes);
+  const repeated = named.find((uid, i) => named.indexOf(uid) !== i);
+  if (repeated !== undefined) {
+    return errorBody(
+      'invalid_swap_duplicate_index_found',
+      `Indexes must be declared only once during a swap. \`${repeated}\` was specified several times.`,
+    );
+  }
   const missing: string[] = [];
   for (const { indexes, rename } of c.swaps) {
     const wanted = rename ? [indexes[0]] : indexes;

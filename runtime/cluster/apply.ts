@@ -9,7 +9,8 @@
 // effect becomes a failed Meilisearch task (the client already got its 202),
 // an admin command that lost a race is `rejected`.
 
-import { assert, unreachable } from '../assert.ts';
+import { AssertionError, assert, unreachable } from '../assert.ts';
+import { decodeCommand } from './command-codec.ts';
 import type { ClusterCommand } from './commands.ts';
 import type { ApplyResult } from './apply-result.ts';
 import {
@@ -42,6 +43,22 @@ export function apply(state: ClusterState, command: ClusterCommand, logIndex: nu
   const result = dispatch(state, command, logIndex);
   if (result.kind === 'task') enforceTaskRetention(state);
   return result;
+}
+
+/**
+ * Decodes and applies one committed entry's payload. A payload that does not
+ * decode was never valid (encodeCommand validates before proposing) or comes
+ * from a newer peer version; either way this peer must stop rather than
+ * diverge, so the error propagates with the log index.
+ */
+export function applyEntry(state: ClusterState, data: Uint8Array, logIndex: number): ApplyResult {
+  let command: ClusterCommand;
+  try {
+    command = decodeCommand(data);
+  } catch (error) {
+    throw new AssertionError(`log entry ${logIndex} does not decode as a cluster command`, { cause: error });
+  }
+  return apply(state, command, logIndex);
 }
 
 /** Marks a log index applied that carries no command (the leader's empty entry, a conf change). */

@@ -30,7 +30,13 @@ import { packValue, unpackValue } from './msgpack.ts';
 import { TASK_STATUSES, TASK_TYPES } from './state.ts';
 import type { TaskFilter } from './task-query.ts';
 
+/**
+ * Validates, then encodes. Validating on the proposer is what keeps the log
+ * clean: a committed entry that no replica can decode would stop every peer
+ * at the same index, so nothing undecodable may ever be proposed.
+ */
 export function encodeCommand(command: ClusterCommand): Uint8Array {
+  validateCommand(command);
   return packValue(command);
 }
 

@@ -5,7 +5,9 @@
 // tasks and index records with Meilisearch's documented shapes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apply, skipEntry } from '../../../../runtime/cluster/apply.ts';
+import { apply, applyEntry, skipEntry } from '../../../../runtime/cluster/apply.ts';
+import { encodeCommand } from '../../../../runtime/cluster/command-codec.ts';
+import { emptyState } from '../../../../runtime/cluster/state.ts';
 import { getTask } from '../../../../runtime/cluster/task-query.ts';
 import { renderTask } from '../../../../runtime/cluster/task-view.ts';
 import type { ClusterCommand } from '../../../../runtime/cluster/commands.ts';
@@ -213,4 +215,18 @@ test('tasks.delete removes matching finished tasks only and records a finished t
   const deletion = getTask(r.state, 4);
   assert.equal(deletion?.status, 'succeeded');
   assert.deepEqual(deletion?.details, { matchedTasks: 4, deletedTasks: 2, originalFilter: '?indexUids=a' });
+});
+
+test('a swap naming an index twice fails its task and leaves the table intact', () => {
+  const r = new Replica();
+  r.runAll([create('a'), { v: 1, kind: 'index.swap', swaps: [{ indexes: ['a', 'a'], rename: false }], nowMs: T0 }]);
+  assert.equal(getTask(r.state, 1)?.error?.code, 'invalid_swap_duplicate_index_found');
+  assert.deepEqual([...r.state.indexes.entries()].map(([k, v]) => [k, v.uid]), [['a', 'a']]);
+});
+
+test('applyEntry decodes and applies; an undecodable entry stops the peer with its index', () => {
+  const state = emptyState();
+  assert.equal(applyEntry(state, encodeCommand(create('a')), 1).kind, 'task');
+  assert.throws(() => applyEntry(state, new Uint8Array([0xc1]), 2), /log entry 2 does not decode/);
+  assert.throws(() => encodeCommand({ ...create('b'), shards: 0 } as ClusterCommand), /index\.create\.shards/, 'never proposed');
 });
