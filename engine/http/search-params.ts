@@ -46,6 +46,31 @@ const GET_FIELDS = [
 
 const MATCHING_STRATEGIES: readonly MatchingStrategy[] = ['last', 'all', 'frequency'];
 
+/** The locales Meilisearch accepts (meilisearch-types locales.rs), in its declaration order. */
+const LOCALE_PAIRS = 'af afr ak aka am amh ar ara az aze be bel bn ben bg bul ca cat cs ces da dan de deu el ell en eng eo epo et est fi fin fr fra gu guj he heb hi hin hr hrv hu hun hy hye id ind it ita jv jav ja jpn kn kan ka kat km khm ko kor la lat lv lav lt lit ml mal mr mar mk mkd my mya ne nep nl nld nb nob or ori pa pan fa pes pl pol pt por ro ron ru rus si sin sk slk sl slv sn sna es spa sr srp sv swe ta tam te tel tl tgl th tha tk tuk tr tur uk ukr ur urd uz uzb vi vie yi yid zh zho zu zul cy cym'.split(' ');
+const LOCALES: readonly string[] = [
+  ...LOCALE_PAIRS.filter((_, i) => i % 2 === 0), ...LOCALE_PAIRS.filter((_, i) => i % 2 === 1), 'cmn',
+];
+const LOCALES_BY_LENGTH = [...LOCALES].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+
+function locales(v: unknown, path: string): string[] | null {
+  const list = strList(v, 'invalid_search_locales', path);
+  list?.forEach((locale, i) => {
+    if (!LOCALES.includes(locale)) throw unknownValue('invalid_search_locales', locale, LOCALES, `${path}[${i}]`);
+  });
+  return list;
+}
+
+function queryLocales(query: Query): string[] {
+  const list = queryList(query, 'locales', 'invalid_search_locales') as string[];
+  for (const locale of list) {
+    if (!LOCALES.includes(locale)) {
+      throw new MeiliError('invalid_search_locales', `Invalid value in parameter \`locales\`: Unsupported locale \`${locale}\`, expected one of ${LOCALES_BY_LENGTH.join(', ')}`);
+    }
+  }
+  return list;
+}
+
 export function defaultSearchQuery(): SearchQuery {
   return {
     q: null, offset: 0, limit: 20, page: null, hitsPerPage: null, attributesToRetrieve: null,
@@ -175,7 +200,7 @@ export function applySearchField(key: string, v: unknown, base: string, out: Par
     case 'matchingStrategy': q.matchingStrategy = matchingStrategy(v, p); break;
     case 'attributesToSearchOn': q.attributesToSearchOn = strList(v, 'invalid_search_attributes_to_search_on', p); break;
     case 'rankingScoreThreshold': q.rankingScoreThreshold = v === null ? null : unitFloat(v, 'invalid_search_ranking_score_threshold', p, 'rankingScoreThreshold'); break;
-    case 'locales': q.locales = strList(v, 'invalid_search_locales', p); break;
+    case 'locales': q.locales = locales(v, p); break;
     case 'hybrid': u.hybrid = hybrid(v, p); break;
     case 'vector': u.vector = vector(v, p); break;
     case 'retrieveVectors': u.retrieveVectors = bool(v, 'invalid_search_retrieve_vectors', p); break;
@@ -264,7 +289,7 @@ function readGetField(key: string, query: Query, out: ParsedSearch): void {
     case 'attributesToHighlight': q.attributesToHighlight = queryList(query, key, code) as string[]; break;
     case 'facets': q.facets = queryList(query, key, code) as string[]; break;
     case 'attributesToSearchOn': q.attributesToSearchOn = queryList(query, key, code) as string[]; break;
-    case 'locales': q.locales = queryList(query, key, code) as string[]; break;
+    case 'locales': q.locales = queryLocales(query); break;
     case 'cropMarker': q.cropMarker = text(); break;
     case 'highlightPreTag': q.highlightPreTag = text(); break;
     case 'highlightPostTag': q.highlightPostTag = text(); break;

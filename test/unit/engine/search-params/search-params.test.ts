@@ -69,3 +69,12 @@ test('facet-search bodies ignore unknown fields and require facetName', () => {
   assert.equal(body.facetQuery, 'ho');
   assert.equal(body.q, 'x');
 });
+
+test('locales: the accepted list, with the JSON and query-string messages of tests/search/locales.rs', () => {
+  assert.deepEqual(parseSearchBody({ locales: ['jpn', 'en', 'cmn'] }).query.locales, ['jpn', 'en', 'cmn']);
+  assert.throws(() => parseSearchBody({ locales: ['invalid'] }), (e: unknown) => e instanceof MeiliError && e.code === 'invalid_search_locales'
+    && e.message.startsWith('Unknown value `invalid` at `.locales[0]`: expected one of `af`, `ak`, `am`, ') && e.message.endsWith('`zho`, `zul`, `cym`, `cmn`'));
+  assert.throws(() => parseSearchQueryString({ locales: 'invalid' }), (e: unknown) => e instanceof MeiliError
+    && e.message.startsWith('Invalid value in parameter `locales`: Unsupported locale `invalid`, expected one of af, ak, am, ar, az, be, bg, bn, ca, cs, cy, da,')
+    && e.message.includes('afr, aka, amh, ara, aze, bel, ben, bul, cat, ces, cmn, cym, dan,') && e.message.endsWith('zho, zul'));
+});
