@@ -13,12 +13,20 @@ export class DistinctFilter {
   private readonly seen = new Set<string>();
   /** Hits rejected so far because their value was already taken. */
   rejected = 0;
+  /**
+   * Whether a hit held several values. Distinct over several values is not
+   * composable across nodes: a node may keep [a, b] and drop a later [b] that
+   * one node holding everything would keep (because [a, b] lost to an [a] held
+   * elsewhere), so the merged answer can then miss that hit.
+   */
+  sawMultipleValues = false;
 
   constructor(private readonly attribute: string) {}
 
   accept(hit: Readonly<Record<string, unknown>>): boolean {
     const keys = facetKeys(valueAtPath(hit, this.attribute));
     if (keys.length === 0) return true;
+    if (keys.length > 1) this.sawMultipleValues = true;
     for (const key of keys) {
       if (this.seen.has(key)) {
         this.rejected++;

@@ -76,7 +76,7 @@ export function mergeSearch(input: MergeSearchInput): MergeSearchResult {
   const rejected = exhaust ? distinct.rejected : 0;
   return {
     response: buildResponse(input, window, page.map((hit) => stripHit(hit, strip)), rejected),
-    approximations: [...ranking.approximations()].sort(),
+    approximations: approximationsOf(ranking, distinct),
   };
 }
 
@@ -118,6 +118,12 @@ class RankedLists {
     if (pk === undefined) this.missingPrimaryKey = true;
     return pk;
   }
+}
+
+function approximationsOf(ranking: RankedLists, distinct: DistinctFilter | null): Approximation[] {
+  const all = ranking.approximations();
+  if (distinct?.sawMultipleValues) all.add('multi-valued-distinct');
+  return [...all].sort();
 }
 
 function mergeHits(

@@ -1,5 +1,5 @@
-// What Miroir sends each node for one client search (ARCHITECTURE §4.2), and
-// what it must remember to undo in the merge:
+// What Miroir sends each node for one client search (ARCHITECTURE §4.2) or
+// document listing, and what it must remember to undo in the merge:
 // - the window becomes offset 0, limit offset+limit (page mode: page 1,
 //   hitsPerPage offset+limit, so the node still counts totalHits exactly),
 //   after the maxTotalHits clamps of API.md §4.3, so every hit that can reach
@@ -14,6 +14,9 @@ import { withShardRestriction } from '../routing/shard-filter.ts';
 import type { FilterParam } from '../routing/shard-filter.ts';
 import { searchWindow } from './pagination.ts';
 import type { ClientSearchQuery } from './types.ts';
+
+/** Meilisearch's default `limit` for document lists (API.md §1.2). */
+export const DEFAULT_DOCUMENTS_LIMIT = 20;
 
 export type SearchBody = Readonly<Record<string, unknown>> & ClientSearchQuery;
 
@@ -42,11 +45,60 @@ export function planSearch(
   return { nodeBody, addedFields };
 }
 
-/** The node body for one node: the plan's body with the shard restriction, if any. */
-export function nodeSearchBody(plan: SearchPlan, restrictToShards: readonly number[] | null): Record<string, unknown> {
+/** The body for one node (search or document fetch): the plan's body with the shard restriction, if any. */
+export function nodeRequestBody(
+  plan: { readonly nodeBody: Record<string, unknown> },
+  restrictToShards: readonly number[] | null,
+): Record<string, unknown> {
   if (restrictToShards === null) return plan.nodeBody;
   const filter = plan.nodeBody['filter'] as FilterParam | null | undefined;
   return { ...plan.nodeBody, filter: withShardRestriction(filter, restrictToShards) };
+}
+
+/** The client's document-list request, GET query strings already split into arrays. */
+export interface DocumentsQuery {
+  readonly offset?: number;
+  readonly limit?: number;
+  readonly fields?: readonly string[];
+  readonly sort?: readonly string[];
+  readonly filter?: FilterParam;
+  readonly ids?: ReadonlyArray<string | number>;
+  readonly retrieveVectors?: boolean;
+}
+
+export interface DocumentsPlan {
+  /** The POST /documents/fetch body for every node, before the shard restriction. */
+  readonly nodeBody: Record<string, unknown>;
+  /** Fields to strip again (MergeDocumentsInput.addedFields). */
+  readonly addedFields: readonly string[];
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * GET /documents and POST /documents/fetch: each node is asked for offset 0,
+ * limit offset+limit, with the primary key and the sort fields added to an
+ * explicit `fields` list. With `sortByPrimaryKey` and no client sort, nodes
+ * sort by the primary key (it must be sortable on the nodes), so the merged
+ * listing is in global key order; without it the merge interleaves node orders.
+ */
+export function planDocuments(
+  query: DocumentsQuery,
+  options: { readonly primaryKey: string | null; readonly sortByPrimaryKey: boolean },
+): DocumentsPlan {
+  const offset = query.offset ?? 0;
+  const limit = query.limit ?? DEFAULT_DOCUMENTS_LIMIT;
+  const { offset: _o, limit: _l, ...rest } = query;
+  const nodeBody: Record<string, unknown> = { ...rest, offset: 0, limit: offset + limit };
+  const { primaryKey } = options;
+  if ((query.sort ?? []).length === 0 && options.sortByPrimaryKey && primaryKey !== null) {
+    nodeBody['sort'] = [`${primaryKey}:asc`];
+  }
+  const sortFields = (query.sort ?? []).map((s) => (s.lastIndexOf(':') < 0 ? s : s.slice(0, s.lastIndexOf(':'))));
+  const wanted = primaryKey === null ? sortFields : [primaryKey, ...sortFields];
+  const addedFields = missingFields(query.fields, wanted);
+  if (addedFields.length > 0) nodeBody['fields'] = [...(query.fields ?? []), ...addedFields];
+  return { nodeBody, addedFields, offset, limit };
 }
 
 /** The fields of `wanted` an explicit attribute list would not return (none for `*` or no list). */

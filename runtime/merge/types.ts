@@ -48,5 +48,11 @@ export interface FacetingSettings {
  *   `_rankingScore` was used instead.
  * - missing-primary-key: a hit lacks the primary key (not displayed), so ties
  *   between nodes fell back to node order.
+ * - multi-valued-distinct: the distinct attribute held several values in a
+ *   hit; distinct over arrays is not exact across nodes (distinct.ts).
  */
-export type Approximation = 'hidden-sort-values' | 'missing-ranking-details' | 'missing-primary-key';
+export type Approximation =
+  | 'hidden-sort-values'
+  | 'missing-ranking-details'
+  | 'missing-primary-key'
+  | 'multi-valued-distinct';

@@ -177,3 +177,10 @@ test('distinct across nodes keeps the best hit per value; docs without the field
   assert.deepEqual(ids(r.response.hits), [4, 5, 2, 6]);
   assert.deepEqual(pick(r.response, ['totalHits']), [4]);
 });
+
+test('distinct over array values is flagged as approximate', () => {
+  const h = (id: number, edition: unknown) => ({ id, edition, _rankingScoreDetails: { words: { order: 0, score: 1 - id / 10 } } });
+  const r = merge([{ hits: [h(1, ['a', 'b'])], processingTimeMs: 0 }, { hits: [h(2, 'b'), h(3, 'c')], processingTimeMs: 0 }], {}, { distinctAttribute: 'edition' });
+  assert.deepEqual(ids(r.response.hits), [1, 3]);
+  assert.deepEqual(r.approximations, ['multi-valued-distinct']);
+});

@@ -3,7 +3,7 @@
 // clamps, explicit and `*` attribute lists, and the per-node restriction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nodeSearchBody, planSearch } from '../../../../runtime/merge/node-query.ts';
+import { nodeRequestBody, planDocuments, planSearch } from '../../../../runtime/merge/node-query.ts';
 import { searchWindow } from '../../../../runtime/merge/pagination.ts';
 
 const opts = { maxTotalHits: 1000, primaryKey: 'id', distinctAttribute: null };
@@ -33,12 +33,22 @@ test('the primary key and the distinct attribute are added to explicit attribute
 
 test('the per-node body ANDs the shard restriction with the client filter', () => {
   const plan = planSearch({ filter: ['a = 1', ['b = 2', 'c = 3']] }, opts);
-  assert.deepEqual(nodeSearchBody(plan, [4, 2])['filter'], ['a = 1', ['b = 2', 'c = 3'], '_miroir_shard IN [2, 4]']);
-  assert.equal(nodeSearchBody(plan, null), plan.nodeBody);
+  assert.deepEqual(nodeRequestBody(plan, [4, 2])['filter'], ['a = 1', ['b = 2', 'c = 3'], '_miroir_shard IN [2, 4]']);
+  assert.equal(nodeRequestBody(plan, null), plan.nodeBody);
 });
 
 test('search window: page 0 and hitsPerPage 0 select nothing; defaults are offset 0, limit 20', () => {
   assert.deepEqual(searchWindow({}, 1000), { mode: 'offset', offset: 0, limit: 20, page: 1, hitsPerPage: 20 });
   assert.deepEqual(searchWindow({ page: 0, hitsPerPage: 5 }, 1000), { mode: 'page', offset: 0, limit: 0, page: 0, hitsPerPage: 5 });
   assert.deepEqual(searchWindow({ page: 2 }, 30), { mode: 'page', offset: 20, limit: 10, page: 2, hitsPerPage: 20 });
+});
+
+test('document listings: offset 0, limit offset+limit, key and sort fields added, optional key order on nodes', () => {
+  const plan = planDocuments({ offset: 5, limit: 10, fields: ['title'], sort: ['year:desc'], filter: 'a = 1' }, { primaryKey: 'id', sortByPrimaryKey: true });
+  assert.deepEqual(plan.nodeBody, { fields: ['title', 'id', 'year'], sort: ['year:desc'], filter: 'a = 1', offset: 0, limit: 15 });
+  assert.deepEqual([plan.addedFields, plan.offset, plan.limit], [['id', 'year'], 5, 10]);
+  const bare = planDocuments({}, { primaryKey: 'id', sortByPrimaryKey: true });
+  assert.deepEqual(bare.nodeBody, { offset: 0, limit: 20, sort: ['id:asc'] });
+  assert.deepEqual(planDocuments({}, { primaryKey: 'id', sortByPrimaryKey: false }).nodeBody, { offset: 0, limit: 20 });
+  assert.deepEqual(nodeRequestBody(bare, [1])['filter'], ['_miroir_shard IN [1]']);
 });
