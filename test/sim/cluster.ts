@@ -14,6 +14,7 @@ import { ListApp, type SimApp } from './apps.ts';
 import { SafetyChecker } from './checkers.ts';
 import { MemoryLogStore } from './memory-log-store.ts';
 import { SimNetwork, reliable, type LinkFaults } from './network.ts';
+import { SimClock } from './sim-clock.ts';
 
 export interface ClusterOptions {
   seed: number;
@@ -64,7 +65,7 @@ export class SimCluster {
   readonly network: SimNetwork;
   readonly checker = new SafetyChecker();
   readonly peers = new Map<PeerId, SimPeer>();
-  now = 0;
+  readonly clock = new SimClock();
   private readonly crashRng: Rng;
   private readonly bootstrap: ConfState;
   private readonly options: ClusterOptions;
@@ -118,8 +119,13 @@ export class SimCluster {
 
   // ---- time ----
 
+  /** The simulated time, in ticks. */
+  get now(): number {
+    return this.clock.ticks;
+  }
+
   tick(): void {
-    this.now++;
+    this.clock.tick();
     for (const peer of this.peers.values()) {
       if (!peer.alive) continue;
       peer.core.tick();
