@@ -34,8 +34,8 @@ test('filters: uids, indexUids, statuses, types, dates', async () => {
   assert.deepEqual(uids(await f.client.tasks.getTasks({ indexUids: ['idx3', 'idx5'] })), [5, 3]);
   assert.equal((await f.client.tasks.getTasks({ statuses: ['succeeded'], types: ['indexCreation'] })).total, 10);
   assert.equal((await f.client.tasks.getTasks({ statuses: ['failed'] })).total, 0);
-  assert.equal((await f.client.tasks.getTasks({ afterEnqueuedAt: new Date(Date.now() + 3_600_000) })).total, 0);
-  assert.equal((await f.client.tasks.getTasks({ beforeEnqueuedAt: new Date(Date.now() + 3_600_000) })).total, 10);
+  assert.equal((await f.client.tasks.getTasks({ afterEnqueuedAt: new Date(Date.now() + 3_600_000).toISOString() })).total, 0);
+  assert.equal((await f.client.tasks.getTasks({ beforeEnqueuedAt: new Date(Date.now() + 3_600_000).toISOString() })).total, 10);
   const task = await f.client.tasks.getTask(0);
   assert.equal(task.uid, 0);
   assert.equal(typeof task.batchUid, 'number');
