@@ -34,23 +34,6 @@ const READ_ACTIONS: ReadonlySet<string> = new Set(
   ACTIONS.filter((a) => (a.endsWith('.get') && a !== '*.get' && a !== 'keys.get') || a === 'search' || a === 'version'),
 );
 
-/**
- * Actions that concern the whole instance rather than an index. A key
- * restricted to some indexes may not hold them
- * (`index_scoped_api_key_with_global_action`).
- */
-// Meilisearch's own tests create `["dumps.create", …]` keys on `["products"]`,
-// so dumps, snapshots and `version` are deliberately not in this set.
-const GLOBAL_ACTIONS: ReadonlySet<string> = new Set([
-  'keys.create', 'keys.get', 'keys.update', 'keys.delete', 'experimental.get', 'experimental.update',
-  'export', 'network.get', 'network.update', 'webhooks.get', 'webhooks.update', 'webhooks.delete',
-  'webhooks.create', 'webhooks.*',
-]);
-
-export function isGlobalAction(action: string): boolean {
-  return GLOBAL_ACTIONS.has(action);
-}
-
 /** Whether a key holding `granted` may perform `required`. */
 export function actionAllowed(granted: readonly string[], required: string): boolean {
   for (const action of granted) {

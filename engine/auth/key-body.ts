@@ -4,7 +4,7 @@
 // fields are reported afterwards in declaration order.
 import { MeiliError } from '../../api/errors/registry.ts';
 import { invalidType, invalidValue, kindOf, missingField, unknownField, unknownValue } from '../http/deserr.ts';
-import { ACTIONS, isAction, isGlobalAction } from './actions.ts';
+import { ACTIONS, isAction } from './actions.ts';
 import { indexPatternError, isValidIndexPattern } from './index-pattern.ts';
 import { parseUuid } from './uuid.ts';
 
@@ -98,20 +98,10 @@ export function parseCreateKey(body: unknown, nowMs: number): CreateKeyInput {
   if (out.actions === undefined) throw missingField('missing_api_key_actions', 'actions');
   if (out.indexes === undefined) throw missingField('missing_api_key_indexes', 'indexes');
   if (out.expiresAtMs === undefined) throw missingField('missing_api_key_expires_at', 'expiresAt');
-  checkScope(out.actions, out.indexes);
   return {
     description: out.description ?? null, name: out.name ?? null, uid: out.uid ?? null,
     actions: out.actions, indexes: out.indexes, expiresAtMs: out.expiresAtMs,
   };
-}
-
-/** A key restricted to some indexes cannot hold an instance-wide action. */
-function checkScope(actions: readonly string[], indexes: readonly string[]): void {
-  if (indexes.includes('*')) return;
-  const global = actions.find(isGlobalAction);
-  if (global === undefined) return;
-  throw new MeiliError('index_scoped_api_key_with_global_action',
-    `The API key is restricted to the indexes ${JSON.stringify(indexes)} and cannot hold the global action \`${global}\`.`);
 }
 
 export interface PatchKeyInput {

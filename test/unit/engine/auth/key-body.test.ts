@@ -48,3 +48,8 @@ test('patch: immutable and unknown fields', () => {
   fails(() => parsePatchKey({ doggo: 'bork' }), 'bad_request', 'Unknown field `doggo`: expected one of `description`, `name`');
   assert.deepEqual(parsePatchKey({ name: null, description: 'd' }), { name: null, description: 'd' });
 });
+
+test('an index-scoped key may hold instance actions (Meilisearch tests/auth/api_keys.rs add_valid_api_key)', () => {
+  const key = parseCreateKey({ indexes: ['products'], actions: ['search', 'dumps.create'], expiresAt: '2050-11-13T00:00:00Z' }, NOW);
+  assert.deepEqual(key.actions, ['search', 'dumps.create']);
+});
