@@ -19,7 +19,7 @@ export interface ConfigSources {
   /** For messages only. */
   fileName?: string;
   env: Readonly<Record<string, string | undefined>>;
-  /** Flags by dotted key path (`raft.tickMs`), values as typed on the command line. */
+  /** Flags by dotted key path (`raft.tickMs`, or kebab-case `raft.tick-ms`), values as typed on the command line. */
   flags?: Readonly<Record<string, string>>;
 }
 
@@ -116,8 +116,14 @@ function applyEnv(raw: Record<string, unknown>, env: ConfigSources['env'], issue
   }
 }
 
+/** `raft.tick-ms` and `peer-id` name the same keys as `raft.tickMs` and `peerId`. */
+export function flagPathOf(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
 function applyFlags(raw: Record<string, unknown>, flags: Readonly<Record<string, string>>, issues: string[]): void {
-  for (const [path, value] of Object.entries(flags)) {
+  for (const [flag, value] of Object.entries(flags)) {
+    const path = flagPathOf(flag);
     const spec = PATHS.get(path);
     if (path === 'secrets' || path.startsWith('secrets.') || Object.hasOwn(SECRET_ENV, path)) {
       issues.push(`--${path}: secrets are read only from the environment (${Object.values(SECRET_ENV).join(', ')})`);

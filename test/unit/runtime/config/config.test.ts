@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { envNameOf, loadConfig, type ConfigSources } from '../../../../runtime/config/load.ts';
 import { ConfigError } from '../../../../runtime/config/validate.ts';
+import { redactConfig } from '../../../../runtime/config/redact.ts';
 
 const SECRET = 'x'.repeat(16);
 
@@ -59,6 +60,7 @@ test('precedence: defaults < file < environment < flags; strings are coerced by 
   const groups = JSON.stringify([group('g1', 'n1')]);
   assert.deepEqual(load(file, { MIROIR_GROUPS: groups }).groups, [{ id: 'g1', nodes: [{ id: 'n1', url: 'http://n1:7700' }] }], 'lists take JSON');
   assert.equal(load(file, {}, { groups }).groups.length, 1);
+  assert.equal(load(file, {}, { 'raft.tick-ms': '7', '--peer-id': 'p2' }).raft.tickMs, 7, 'kebab-case flags');
   refusedWith(/^groups \(from MIROIR_GROUPS\): expected JSON/, file, { MIROIR_GROUPS: '[{' });
   assert.equal(envNameOf('listen.clientPort'), 'MIROIR_LISTEN_CLIENT_PORT');
   assert.equal(load({ peerId: 'p1' }, { MIROIR_SEED: '42', MIROIR_TICK: '' }).peerId, 'p1', 'harness knobs and empty values are not config');
@@ -118,6 +120,9 @@ test('secrets: only from the environment, required where the cluster needs them,
     MIROIR_CLUSTER_SECRET: SECRET, MIROIR_MASTER_KEY: SECRET, MIROIR_ADMIN_KEY: SECRET, MIROIR_NODE_MASTER_KEY: 'node',
   });
   assert.deepEqual(c.secrets, { masterKey: SECRET, nodeMasterKey: 'node', adminKey: SECRET, clusterSecret: SECRET });
+  const logged = JSON.stringify(redactConfig(c));
+  assert.ok(!logged.includes(SECRET) && !logged.includes('node"'), 'no secret reaches a log line');
+  assert.deepEqual(redactConfig(c).secrets, { masterKey: 'set', nodeMasterKey: 'set', adminKey: 'set', clusterSecret: 'set' });
 });
 
 test('every problem is reported at once', () => {
