@@ -2,8 +2,10 @@
 // or empty, and which hold each string key or number; plus, per document, the
 // values it holds (for distinct, and for facet counts over few candidates).
 // Invariants: id lists are ascending without duplicates (ids are assigned in
-// increasing order); sorted views (string keys in byte order, numbers) are
-// rebuilt lazily after a change, so bulk loading stays linear.
+// increasing order and never reused); sorted views (string keys in byte
+// order, numbers) are rebuilt lazily after a change, and removed ids leave
+// the lists in one sweep before the next read, so bulk loading and bulk
+// deletion both stay linear.
 import { Bitset } from '../core/bitset.ts';
 import type { DocId } from '../core/contracts.ts';
 import type { Depth } from './extract.ts';
@@ -19,17 +21,6 @@ interface DocValues {
 
 function pushId(ids: number[], id: number): void {
   if (ids[ids.length - 1] !== id) ids.push(id);
-}
-
-function removeId(ids: number[], id: number): void {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! < id) lo = mid + 1;
-    else hi = mid;
-  }
-  if (ids[lo] === id) ids.splice(lo, 1);
 }
 
 /** First index in `sorted` whose element is not below `x` (or above, when `strict`). */
@@ -59,6 +50,9 @@ export class FieldIndex {
   private readonly docs = new Map<DocId, DocValues>();
   private sortedKeys: string[] | null = null;
   private sortedNumbers: number[] | null = null;
+  /** Removed documents whose ids are still in the value lists. */
+  private removed = new Bitset();
+  private removedCount = 0;
 
   add(id: DocId, depth: Depth, value: unknown, filterable: boolean): void {
     this.exists.add(id);
@@ -112,21 +106,33 @@ export class FieldIndex {
     this.exists.delete(id);
     this.nulls.delete(id);
     this.empties.delete(id);
-    const doc = this.docs.get(id);
-    if (!doc) return;
-    this.docs.delete(id);
-    for (const key of doc.keys) this.forget(this.strings, key, id, () => { this.sortedKeys = null; });
-    for (const n of doc.numbers) this.forget(this.numbers, n, id, () => { this.sortedNumbers = null; });
+    if (!this.docs.delete(id)) return;
+    this.removed.add(id);
+    this.removedCount++;
   }
 
-  private forget<K>(map: Map<K, number[]>, key: K, id: DocId, onEmpty: () => void): void {
-    const ids = map.get(key);
-    if (!ids) return;
-    removeId(ids, id);
-    if (ids.length === 0) {
-      map.delete(key);
-      onEmpty();
-    }
+  /** Drops removed ids from every value list, and values left without documents. */
+  private settle(): void {
+    if (this.removedCount === 0) return;
+    const removed = this.removed;
+    const sweep = <K>(map: Map<K, number[]>): boolean => {
+      let emptied = false;
+      for (const [key, ids] of map) {
+        const kept = ids.filter((id) => !removed.has(id));
+        if (kept.length === ids.length) continue;
+        if (kept.length === 0) {
+          map.delete(key);
+          emptied = true;
+        } else {
+          map.set(key, kept);
+        }
+      }
+      return emptied;
+    };
+    if (sweep(this.strings)) this.sortedKeys = null;
+    if (sweep(this.numbers)) this.sortedNumbers = null;
+    this.removed = new Bitset();
+    this.removedCount = 0;
   }
 
   /** The normalized keys and numbers one document holds. */
@@ -141,19 +147,23 @@ export class FieldIndex {
   }
 
   stringIds(key: string): readonly number[] {
+    this.settle();
     return this.strings.get(key) ?? [];
   }
 
   numberIds(n: number): readonly number[] {
+    this.settle();
     return this.numbers.get(n) ?? [];
   }
 
   keys(): readonly string[] {
+    this.settle();
     this.sortedKeys ??= [...this.strings.keys()].sort(compareBytes);
     return this.sortedKeys;
   }
 
   numberValues(): readonly number[] {
+    this.settle();
     this.sortedNumbers ??= [...this.numbers.keys()].sort((a, b) => a - b);
     return this.sortedNumbers;
   }
@@ -175,8 +185,4 @@ export class FieldIndex {
     for (let i = from; i < to; i++) for (const id of this.strings.get(keys[i]!)!) into.add(id);
   }
 
-  /** Documents with at least one value of this field, for counting. */
-  hasDocs(): boolean {
-    return this.docs.size > 0;
-  }
 }

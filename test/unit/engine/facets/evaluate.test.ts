@@ -219,5 +219,19 @@ test('100k documents: filters evaluate fast', () => {
   const perFilterMs = cpuMs(start) / filters.length;
   assert.equal(sizes[0], store.evaluate(parseFilter('genre = drama')!, all, 'invalid_search_filter', 'idx').intersect(store.evaluate(parseFilter('price > 500')!, all, 'invalid_search_filter', 'idx')).size);
   assert.ok(perFilterMs < 200, `a filter took ${perFilterMs.toFixed(1)} ms`);
-  console.log(`# 100k docs: add ${addMs.toFixed(0)} ms CPU, ${perFilterMs.toFixed(1)} ms CPU per filter`);
+
+  const startDist = process.cpuUsage();
+  const dist = store.distribution(all, ['*'], 'idx');
+  const distMs = cpuMs(startDist);
+  assert.equal(dist.facetDistribution['genre']!['Drama'], n / 5);
+  assert.deepEqual(dist.facetStats['price'], { min: 0, max: 999 });
+
+  const startRemove = process.cpuUsage();
+  for (let i = 0; i < n; i += 2) store.remove(i, {});
+  const odd = store.evaluate(parseFilter('genre = drama')!, all, 'invalid_search_filter', 'idx');
+  const removeMs = cpuMs(startRemove);
+  assert.equal(odd.size, n / 10);
+  assert.ok(odd.toArray().every((id) => id % 2 === 1));
+  console.log(`# 100k docs (CPU): add ${addMs.toFixed(0)} ms, ${perFilterMs.toFixed(1)} ms per filter, ` +
+    `distribution of 3 facets over all ${distMs.toFixed(0)} ms, remove 50k then filter ${removeMs.toFixed(0)} ms`);
 });
