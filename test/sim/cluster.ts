@@ -278,11 +278,17 @@ export class SimCluster {
     });
   }
 
-  /** The liveness phase: heal the network, restart everyone, and require convergence in time. */
-  heal(maxTicks: number): void {
+  /**
+   * The liveness phase: heal the network, restart everyone but `keepDown` (a
+   * minority that stays crashed), and require convergence within `maxTicks`.
+   */
+  heal(maxTicks: number, keepDown: readonly PeerId[] = []): void {
     this.network.heal();
     this.network.faults = reliable;
-    for (const p of this.peers.values()) if (!p.alive) this.restart(p.id);
+    for (const p of this.peers.values()) {
+      if (keepDown.includes(p.id) && p.alive) this.crash(p.id);
+      else if (!keepDown.includes(p.id) && !p.alive) this.restart(p.id);
+    }
     const ok = this.runUntil(() => this.converged(), maxTicks);
     assert(ok, `no convergence within ${maxTicks} ticks after healing (leader ${this.leader()})`);
     this.checkConvergedState();
