@@ -9,6 +9,7 @@ import type { Settings } from '../core/settings.ts';
 import { utf8Length } from '../text/normalize.ts';
 import { MAX_POSITION, MAX_WORD_BYTES, Tokenizer } from '../text/tokenizer.ts';
 import { flattenLeaves, leafText, pathMatches } from './flatten.ts';
+import { bucketBit } from './position-buckets.ts';
 import { Postings } from './postings.ts';
 import { SearchableFields, slotBit } from './searchable-fields.ts';
 import { WordDictionary } from './word-dictionary.ts';
@@ -92,6 +93,11 @@ export class InvertedIndex {
     return this.wordIds.get(word);
   }
 
+  /** One past the highest word id: the size of per-word lookup tables. */
+  get vocabularySize(): number {
+    return this.wordList.length;
+  }
+
   word(id: number): string {
     return this.wordList[id]!;
   }
@@ -99,6 +105,11 @@ export class InvertedIndex {
   postings(word: string): Postings | undefined {
     const id = this.wordIds.get(word);
     return id === undefined ? undefined : this.postingsById[id];
+  }
+
+  /** Whether some field matches only exact words (typoTolerance.disableOnAttributes). */
+  get hasExactOnlyFields(): boolean {
+    return this.exactOnlyMask !== 0;
   }
 
   /** Field mask of the slots where derived (typo or prefix) words may match. */
@@ -133,6 +144,7 @@ export class InvertedIndex {
     const words = new Int32Array(total);
     const wordCounts = new Map<number, number>();
     const masks = new Map<number, number>();
+    const buckets = new Map<number, number>();
     let k = 0;
     for (const [slot, acc] of [...perSlot].sort((a, b) => a[0] - b[0])) {
       wordCounts.set(slot, acc.count);
@@ -141,11 +153,12 @@ export class InvertedIndex {
         positions[k] = acc.positions[i]!;
         words[k] = acc.words[i]!;
         masks.set(acc.words[i]!, (masks.get(acc.words[i]!) ?? 0) | slotBit(slot));
+        buckets.set(acc.words[i]!, (buckets.get(acc.words[i]!) ?? 0) | (1 << bucketBit(acc.positions[i]!)));
         k++;
       }
     }
     for (const [word, mask] of masks) {
-      this.postingsById[word]!.add(id, mask);
+      this.postingsById[word]!.add(id, mask, buckets.get(word)!);
       this.dictionary.add(this.wordList[word]!);
     }
     this.forward[id] = { slots, positions, words, wordCounts };

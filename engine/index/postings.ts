@@ -7,21 +7,26 @@ import { Bitset } from '../core/bitset.ts';
 export class Postings {
   readonly docs: number[] = [];
   readonly masks: number[] = [];
+  /** Per document: the bucketed positions (position-buckets.ts bits) the word occupies, over all fields. */
+  readonly positions: number[] = [];
 
-  add(doc: number, mask: number): void {
+  add(doc: number, mask: number, positions: number): void {
     const n = this.docs.length;
     if (n === 0 || this.docs[n - 1]! < doc) {
       this.docs.push(doc);
       this.masks.push(mask);
+      this.positions.push(positions);
       return;
     }
     const i = lowerBound(this.docs, doc);
     if (this.docs[i] === doc) {
       this.masks[i] = this.masks[i]! | mask;
+      this.positions[i] = this.positions[i]! | positions;
       return;
     }
     this.docs.splice(i, 0, doc);
     this.masks.splice(i, 0, mask);
+    this.positions.splice(i, 0, positions);
   }
 
   remove(doc: number): void {
@@ -29,6 +34,13 @@ export class Postings {
     if (this.docs[i] !== doc) return;
     this.docs.splice(i, 1);
     this.masks.splice(i, 1);
+    this.positions.splice(i, 1);
+  }
+
+  /** Index of `doc` in the postings, or -1. */
+  find(doc: number): number {
+    const i = lowerBound(this.docs, doc);
+    return this.docs[i] === doc ? i : -1;
   }
 
   get size(): number {

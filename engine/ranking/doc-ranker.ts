@@ -10,7 +10,7 @@ import type { QueryNode } from '../query/query-graph.ts';
 import { enumeratePaths } from '../query/query-graph.ts';
 import type { StepResult } from './details.ts';
 import type { PathState, RuleContext } from './doc-rules.ts';
-import { fidRule, fullPath, positionRule, proximityRule, typoRule } from './doc-rules.ts';
+import { bucketedPosition, costFromDistance, fidRule, fullPath, positionRule, proximityRule, typoRule } from './doc-rules.ts';
 import { exactnessRule } from './exactness-rule.ts';
 import type { Step } from './rule-list.ts';
 import { compareSortValues, sortValue } from './sort-values.ts';
@@ -22,6 +22,7 @@ export interface DocState {
   doc: number;
   paths: PathState[] | null;
   occurrences: DocOccurrences | null;
+  context: RuleContext | null;
   results: StepResult[];
 }
 
@@ -41,6 +42,8 @@ export interface Ranker {
 
 export class DocRanker implements Ranker {
   private readonly pathsByStep: number[][][];
+  /** Shared, never mutated: the full paths of each step. */
+  private readonly singlePaths: PathState[][];
 
   constructor(
     private readonly index: InvertedIndex,
@@ -54,10 +57,11 @@ export class DocRanker implements Ranker {
     private readonly documentOf: (doc: number) => Record<string, unknown>,
   ) {
     this.pathsByStep = plan.kept.map((kept) => enumeratePaths(nodes, kept));
+    this.singlePaths = this.pathsByStep.map((paths) => paths.map(fullPath));
   }
 
   state(doc: number): DocState {
-    return { doc, paths: null, occurrences: null, results: [] };
+    return { doc, paths: null, occurrences: null, context: null, results: [] };
   }
 
   /** Removal steps the document needs before it matches. */
@@ -99,8 +103,8 @@ export class DocRanker implements Ranker {
         return { key: o.cost, results: [{ kind: 'position', rank: o.rank, unified: step.unified }] };
       }
       case 'exactness': {
-        const ctx = { ...this.context(s), tokens: this.index.tokensOf(s.doc), resolved: this.matcher.resolved, allowed: this.filter.allowed };
-        const o = exactnessRule(ctx, this.pathsOf(s));
+        const input = { tokens: this.index.tokensOf(s.doc), resolved: this.matcher.resolved, allowed: this.filter.allowed };
+        const o = exactnessRule(this.context(s), input, this.pathsOf(s));
         s.paths = o.words.paths;
         return {
           key: o.attribute.cost * 1_000_000 + o.words.cost,
@@ -124,31 +128,25 @@ export class DocRanker implements Ranker {
 
   private satisfiedPaths(doc: number, step: number): PathState[] {
     const paths = this.pathsByStep[step] ?? [];
+    // The step's documents were computed from its paths: with one path, every one of them satisfies it.
+    if (paths.length === 1 && this.matchAt[step]!.has(doc)) return this.singlePaths[step]!;
     return paths
       .filter((p) => p.every((n) => this.matcher.resolved[n]!.docs.some((d) => d.has(doc))))
       .map((p) => fullPath(p));
   }
 
   private context(s: DocState): RuleContext {
-    const occurrences = (): DocOccurrences => {
-      if (!s.occurrences) s.occurrences = this.matcher.occurrences(s.doc);
-      return s.occurrences;
-    };
-    const fields = this.index.fields;
-    return {
-      nodes: this.nodes,
-      occurrences,
-      hasLevel: (n, level) => this.matcher.resolved[n]!.docs[level]!.has(s.doc),
-      weightOf: (slot) => fields.weightOfSlot(slot),
-      maxWeight: fields.maxWeight,
-      byAttribute: this.byAttribute,
-      wordCounts: this.index.tokensOf(s.doc)?.wordCounts ?? new Map(),
-      hasExactTerm: (n) => this.isExact(n, s.doc),
-    };
+    if (!s.context) s.context = new DocContext(this, s);
+    return s.context;
+  }
+
+  /** For DocContext: the per-query parts a document's rule context reads. */
+  get parts(): { index: InvertedIndex; nodes: readonly QueryNode[]; matcher: TermMatcher; byAttribute: boolean } {
+    return { index: this.index, nodes: this.nodes, matcher: this.matcher, byAttribute: this.byAttribute };
   }
 
   /** The node's own word (not a prefix or synonym) or its phrase occurs in a searched field of the document. */
-  private isExact(n: number, doc: number): boolean {
+  isExact(n: number, doc: number): boolean {
     const r = this.matcher.resolved[n]!;
     if (r.exactPhrase) return r.docs[0].has(doc);
     const tokens = this.index.tokensOf(doc);
@@ -157,5 +155,50 @@ export class DocRanker implements Ranker {
       if (tokens.words[k] === r.exactWord && this.filter.allowed(tokens.slots[k]!)) return true;
     }
     return false;
+  }
+}
+
+/** One document's view for the rules; a class, so no closure is built per document. */
+class DocContext implements RuleContext {
+  readonly nodes: readonly QueryNode[];
+  readonly maxWeight: number;
+  readonly byAttribute: boolean;
+  readonly wordCounts: Map<number, number>;
+  private readonly index: InvertedIndex;
+  private readonly matcher: TermMatcher;
+
+  constructor(private readonly ranker: DocRanker, private readonly s: DocState) {
+    const parts = ranker.parts;
+    this.index = parts.index;
+    this.matcher = parts.matcher;
+    this.nodes = parts.nodes;
+    this.byAttribute = parts.byAttribute;
+    this.maxWeight = parts.index.fields.maxWeight;
+    this.wordCounts = parts.index.tokensOf(s.doc)?.wordCounts ?? new Map();
+  }
+
+  occurrences(): DocOccurrences {
+    if (!this.s.occurrences) this.s.occurrences = this.matcher.occurrences(this.s.doc);
+    return this.s.occurrences;
+  }
+
+  hasLevel(n: number, level: number): boolean {
+    return this.matcher.resolved[n]!.docs[level]!.has(this.s.doc);
+  }
+
+  weightOf(slot: number): number {
+    return this.index.fields.weightOfSlot(slot);
+  }
+
+  minPositionCost(n: number, levels: number, len: number, posStart: number): number | null {
+    return this.matcher.minPositionCost(this.s.doc, n, levels, len, posStart, costFromDistance, bucketedPosition);
+  }
+
+  minWeight(n: number, levels: number): number | null {
+    return this.matcher.minWeight(this.s.doc, n, levels, this.maxWeight, (slot) => this.index.fields.weightOfSlot(slot));
+  }
+
+  hasExactTerm(n: number): boolean {
+    return this.ranker.isExact(n, this.s.doc);
   }
 }

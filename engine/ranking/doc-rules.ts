@@ -8,6 +8,7 @@
 // Each rule also narrows the paths handed to the next rule, as milli does:
 // the typo rule keeps only the cheapest paths, restricted to the typo level
 // each node was matched at.
+import { bucketedPosition } from '../index/position-buckets.ts';
 import type { QueryNode } from '../query/query-graph.ts';
 import { maxTypoCost, nodeLength } from '../query/query-graph.ts';
 import type { Rank } from './rank.ts';
@@ -33,6 +34,9 @@ export interface RuleContext {
   byAttribute: boolean;
   /** Field slot → number of words it holds, for exactMatch. */
   wordCounts: Map<number, number>;
+  /** Fast paths without occurrences (null when they do not apply): see TermMatcher. */
+  minPositionCost(n: number, levels: number, len: number, posStart: number): number | null;
+  minWeight(n: number, levels: number): number | null;
   /** Whether the document holds the node's exact term (word or phrase) anywhere. */
   hasExactTerm: (node: number) => boolean;
 }
@@ -46,6 +50,8 @@ export interface Outcome<D> {
 
 const ALL_LEVELS = 0b111;
 const MAX_DISTANCE = 4;
+
+export { bucketedPosition };
 
 export function fullPath(nodes: number[]): PathState {
   return { nodes, levels: nodes.map(() => ALL_LEVELS) };
@@ -148,21 +154,18 @@ export function fidRule(ctx: RuleContext, paths: PathState[]): Outcome<null> {
     let max = 0;
     p.nodes.forEach((n, i) => {
       const len = nodeLength(ctx.nodes[n]!);
-      let weight = ctx.maxWeight;
-      for (const o of occurrencesOf(ctx, n, p.levels[i]!)) weight = Math.min(weight, ctx.weightOf(o.slot));
+      // With every field at weight 0 (searchableAttributes ["*"]) the rule is constant.
+      let weight = ctx.maxWeight === 0 ? 0 : ctx.minWeight(n, p.levels[i]!);
+      if (weight === null) {
+        weight = ctx.maxWeight;
+        for (const o of occurrencesOf(ctx, n, p.levels[i]!)) weight = Math.min(weight, ctx.weightOf(o.slot));
+      }
       cost += weight * len;
       max += ctx.maxWeight * len;
     });
     return { cost, max, narrowed: p };
   });
   return { cost: b.cost, rank: toRank(b.cost, b.max), detail: null, paths: b.kept };
-}
-
-/** milli `bucketed_position`: exact below 16, then coarser and coarser. */
-export function bucketedPosition(relative: number): number {
-  if (relative < 16) return relative;
-  if (relative < 24) return 24;
-  return 2 ** Math.ceil(Math.log2(relative));
 }
 
 export function costFromDistance(d: number): number {
@@ -185,8 +188,9 @@ export function positionRule(ctx: RuleContext, paths: PathState[]): Outcome<null
     p.nodes.forEach((n, i) => {
       const node = ctx.nodes[n]!;
       const len = nodeLength(node);
-      let nodeCost = 10 * len;
-      for (const o of occurrencesOf(ctx, n, p.levels[i]!)) {
+      const fast = ctx.minPositionCost(n, p.levels[i]!, len, node.posStart);
+      let nodeCost = fast ?? 10 * len;
+      if (fast === null) for (const o of occurrencesOf(ctx, n, p.levels[i]!)) {
         const distance = Math.abs(bucketedPosition(o.start) - node.posStart);
         let c = 0;
         for (let k = 0; k < len; k++) c += costFromDistance(distance + k);

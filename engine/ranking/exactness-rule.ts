@@ -13,11 +13,14 @@ import type { MatchType, Outcome, PathState, RuleContext } from './doc-rules.ts'
 import { bucketedPosition } from './doc-rules.ts';
 import type { IdPhrase, ResolvedNode } from './term-matcher.ts';
 
-export interface ExactnessContext extends RuleContext {
+/** What exactness reads beyond the common rule context. */
+export interface ExactnessInput {
   tokens: DocTokens | undefined;
   resolved: readonly ResolvedNode[];
   allowed: (slot: number) => boolean;
 }
+
+type ExactnessContext = RuleContext & { input: ExactnessInput };
 
 export interface ExactnessOutcome {
   attribute: Outcome<{ matchType: MatchType }>;
@@ -26,7 +29,8 @@ export interface ExactnessOutcome {
 
 const MATCH_RANK: Record<MatchType, number> = { exactMatch: 3, matchesStart: 2, noExactMatch: 1 };
 
-export function exactnessRule(ctx: ExactnessContext, paths: PathState[]): ExactnessOutcome {
+export function exactnessRule(rule: RuleContext, input: ExactnessInput, paths: PathState[]): ExactnessOutcome {
+  const ctx: ExactnessContext = Object.assign(Object.create(rule) as RuleContext, { input });
   let bestType: MatchType = 'noExactMatch';
   let bestPaths: PathState[] = [];
   for (const p of paths) {
@@ -74,7 +78,7 @@ interface ExactTerm {
 function exactTerms(ctx: ExactnessContext, p: PathState): ExactTerm[] | null {
   const terms: ExactTerm[] = [];
   p.nodes.forEach((n, i) => {
-    const r = ctx.resolved[n]!;
+    const r = ctx.input.resolved[n]!;
     if ((p.levels[i]! & 1) === 0) return;
     const words: IdPhrase | undefined = r.exactPhrase ?? (r.exactWord !== undefined ? [r.exactWord] : undefined);
     if (!words) return;
@@ -88,7 +92,7 @@ function exactTerms(ctx: ExactnessContext, p: PathState): ExactTerm[] | null {
 }
 
 function exactAttribute(ctx: ExactnessContext, p: PathState): MatchType {
-  const tokens = ctx.tokens;
+  const tokens = ctx.input.tokens;
   if (!tokens) return 'noExactMatch';
   const terms = exactTerms(ctx, p);
   if (!terms) return 'noExactMatch';
@@ -104,7 +108,7 @@ function exactAttribute(ctx: ExactnessContext, p: PathState): MatchType {
   const countAll = terms.reduce((acc, t) => acc + t.positions, 0);
   let result: MatchType = 'noExactMatch';
   for (const [slot, count] of ctx.wordCounts) {
-    if (!ctx.allowed(slot) || !slotHoldsAll(tokens, slot, allWords)) continue;
+    if (!ctx.input.allowed(slot) || !slotHoldsAll(tokens, slot, allWords)) continue;
     if (count === countAll) return 'exactMatch';
     result = 'matchesStart';
   }
@@ -113,7 +117,7 @@ function exactAttribute(ctx: ExactnessContext, p: PathState): MatchType {
 
 function hasWordAt(ctx: ExactnessContext, tokens: DocTokens, word: number, position: number): boolean {
   for (let k = 0; k < tokens.words.length; k++) {
-    if (tokens.words[k] === word && bucketedPosition(tokens.positions[k]!) === position && ctx.allowed(tokens.slots[k]!)) return true;
+    if (tokens.words[k] === word && bucketedPosition(tokens.positions[k]!) === position && ctx.input.allowed(tokens.slots[k]!)) return true;
   }
   return false;
 }

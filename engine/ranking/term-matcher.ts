@@ -9,6 +9,8 @@ import { Bitset } from '../core/bitset.ts';
 import type { Settings } from '../core/settings.ts';
 import type { DocTokens, InvertedIndex } from '../index/inverted-index.ts';
 import type { QueryNode } from '../query/query-graph.ts';
+import { BUCKET_BITS, bucketValue } from '../index/position-buckets.ts';
+import { OVERFLOW_SLOT_BIT } from '../index/searchable-fields.ts';
 import { isNumericWord } from '../query/typo-budget.ts';
 
 /** A phrase as word ids; null holds the place of a stop word. */
@@ -48,9 +50,73 @@ export class TermMatcher {
     nodes: readonly QueryNode[],
     settings: Settings,
     private readonly filter: SlotFilter,
-    capacity: number,
+    private readonly capacity: number,
   ) {
     this.resolved = nodes.map((node) => this.resolve(node, settings, capacity));
+    // Posting masks cover every field; they answer exactly only when no field is excluded.
+    this.postingMasksExact = filter.mask === ~0 && !index.hasExactOnlyFields;
+  }
+
+  private readonly postingMasksExact: boolean;
+  private readonly accumulators = new Map<number, { fields: Uint32Array; positions: Uint32Array } | null>();
+  private readonly costTables = new Map<string, Int32Array>();
+
+  /**
+   * Per document, the union of the field masks and position buckets of node
+   * `n`'s words at `level`, gathered once from the postings (so the cost is
+   * the postings the node touches, whatever the number of candidates); null
+   * when postings cannot answer exactly (phrases, excluded fields).
+   */
+  private levelMasks(n: number, level: number): { fields: Uint32Array; positions: Uint32Array } | null {
+    const key = n * 3 + level;
+    const known = this.accumulators.get(key);
+    if (known !== undefined) return known;
+    const r = this.resolved[n]!;
+    let out: { fields: Uint32Array; positions: Uint32Array } | null = null;
+    if (this.postingMasksExact && r.phrases[level]!.length === 0) {
+      const fields = new Uint32Array(this.capacity);
+      const positions = new Uint32Array(this.capacity);
+      for (const id of r.words[level]!.keys()) {
+        const p = this.index.postings(this.index.word(id));
+        if (!p) continue;
+        for (let i = 0; i < p.docs.length; i++) {
+          const doc = p.docs[i]!;
+          fields[doc] = fields[doc]! | p.masks[i]!;
+          positions[doc] = positions[doc]! | p.positions[i]!;
+        }
+      }
+      out = { fields, positions };
+    }
+    this.accumulators.set(key, out);
+    return out;
+  }
+
+  /** The union over the allowed levels of one kind of mask for `doc`, or null when postings cannot answer. */
+  private unionMask(doc: number, n: number, levels: number, kind: 'fields' | 'positions'): number | null {
+    let mask = 0;
+    for (let l = 0; l < 3; l++) {
+      if ((levels & (1 << l)) === 0) continue;
+      const acc = this.levelMasks(n, l);
+      if (!acc) return null;
+      mask |= acc[kind][doc]!;
+    }
+    return mask;
+  }
+
+  private costTable(posStart: number, len: number, cost: (d: number) => number): Int32Array {
+    const key = `${posStart}:${len}`;
+    let table = this.costTables.get(key);
+    if (!table) {
+      table = new Int32Array(BUCKET_BITS);
+      for (let bit = 0; bit < BUCKET_BITS; bit++) {
+        const distance = Math.abs(bucketValue(bit) - posStart);
+        let c = 0;
+        for (let i = 0; i < len; i++) c += cost(distance + i);
+        table[bit] = c;
+      }
+      this.costTables.set(key, table);
+    }
+    return table;
   }
 
   private resolve(node: QueryNode, settings: Settings, capacity: number): ResolvedNode {
@@ -143,55 +209,144 @@ export class TermMatcher {
     const lists = ids.map((id) => this.index.postings(this.index.word(id))!).sort((a, b) => a.size - b.size);
     const first = lists[0];
     if (!first) return;
-    for (let i = 0; i < first.docs.length; i++) {
-      const doc = first.docs[i]!;
-      if ((first.masks[i]! & this.filter.mask) === 0) continue;
+    // Documents holding every word first, from the postings; only those are checked for adjacency.
+    const both = new Bitset(this.capacity);
+    first.collect(both, this.filter.mask);
+    for (const other of lists.slice(1)) {
+      const next = new Bitset(this.capacity);
+      for (const doc of other.docs) if (both.has(doc)) next.add(doc);
+      both.intersect(next);
+    }
+    for (const doc of both) {
       const tokens = this.index.tokensOf(doc);
       if (tokens && phraseOccurrences(tokens, phrase, this.filter).length > 0) into.add(doc);
     }
   }
 
-  /** Where every node occurs in `doc`, by level. */
+  /** Where every node occurs in `doc`, by level: one pass over the document's words. */
   occurrences(doc: number): DocOccurrences {
     const out: DocOccurrences = this.resolved.map(() => [[], [], []]);
     const tokens = this.index.tokensOf(doc);
     if (!tokens) return out;
-    const wanted = this.wordTable();
-    for (let k = 0; k < tokens.words.length; k++) {
-      const hits = wanted.get(tokens.words[k]!);
-      if (!hits) continue;
+    const { marks, hits } = this.wordTable();
+    const words = tokens.words;
+    for (let k = 0; k < words.length; k++) {
+      const mark = marks[words[k]!]!;
+      if (mark === 0) continue;
       const slot = tokens.slots[k]!;
       if (!this.filter.allowed(slot)) continue;
       const position = tokens.positions[k]!;
-      for (const hit of hits) {
+      for (const hit of hits[mark - 1]!) {
         if (hit.derived && this.index.isExactOnlySlot(slot)) continue;
         out[hit.node]![hit.level]!.push({ slot, start: position, end: position });
       }
     }
-    this.resolved.forEach((r, n) => {
+    for (let n = 0; n < this.resolved.length; n++) {
+      const r = this.resolved[n]!;
       for (let level = 0; level < 3; level++) {
         for (const phrase of r.phrases[level]!) out[n]![level]!.push(...phraseOccurrences(tokens, phrase, this.filter));
       }
-    });
+    }
     return out;
   }
 
-  private table: Map<number, Array<{ node: number; level: number; derived: boolean }>> | null = null;
+  /**
+   * The smallest wordPosition cost of node `n` in `doc` over its single-word
+   * matches at the allowed `levels`, in one pass and without allocating; null
+   * when the node has phrases at those levels (the caller then uses
+   * occurrences()).
+   */
+  minPositionCost(doc: number, n: number, levels: number, len: number, posStart: number, cost: (d: number) => number, bucket: (p: number) => number): number | null {
+    const mask = this.unionMask(doc, n, levels, 'positions');
+    if (mask !== null) {
+      const table = this.costTable(posStart, len, cost);
+      let best = 10 * len;
+      for (let m = mask; m !== 0; m &= m - 1) {
+        const c = table[31 - Math.clz32(m & -m)]!;
+        if (c < best) best = c;
+      }
+      return best;
+    }
+    if (this.hasPhrases(n, levels)) return null;
+    const tokens = this.index.tokensOf(doc);
+    let best = 10 * len;
+    if (!tokens) return best;
+    const { marks, hits } = this.wordTable();
+    const words = tokens.words;
+    for (let k = 0; k < words.length; k++) {
+      const mark = marks[words[k]!]!;
+      if (mark === 0 || !this.matchesNode(hits[mark - 1]!, n, levels, tokens.slots[k]!)) continue;
+      const distance = Math.abs(bucket(tokens.positions[k]!) - posStart);
+      let c = 0;
+      for (let i = 0; i < len; i++) c += cost(distance + i);
+      if (c < best) best = c;
+      if (best === 0) break;
+    }
+    return best;
+  }
 
-  private wordTable(): Map<number, Array<{ node: number; level: number; derived: boolean }>> {
+  /** The lightest field weight node `n` occurs in, like minPositionCost; null when phrases are involved. */
+  minWeight(doc: number, n: number, levels: number, maxWeight: number, weightOf: (slot: number) => number): number | null {
+    const mask = this.unionMask(doc, n, levels, 'fields');
+    if (mask !== null && this.index.fields.slotCount <= OVERFLOW_SLOT_BIT) {
+      let best = maxWeight;
+      for (let m = mask; m !== 0; m &= m - 1) {
+        const w = weightOf(31 - Math.clz32(m & -m));
+        if (w < best) best = w;
+      }
+      return best;
+    }
+    if (this.hasPhrases(n, levels)) return null;
+    const tokens = this.index.tokensOf(doc);
+    let best = maxWeight;
+    if (!tokens) return best;
+    const { marks, hits } = this.wordTable();
+    const words = tokens.words;
+    for (let k = 0; k < words.length && best > 0; k++) {
+      const mark = marks[words[k]!]!;
+      if (mark === 0 || !this.matchesNode(hits[mark - 1]!, n, levels, tokens.slots[k]!)) continue;
+      const w = weightOf(tokens.slots[k]!);
+      if (w < best) best = w;
+    }
+    return best;
+  }
+
+  private hasPhrases(n: number, levels: number): boolean {
+    const r = this.resolved[n]!;
+    for (let l = 0; l < 3; l++) if (levels & (1 << l) && r.phrases[l]!.length > 0) return true;
+    return false;
+  }
+
+  private matchesNode(list: Array<{ node: number; level: number; derived: boolean }>, n: number, levels: number, slot: number): boolean {
+    if (!this.filter.allowed(slot)) return false;
+    for (const hit of list) {
+      if (hit.node !== n || (levels & (1 << hit.level)) === 0) continue;
+      if (hit.derived && this.index.isExactOnlySlot(slot)) continue;
+      return true;
+    }
+    return false;
+  }
+
+  private table: { marks: Int32Array; hits: Array<Array<{ node: number; level: number; derived: boolean }>> } | null = null;
+
+  /** Word id → the (node, level) pairs it stands for, as a flat array indexed by word id. */
+  private wordTable(): { marks: Int32Array; hits: Array<Array<{ node: number; level: number; derived: boolean }>> } {
     if (this.table) return this.table;
-    const table = new Map<number, Array<{ node: number; level: number; derived: boolean }>>();
+    const marks = new Int32Array(this.index.vocabularySize);
+    const hits: Array<Array<{ node: number; level: number; derived: boolean }>> = [];
     this.resolved.forEach((r, node) => {
       r.words.forEach((map, level) => {
         for (const [id, derived] of map) {
-          const list = table.get(id) ?? [];
-          list.push({ node, level, derived });
-          table.set(id, list);
+          if (marks[id] === 0) {
+            hits.push([]);
+            marks[id] = hits.length;
+          }
+          hits[marks[id]! - 1]!.push({ node, level, derived });
         }
       });
     });
-    this.table = table;
-    return table;
+    this.table = { marks, hits };
+    return this.table;
   }
 }
 

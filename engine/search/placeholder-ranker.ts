@@ -10,7 +10,7 @@ export class PlaceholderRanker implements Ranker {
   constructor(private readonly documentOf: (doc: number) => Record<string, unknown>) {}
 
   state(doc: number): DocState {
-    return { doc, paths: null, occurrences: null, results: [] };
+    return { doc, paths: null, occurrences: null, context: null, results: [] };
   }
 
   evaluate(step: Step, s: DocState): StepOutcome {

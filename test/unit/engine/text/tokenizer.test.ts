@@ -71,3 +71,17 @@ test('properties: spans tile the text, bytes match Buffer, positions increase, l
     { seed: 42, numRuns: 300 },
   );
 });
+
+test('the fast Latin scanner splits exactly like Intl.Segmenter', () => {
+  const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
+  const reference = (text: string) =>
+    [...segmenter.segment(text)].filter((s) => s.isWordLike).flatMap((s) => s.segment.split(/['\u2019_]/)).filter((w) => w.length > 0).map(normalizeWord);
+  const alphabet = [...'ab zé9.,:;\'’_-!?\n·ÅΩж'];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }), (chars) => {
+      const text = chars.join('');
+      assert.deepEqual(plain.tokenize(text).filter((t) => t.kind === 'word').map((t) => t.lemma), reference(text));
+    }),
+    { seed: 7, numRuns: 500 },
+  );
+});
