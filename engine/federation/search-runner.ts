@@ -16,10 +16,10 @@ export function featureNotEnabled(what: string, feature: string, discussion: num
 export function checkUnsupportedBeforeSearch(u: UnsupportedOptions, indexUid: string): void {
   if (u.useNetwork !== null) throw featureNotEnabled('passing `useNetwork` in a search query', 'network', 805);
   if (u.hybrid === null && (u.vector !== null || (u.media !== null && u.media !== undefined))) {
-    throw new MeiliError('missing_search_hybrid', 'Passing `vector` or `media` as a parameter requires `hybrid` to be set.');
+    throw new MeiliError('missing_search_hybrid', 'Invalid request: missing `hybrid` parameter when `vector` is present.');
   }
   if (u.hybrid !== null) {
-    throw new MeiliError('invalid_search_embedder', `Index \`${indexUid}\`: Cannot find embedder with name \`${u.hybrid.embedder}\`.`);
+    throw new MeiliError('invalid_search_embedder', `Cannot find embedder with name \`${u.hybrid.embedder}\`.`);
   }
 }
 
