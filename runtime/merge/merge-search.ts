@@ -165,13 +165,15 @@ function buildResponse(
   if (queryVector !== undefined) response.queryVector = queryVector;
   response.processingTimeMs = processingTimeMs;
   Object.assign(response, hitsInfo(window, Math.max(0, total - distinctRejected), input.maxTotalHits));
-  if (responses.some((r) => r.facetDistribution !== undefined)) {
+  // With every shard unavailable no node answered; the asked facets still get their keys.
+  const facetsAsked = responses.length === 0 && (input.query.facets?.length ?? 0) > 0;
+  if (facetsAsked || responses.some((r) => r.facetDistribution !== undefined)) {
     response.facetDistribution = mergeFacetDistributions(
       responses.map((r) => r.facetDistribution),
       input.faceting,
     );
   }
-  if (responses.some((r) => r.facetStats !== undefined)) {
+  if (facetsAsked || responses.some((r) => r.facetStats !== undefined)) {
     response.facetStats = mergeFacetStats(responses.map((r) => r.facetStats));
   }
   response.requestUid = input.requestUid;

@@ -29,6 +29,8 @@ export interface ClientSearchQuery {
   readonly hitsPerPage?: number;
   readonly showRankingScore?: boolean;
   readonly showRankingScoreDetails?: boolean;
+  /** Asked facets: the facet keys are answered even when no node could be asked. */
+  readonly facets?: readonly string[] | null;
 }
 
 export type FacetOrder = 'alpha' | 'count';

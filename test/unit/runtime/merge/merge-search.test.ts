@@ -184,3 +184,9 @@ test('distinct over array values is flagged as approximate', () => {
   assert.deepEqual(ids(r.response.hits), [1, 3]);
   assert.deepEqual(r.approximations, ['multi-valued-distinct']);
 });
+
+test('no node answered (every shard unavailable): an empty page with zero totals and the asked facet keys', () => {
+  const r = merge([], { q: 'x', facets: ['genre'] });
+  assert.deepEqual(r.response, { hits: [], query: 'x', processingTimeMs: 0, limit: 20, offset: 0, estimatedTotalHits: 0, facetDistribution: {}, facetStats: {}, requestUid: 'r-1' });
+  assert.deepEqual(Object.keys(merge([], { page: 1 }).response), ['hits', 'query', 'processingTimeMs', 'hitsPerPage', 'page', 'totalPages', 'totalHits', 'requestUid']);
+});
