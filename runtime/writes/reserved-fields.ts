@@ -4,9 +4,11 @@
 // (it would corrupt routing), and responses never show them.
 
 import { MeiliError } from '../../api/errors/registry.ts';
+import { SHARD_FIELD } from '../routing/shard-filter.ts';
 
 export const RESERVED_PREFIX = '_miroir_';
-export const SHARD_FIELD = '_miroir_shard';
+// The shard field's name is owned by routing (it also writes the shard restriction filter).
+export { SHARD_FIELD };
 
 export function isReservedField(name: string): boolean {
   return name.startsWith(RESERVED_PREFIX);

@@ -1,0 +1,19 @@
+// Re-exports of the replicated cluster state machine (ARCHITECTURE §3, §5).
+export type * from './commands.ts';
+export { decodeCommand, encodeCommand, validateCommand } from './command-codec.ts';
+export { DecodeError } from './decode-fields.ts';
+export { apply, applyEntry, skipEntry } from './apply.ts';
+export type { ApplyResult } from './apply-result.ts';
+export { emptyState, DEFAULT_CLUSTER_SETTINGS, TASK_STATUSES, TASK_TYPES } from './state.ts';
+export type * from './state.ts';
+export { serializeState, restoreState } from './snapshot.ts';
+export { listTasks, getTask, matchesTaskFilter, DEFAULT_TASK_LIMIT } from './task-query.ts';
+export type { TaskFilter, TaskQuery, TaskPage } from './task-query.ts';
+export { parseTaskListParams, parseTaskDeletionParams, parseTaskDate } from './task-query-params.ts';
+export { renderTask, summarize } from './task-view.ts';
+export type { SummarizedTask, TaskView } from './task-view.ts';
+export * from './queries.ts';
+export { sliceForNode } from './command-slice.ts';
+export type { NodeCommand, ShardOwnership } from './command-slice.ts';
+export { bootstrapCommands, defaultKeyCommands, isPristine } from './bootstrap.ts';
+export { formatIsoDuration, formatRfc3339 } from './time-format.ts';
