@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterCommand, NodeState } from '../../../../runtime/cluster/commands.ts';
-import { cursorOf, dispatchTargets, listGroups, listKeys, nodesInGroup } from '../../../../runtime/cluster/queries.ts';
+import { apiKeyView, cursorOf, dispatchTargets, listGroups, listKeys, nodesInGroup } from '../../../../runtime/cluster/queries.ts';
 import { Replica, T0 } from './fixtures.ts';
 
 const nodeState = (id: string, state: NodeState): ClusterCommand => ({ v: 1, kind: 'node.state', id, state, nowMs: T0 + 1 });
@@ -101,6 +101,9 @@ test('API keys: create, refuse a duplicate uid, update only name/description, de
   assert.deepEqual(k1, {
     uid: 'k1', name: 'k1', description: 'front', actions: ['search'], indexes: ['*'], expiresAtMs: null, createdAtMs: T0, updatedAtMs: T0 + 10,
   });
+  assert.ok(k1);
+  assert.deepEqual(Object.keys(apiKeyView(k1, 'f'.repeat(64))), ['name', 'description', 'key', 'uid', 'actions', 'indexes', 'expiresAt', 'createdAt', 'updatedAt']);
+  assert.equal(apiKeyView(k1, 'abc').updatedAt, '2026-01-02T03:04:05.61Z');
   r.run(key('k3', T0 + 20));
   assert.deepEqual(listKeys(r.state).map((k) => k.uid), ['k3', 'k1'], 'newest first');
 });
