@@ -18,7 +18,7 @@ import { unreachable } from '../../runtime/assert.ts';
 import { fieldIndex, type FacetData } from './facet-data.ts';
 import type { Bound } from './field-index.ts';
 import {
-  badLatitude, badLongitude, NON_FINITE_FLOAT, notFilterable, operatorNotAllowed, topBelowBottom,
+  badLatitude, badLongitude, invalidResolution, NON_FINITE_FLOAT, notFilterable, operatorNotAllowed, topBelowBottom,
 } from './messages.ts';
 import { normalizeFacet, parseFiniteFloat } from './normalize.ts';
 import { compareBytes, isFilterable, matchingFeatures, patternsWhere, type Features } from './rules.ts';
@@ -181,8 +181,16 @@ function geoRadius(e: Extract<FilterExpr, { kind: 'geoRadius' }>, ctx: Context):
   const lng = finite(lngT, ctx);
   checkLatLng([lat, latT], [lng, lngT], ctx);
   const radius = finite(radiusT, ctx);
+  if (e.resolution) checkResolution(e.resolution, ctx);
   geoEnabled(ctx, latT);
   return geoRadiusIds(ctx.data.geo, lat, lng, radius);
+}
+
+/** Rust's `f64 as usize` saturates and truncates; the resolution must land in 3..=1000. */
+function checkResolution(token: Token, ctx: Context): void {
+  const n = finite(token, ctx);
+  const resolution = n <= 0 ? 0n : n >= 2 ** 64 ? 2n ** 64n - 1n : BigInt(Math.trunc(n));
+  if (resolution < 3n || resolution > 1000n) ctx.fail(invalidResolution(resolution.toString()), token);
 }
 
 function geoBoundingBox(e: Extract<FilterExpr, { kind: 'geoBoundingBox' }>, ctx: Context): Bitset {

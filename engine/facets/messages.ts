@@ -34,6 +34,9 @@ export function badLongitude(lng: number): string {
   return `Bad longitude \`${formatF64(lng)}\`. Longitude must be contained between -180 and 180 degrees. Hint: try using \`${formatF64(normalized)}\` instead.`;
 }
 
+export const invalidResolution = (resolution: string): string =>
+  `Invalid resolution \`${resolution}\`. Resolution must be between 3 and 1000.`;
+
 export const topBelowBottom = (top: number, bottom: number): string =>
   `The top latitude \`${formatF64(top)}\` is below the bottom latitude \`${formatF64(bottom)}\`.`;
 

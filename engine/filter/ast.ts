@@ -30,7 +30,11 @@ export type FilterExpr =
   | { kind: 'exists'; field: Token }
   | { kind: 'isNull'; field: Token }
   | { kind: 'isEmpty'; field: Token }
-  | { kind: 'geoRadius'; token: Token; lat: number; lng: number; radiusMeters: number; args: GeoRadiusArgs }
+  | {
+    kind: 'geoRadius'; token: Token; lat: number; lng: number; radiusMeters: number; args: GeoRadiusArgs;
+    /** The optional fourth argument (geojson resolution); checked, otherwise unused without `_geojson`. */
+    resolution: Token | null;
+  }
   | { kind: 'geoBoundingBox'; token: Token; topRight: [number, number]; bottomLeft: [number, number]; args: GeoBoxArgs };
 
 /**

@@ -68,13 +68,13 @@ function pointList(src: string, pos: number): Res<Token[]> {
   return done(spaces(src, list.pos + 1), list.value);
 }
 
-/** `_geoRadius(` args `)`: an Error before the keyword, a Failure after it. */
-export function parseGeoRadius(src: string, pos: number): Res<[Token, Token, Token]> {
+/** `_geoRadius(lat, lng, radius[, resolution])`: an Error before the keyword, a Failure after it. */
+export function parseGeoRadius(src: string, pos: number): Res<[Token, Token, Token, Token | null]> {
   const args = parseGeoCall(src, pos, '_geoRadius', 'GeoRadius', spacedFloat);
   if (!args.ok) return args;
-  const [lat, lng, radius] = args.value;
-  if (args.value.length !== 3 || !lat || !lng || !radius) return failure(src, 'GeoRadius', args.pos);
-  return done(args.pos, [lat, lng, radius]);
+  const [lat, lng, radius, resolution] = args.value;
+  if (args.value.length > 4 || !lat || !lng || !radius) return failure(src, 'GeoRadius', args.pos);
+  return done(args.pos, [lat, lng, radius, resolution ?? null]);
 }
 
 export function parseGeoBoundingBox(src: string, pos: number): Res<[Token, Token, Token, Token]> {

@@ -23,10 +23,10 @@ type Parser = (src: string, pos: number) => Res<RawNode>;
 function geoRadius(src: string, pos: number): Res<RawNode> {
   const r = parseGeoRadius(src, pos);
   if (!r.ok) return r;
-  const [lat, lng, radius] = r.value;
+  const [lat, lng, radius, resolution] = r.value;
   return done(r.pos, {
     kind: 'geoRadius', token: lat, lat: Number(lat.value), lng: Number(lng.value),
-    radiusMeters: Number(radius.value), args: r.value,
+    radiusMeters: Number(radius.value), args: [lat, lng, radius], resolution,
   });
 }
 

@@ -27,7 +27,10 @@ export function printFilter(e: FilterExpr): string {
     case 'exists': return `${quote(e.field)} EXISTS`;
     case 'isNull': return `${quote(e.field)} IS NULL`;
     case 'isEmpty': return `${quote(e.field)} IS EMPTY`;
-    case 'geoRadius': return `_geoRadius(${e.args.map((t) => t.value).join(', ')})`;
+    case 'geoRadius': {
+      const args = e.resolution ? [...e.args, e.resolution] : e.args;
+      return `_geoRadius(${args.map((t) => t.value).join(', ')})`;
+    }
     case 'geoBoundingBox': {
       const [a, b, c, d] = e.args;
       return `_geoBoundingBox([${a.value}, ${b.value}], [${c.value}, ${d.value}])`;

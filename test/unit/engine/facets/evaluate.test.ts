@@ -187,10 +187,13 @@ test('geo filters: radius, bounding box across the antimeridian, and argument er
   assert.deepEqual(ids('_geoBoundingBox([50, 5], [45, 2])'), [0, 1, 2]);
   assert.deepEqual(ids('_geoBoundingBox([1, -179], [-1, 179])'), [3, 4]);
   assert.deepEqual(ids('NOT _geoRadius(48.8566, 2.3522, 1000)'), [2, 3, 4, 5]);
+  assert.deepEqual(ids('_geoRadius(48.8566, 2.3522, 1000, 125)'), [0, 1]);
   const cases: Array<[string, string]> = [
     ['_geoRadius(91, 0, 1)', 'Bad latitude `91`. Latitude must be contained between -90 and 90 degrees.\n12:14 _geoRadius(91, 0, 1)'],
     ['_geoRadius(0, 190.5, 1)', 'Bad longitude `190.5`. Longitude must be contained between -180 and 180 degrees. Hint: try using `-169.5` instead.\n15:20 _geoRadius(0, 190.5, 1)'],
     ['_geoRadius(0, 0, 1e400)', 'Non finite floats are not supported\n18:23 _geoRadius(0, 0, 1e400)'],
+    ['_geoRadius(0, 0, 10, 2.9)', 'Invalid resolution `2`. Resolution must be between 3 and 1000.\n22:25 _geoRadius(0, 0, 10, 2.9)'],
+    ['_geoRadius(0, 0, 10, -5)', 'Invalid resolution `0`. Resolution must be between 3 and 1000.\n22:24 _geoRadius(0, 0, 10, -5)'],
     ['_geoBoundingBox([1, 0], [2, 0])', 'The top latitude `1` is below the bottom latitude `2`.\n29:30 _geoBoundingBox([1, 0], [2, 0])'],
   ];
   for (const [f, message] of cases) assert.equal(error(f).message, `Index \`movies\`: ${message}`);

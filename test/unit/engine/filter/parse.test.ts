@@ -220,4 +220,9 @@ test('geo expressions keep their argument tokens; range checks are left to evalu
   // nom's recognize_float does not allow a trailing space after the call.
   assert.match(refusal('_geoRadius(1, 2, 3) ').message, /^Found unexpected characters/);
   assert.match(refusal('_geoRadius(1, 2)').message, /^The `_geoRadius` filter expects three arguments/);
+  assert.match(refusal('_geoRadius(1, 2, 3, 4, 5)').message, /^The `_geoRadius` filter expects three arguments/);
+  const withResolution = parseFilter('_geoRadius(1, 2, 3, 40)');
+  assert.ok(withResolution?.kind === 'geoRadius');
+  assert.equal(withResolution.resolution?.value, '40');
+  assert.equal(e.resolution, null);
 });

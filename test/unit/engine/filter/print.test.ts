@@ -35,9 +35,9 @@ const leaf: fc.Arbitrary<FilterExpr> = fc.oneof(
   fc.record({ kind: fc.constant('exists' as const), field: token }),
   fc.record({ kind: fc.constant('isNull' as const), field: token }),
   fc.record({ kind: fc.constant('isEmpty' as const), field: token }),
-  fc.tuple(float, float, float).map(([a, b, c]): FilterExpr => {
+  fc.tuple(float, float, float, fc.option(float)).map(([a, b, c, r]): FilterExpr => {
     const args: [Token, Token, Token] = [tok(a), tok(b), tok(c)];
-    return { kind: 'geoRadius', token: args[0], lat: Number(a), lng: Number(b), radiusMeters: Number(c), args };
+    return { kind: 'geoRadius', token: args[0], lat: Number(a), lng: Number(b), radiusMeters: Number(c), args, resolution: r === null ? null : tok(r) };
   }),
   fc.tuple(float, float, float, float).map(([a, b, c, d]): FilterExpr => {
     const args: [Token, Token, Token, Token] = [tok(a), tok(b), tok(c), tok(d)];
