@@ -104,6 +104,9 @@ export const PROPOSE_METHOD = 'raft.propose';
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
+/** Ticks one late timer may make up for (see #armTicker). */
+const TICK_CATCH_UP_MAX = 3;
+
 export class RaftDriver {
   readonly id: PeerId;
   readonly #o: RaftDriverOptions;
@@ -114,6 +117,7 @@ export class RaftDriver {
   #inbox: RaftMessage[] = [];
   #flushScheduled = false;
   #ticker: TimerHandle | null = null;
+  #nextTickAtMs = 0;
   #loop: Promise<void> = Promise.resolve();
   #looping = false;
   #applied: number;
@@ -382,18 +386,39 @@ export class RaftDriver {
     this.#kick();
   }
 
+  /**
+   * Ticks on the wall clock, not on timer callbacks: a busy event loop fires
+   * timers late, and counting callbacks would stretch the election timeout
+   * by the lag. A late timer catches up at most TICK_CATCH_UP_MAX ticks, so a
+   * long stall (GC, swap) does not burst into an election before the
+   * messages queued during the stall are stepped.
+   */
   #armTicker(): void {
-    this.#ticker = this.#o.clock.setTimeout(() => {
-      if (this.#state !== 'running') return;
-      try {
-        this.#core.tick();
-      } catch (error) {
-        this.#fail(error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
-      this.#kick();
-      this.#armTicker();
-    }, this.#o.tickMs);
+    this.#nextTickAtMs = this.#o.clock.nowMs() + this.#o.tickMs;
+    this.#scheduleTick();
+  }
+
+  #scheduleTick(): void {
+    const delayMs = Math.max(0, this.#nextTickAtMs - this.#o.clock.nowMs());
+    this.#ticker = this.#o.clock.setTimeout(() => this.#onTick(), delayMs);
+  }
+
+  #onTick(): void {
+    if (this.#state !== 'running') return;
+    const tickMs = this.#o.tickMs;
+    const nowMs = this.#o.clock.nowMs();
+    const due = Math.min(TICK_CATCH_UP_MAX, Math.max(1, Math.floor((nowMs - this.#nextTickAtMs) / tickMs) + 1));
+    try {
+      for (let i = 0; i < due; i++) this.#core.tick();
+    } catch (error) {
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    this.#nextTickAtMs += due * tickMs;
+    // Ticks beyond the catch-up bound are dropped rather than owed.
+    if (this.#nextTickAtMs <= nowMs) this.#nextTickAtMs = nowMs + tickMs;
+    this.#kick();
+    this.#scheduleTick();
   }
 
   #clearTicker(): void {

@@ -11,11 +11,11 @@ import { Packr } from 'msgpackr';
 import { assert } from '../assert.ts';
 import type { ConfState, Snapshot } from './types.ts';
 
-export const SNAPSHOT_KEY = Uint8Array.of(0x73); // 's'
+export const SNAPSHOT_KEY = Buffer.of(0x73); // 's'
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
-export function encodeSnapshot(snapshot: Snapshot): Uint8Array {
+export function encodeSnapshot(snapshot: Snapshot): Buffer {
   assert(Number.isSafeInteger(snapshot.meta.index) && snapshot.meta.index > 0, 'snapshot index must be positive');
   assert(snapshot.data instanceof Uint8Array, 'snapshot data must be bytes');
   return packr.pack(snapshot);

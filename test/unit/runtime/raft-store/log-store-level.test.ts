@@ -68,7 +68,7 @@ test('a conflicting shorter tail replaces the stored one, deleting what lies bey
   await store.load();
   await store.save({ hardState: { term: 1, vote: 'a', commit: 2 }, entries: entries(1, 10, 1), snapshot: null, sync: false });
   await store.save({ hardState: { term: 3, vote: 'c', commit: 5 }, entries: entries(6, 7, 3), snapshot: null, sync: true });
-  assert.deepEqual(store.bounds(), { firstIndex: 1, lastIndex: 7, snapshotIndex: 0 });
+  assert.deepEqual(store.bounds(), { firstIndex: 1, lastIndex: 7, snapshotIndex: 0, segments: 2 }, 'the first segment was cut at 5');
   await store.close();
   const again = await reopen(path);
   const state = await again.load();
@@ -84,7 +84,7 @@ test('a snapshot that matches the log cuts only the prefix; compact() is idempot
   const snapshot = { meta: { index: 6, term: 2, confState: bootstrap }, data: Uint8Array.of(9, 9, 9) };
   await store.save({ hardState: null, entries: [], snapshot, sync: true });
   await store.compact(6);
-  assert.deepEqual(store.bounds(), { firstIndex: 7, lastIndex: 10, snapshotIndex: 6 });
+  assert.deepEqual(store.bounds(), { firstIndex: 7, lastIndex: 10, snapshotIndex: 6, segments: 1 }, 'the segment straddling 6 stays');
   await store.close();
   const again = await reopen(path);
   const state = await again.load();
@@ -119,8 +119,33 @@ test('invariants are asserted at write time: no gap, no term going back, no comm
   await assert.rejects(store.save({ hardState: { term: 3, vote: 'a', commit: 5 }, entries: [], snapshot: null, sync: false }), AssertionError);
   // A failed save leaves the store usable and unchanged.
   await store.save({ hardState: { term: 3, vote: 'a', commit: 2 }, entries: entries(3, 3, 3), snapshot: null, sync: false });
-  assert.deepEqual(store.bounds(), { firstIndex: 1, lastIndex: 3, snapshotIndex: 0 });
+  assert.deepEqual(store.bounds(), { firstIndex: 1, lastIndex: 3, snapshotIndex: 0, segments: 2 });
   await store.close();
+});
+
+test('segments: long saves split, truncation inside and at the edge of segments, compaction drops whole segments', async () => {
+  const path = freshPath();
+  const store = await LevelLogStore.open({ path, bootstrap });
+  await store.load();
+  await store.save({ hardState: { term: 1, vote: 'a', commit: 0 }, entries: entries(1, 2500, 1), snapshot: null, sync: false });
+  assert.equal(store.bounds().segments, 3, '2500 entries split into segments of at most 1024');
+  await store.save({ hardState: null, entries: entries(2501, 2510, 1), snapshot: null, sync: false });
+  // Truncate exactly at a segment boundary (2049 starts the third segment), then inside one (1500).
+  await store.save({ hardState: { term: 2, vote: 'b', commit: 10 }, entries: entries(2049, 2060, 2), snapshot: null, sync: false });
+  await store.save({ hardState: { term: 3, vote: 'c', commit: 10 }, entries: entries(1500, 1505, 3), snapshot: null, sync: true });
+  assert.deepEqual(store.bounds(), { firstIndex: 1, lastIndex: 1505, snapshotIndex: 0, segments: 3 });
+  await assert.rejects(store.save({ hardState: null, entries: entries(1506, 1506, 2), snapshot: null, sync: false }), AssertionError, 'a term below the last stored one');
+  const snapshot = { meta: { index: 1200, term: 1, confState: bootstrap }, data: Uint8Array.of(7) };
+  await store.save({ hardState: null, entries: [], snapshot, sync: true });
+  await store.compact(1200);
+  assert.deepEqual(store.bounds(), { firstIndex: 1201, lastIndex: 1505, snapshotIndex: 1200, segments: 2 }, 'the first segment (1–1024) went');
+  await store.close();
+  const again = await reopen(path);
+  const state = await again.load();
+  await again.close();
+  assert.equal(state.entries.length, 305);
+  assert.deepEqual([state.entries[0]!.index, state.entries.at(-1)!.index], [1201, 1505]);
+  assert.deepEqual(state.entries.slice(297).map((e) => [e.index, e.term]), [[1498, 1], [1499, 1], [1500, 3], [1501, 3], [1502, 3], [1503, 3], [1504, 3], [1505, 3]]);
 });
 
 interface Ack {
