@@ -6,6 +6,7 @@
 // returned per index or merged.
 import { MeiliError } from '../../api/errors/registry.ts';
 import type { IndexEntry } from '../http/context.ts';
+import { defaultSearchQuery } from '../http/search-params.ts';
 import type { Federation, MultiSearchQuery } from './request.ts';
 import { byteOrder, federatedHit, mergeFacets, mergeHits, type ComputedFacets, type QueryHits } from './merge.ts';
 import { checkUnsupportedAfterSearch, checkUnsupportedBeforeSearch, searchEntry, withRuleFilter } from './search-runner.ts';
@@ -41,10 +42,68 @@ function windowOf(fed: Federation): Window {
   return { offset: page === 0 ? 0 : (page - 1) * hitsPerPage, limit: page === 0 ? 0 : hitsPerPage, pageMode: true };
 }
 
+interface IndexRun {
+  lists: QueryHits[];
+  total: number;
+  facets: ComputedFacets | null;
+}
+
+/** Runs every query of one index (perform.rs `SearchByIndex::execute`). */
+function runIndex(entry: IndexEntry, positions: readonly number[], queries: readonly MultiSearchQuery[], fed: Federation, required: number, deps: FederatedDeps): IndexRun {
+  const run: IndexRun = { lists: [], total: 0, facets: null };
+  for (const i of positions) {
+    const q = queries[i] as MultiSearchQuery;
+    try {
+      checkUnsupportedBeforeSearch(q.unsupported, entry.uid);
+      const result = searchEntry(entry, withRuleFilter({
+        ...q.query, offset: 0, limit: required, page: null, hitsPerPage: null, facets: null,
+        showRankingScore: true, showRankingScoreDetails: true, distinct: q.query.distinct ?? fed.distinct,
+      }, deps.ruleFilter(entry.uid)));
+      checkUnsupportedAfterSearch(q.unsupported);
+      run.total += result.estimatedTotalHits ?? result.totalHits ?? 0;
+      run.lists.push({ queryIndex: i, indexUid: entry.uid, weight: q.federationOptions?.weight ?? 1, primaryKey: entry.primaryKey, hits: result.hits });
+    } catch (error) {
+      throw withQueryIndex(i, error);
+    }
+  }
+  const facets = fed.facetsByIndex.get(entry.uid) ?? null;
+  if (facets !== null) run.facets = indexFacets(entry, facets, queries[positions[0] as number] ?? null, positions[0] ?? null, deps);
+  return run;
+}
+
+/**
+ * `facetsByIndex` of one index, over the candidates of its first query (or
+ * none when no query uses it: then the facets are only validated). Errors
+ * carry perform.rs's `.federation.facetsByIndex` prefix and note.
+ */
+function indexFacets(entry: IndexEntry, facets: string[], first: MultiSearchQuery | null, position: number | null, deps: FederatedDeps): ComputedFacets {
+  const base = first?.query ?? defaultSearchQuery();
+  const filter = first === null ? null : base.filter;
+  try {
+    const result = searchEntry(entry, withRuleFilter({ ...defaultSearchQuery(), q: base.q, filter, matchingStrategy: base.matchingStrategy, limit: 0, facets }, deps.ruleFilter(entry.uid)));
+    return { distribution: result.facetDistribution ?? {}, stats: result.facetStats ?? {} };
+  } catch (error) {
+    if (!(error instanceof MeiliError)) throw error;
+    const note = position === null ? `index \`${entry.uid}\` is not used in queries` : `index \`${entry.uid}\` used in \`.queries[${position}]\``;
+    throw new MeiliError(error.code, `Inside \`.federation.facetsByIndex.${entry.uid}\`: ${error.message}\n - Note: ${note}`, { cause: error });
+  }
+}
+
+/** Indexes named in `facetsByIndex` but used by no query must exist and have those facets. */
+function checkUnusedFacets(fed: Federation, used: ReadonlySet<string>, deps: FederatedDeps): void {
+  for (const [uid, facets] of fed.facetsByIndex) {
+    if (used.has(uid)) continue;
+    const entry = deps.index(uid);
+    if (entry === undefined) {
+      throw new MultiSearchIndexNotFound('index_not_found', `Inside \`.federation.facetsByIndex.${uid}\`: Index \`${uid}\` not found.\n - Note: index \`${uid}\` is not used in queries`);
+    }
+    if (facets !== null) indexFacets(entry, facets, null, null, deps);
+  }
+}
+
 export function federatedSearch(queries: readonly MultiSearchQuery[], fed: Federation, deps: FederatedDeps): Record<string, unknown> {
   const started = deps.nowMs();
   const window = windowOf(fed);
-  const required = window.offset + window.limit;
   const byIndex = new Map<string, number[]>();
   queries.forEach((q, i) => byIndex.set(q.indexUid, [...(byIndex.get(q.indexUid) ?? []), i]));
   const lists: QueryHits[] = [];
@@ -54,35 +113,26 @@ export function federatedSearch(queries: readonly MultiSearchQuery[], fed: Feder
     const positions = byIndex.get(uid) as number[];
     const entry = deps.index(uid);
     if (entry === undefined) throw indexNotFoundInMultiSearch(positions[0] as number, uid);
-    const facets = fed.facetsByIndex.get(uid) ?? null;
-    positions.forEach((i, n) => {
-      const q = queries[i] as MultiSearchQuery;
-      try {
-        checkUnsupportedBeforeSearch(q.unsupported, uid);
-        const query = withRuleFilter({
-          ...q.query, offset: 0, limit: required, page: null, hitsPerPage: null, showRankingScore: true, showRankingScoreDetails: true,
-          distinct: q.query.distinct ?? fed.distinct, facets: n === 0 && facets !== null ? facets : null,
-        }, deps.ruleFilter(uid));
-        const result = searchEntry(entry, query);
-        checkUnsupportedAfterSearch(q.unsupported);
-        total += result.estimatedTotalHits ?? result.totalHits ?? 0;
-        lists.push({ queryIndex: i, indexUid: uid, weight: q.federationOptions?.weight ?? 1, hits: result.hits });
-        if (n === 0 && facets !== null) facetsByIndex.set(uid, { distribution: result.facetDistribution ?? {}, stats: result.facetStats ?? {} });
-      } catch (error) {
-        throw withQueryIndex(i, error);
-      }
-    });
+    const run = runIndex(entry, positions, queries, fed, window.offset + window.limit, deps);
+    lists.push(...run.lists);
+    total += run.total;
+    if (run.facets !== null) facetsByIndex.set(uid, run.facets);
   }
+  checkUnusedFacets(fed, new Set(byIndex.keys()), deps);
   const { merged, rejected } = mergeHits(lists, fed.distinct);
-  const hits = merged.slice(window.offset, window.offset + window.limit)
-    .map((m) => {
-      const asked = (queries[m.queryIndex] as MultiSearchQuery).query;
-      return federatedHit(m, { rankingScore: asked.showRankingScore, rankingScoreDetails: asked.showRankingScoreDetails });
-    });
+  const hits = merged.slice(window.offset, window.offset + window.limit).map((m) => {
+    const asked = (queries[m.queryIndex] as MultiSearchQuery).query;
+    return federatedHit(m, { rankingScore: asked.showRankingScore, rankingScoreDetails: asked.showRankingScoreDetails });
+  });
   const out: Record<string, unknown> = { hits, processingTimeMs: Math.max(0, Math.round(deps.nowMs() - started)) };
-  const totalHits = Math.max(0, total - rejected);
+  addPagination(out, fed, window, Math.max(0, total - rejected));
+  addFacets(out, fed, facetsByIndex, deps);
+  return out;
+}
+
+function addPagination(out: Record<string, unknown>, fed: Federation, window: Window, totalHits: number): void {
   if (window.pageMode) {
-    const hitsPerPage = window.limit === 0 && fed.page !== 0 ? 0 : (fed.hitsPerPage ?? 20);
+    const hitsPerPage = fed.hitsPerPage ?? 20;
     out['hitsPerPage'] = hitsPerPage;
     out['page'] = fed.page ?? 1;
     out['totalPages'] = hitsPerPage === 0 ? 0 : Math.ceil(totalHits / hitsPerPage);
@@ -92,8 +142,6 @@ export function federatedSearch(queries: readonly MultiSearchQuery[], fed: Feder
     out['offset'] = fed.offset;
     out['estimatedTotalHits'] = totalHits;
   }
-  addFacets(out, fed, facetsByIndex, deps);
-  return out;
 }
 
 function addFacets(out: Record<string, unknown>, fed: Federation, facetsByIndex: Map<string, ComputedFacets>, deps: FederatedDeps): void {

@@ -13,6 +13,8 @@ export interface QueryHits {
   readonly queryIndex: number;
   readonly indexUid: string;
   readonly weight: number;
+  /** The index's primary key: a document reached by two queries of one index is shown once. */
+  readonly primaryKey?: string | null;
   /** Hits in the query's ranking order; each carries `_rankingScore`. */
   readonly hits: readonly Document[];
 }
@@ -47,6 +49,7 @@ export function mergeHits(queries: readonly QueryHits[], distinct: string | null
   const cursors = queries.map(() => 0);
   const merged: MergedHit[] = [];
   const seen = new Set<string>();
+  const shown = new Set<string>();
   let rejected = 0;
   for (;;) {
     let best = -1;
@@ -64,6 +67,11 @@ export function mergeHits(queries: readonly QueryHits[], distinct: string | null
     const q = queries[best];
     if (q === undefined || bestHead === undefined) break;
     cursors[best] = (cursors[best] as number) + 1;
+    const docKey = documentKey(q, bestHead.hit);
+    if (docKey !== null) {
+      if (shown.has(docKey)) continue;
+      shown.add(docKey);
+    }
     if (distinct !== null && isDuplicate(bestHead.hit, distinct, seen)) {
       rejected++;
       continue;
@@ -71,6 +79,12 @@ export function mergeHits(queries: readonly QueryHits[], distinct: string | null
     merged.push({ hit: bestHead.hit, indexUid: q.indexUid, queryIndex: q.queryIndex, weightedRankingScore: bestHead.global });
   }
   return { merged, rejected };
+}
+
+function documentKey(q: QueryHits, hit: Document): string | null {
+  if (q.primaryKey === null || q.primaryKey === undefined) return null;
+  const id = hit[q.primaryKey];
+  return id === undefined ? null : `${q.indexUid}\u0000${JSON.stringify(id)}`;
 }
 
 function valueAt(doc: Document, path: string): unknown {

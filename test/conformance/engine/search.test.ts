@@ -168,3 +168,21 @@ test('facet search', async () => {
   const missing = await apiError(client.index('movies').searchForFacetValues({ facetQuery: 'x' } as never));
   assert.equal(missing.body.code, 'missing_facet_search_facet_name');
 });
+
+test('federated facet errors name facetsByIndex; unused missing indexes are 400', async () => {
+  const notFilterable = await apiError(client.multiSearch({
+    federation: { facetsByIndex: { movies: ['title'] } }, queries: [{ indexUid: 'movies', q: '' }],
+  }));
+  assert.equal(notFilterable.status, 400);
+  assert.match(notFilterable.body.message, /^Inside `\.federation\.facetsByIndex\.movies`: [\s\S]*\n - Note: index `movies` used in `\.queries\[0\]`$/);
+  const unused = await apiError(client.multiSearch({
+    federation: { facetsByIndex: { nope: ['genre'] } }, queries: [{ indexUid: 'movies', q: '' }],
+  }));
+  assert.equal(unused.status, 400);
+  assert.equal(unused.body.message, 'Inside `.federation.facetsByIndex.nope`: Index `nope` not found.\n - Note: index `nope` is not used in queries');
+});
+
+test('federated: one document matched by two queries of its index appears once', async () => {
+  const res = await client.multiSearch({ federation: {}, queries: [{ indexUid: 'movies', q: 'glass' }, { indexUid: 'movies', q: 'onion' }] });
+  assert.deepEqual(res.hits.map((h) => h['id']), [4]);
+});

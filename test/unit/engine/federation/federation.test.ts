@@ -96,3 +96,12 @@ test('uuidV7 has the version and variant bits and the timestamp', () => {
   const id = uuidV7(0x0123456789ab);
   assert.match(id, /^01234567-89ab-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
+
+test('a document reached by two queries of one index is shown once, at its best place', () => {
+  const { merged } = mergeHits([
+    { queryIndex: 0, indexUid: 'a', weight: 1, primaryKey: 'id', hits: [{ id: 1, _rankingScore: 0.5 }, { id: 2, _rankingScore: 0.4 }] },
+    { queryIndex: 1, indexUid: 'a', weight: 1, primaryKey: 'id', hits: [{ id: 2, _rankingScore: 0.9 }, { id: 1, _rankingScore: 0.1 }] },
+    { queryIndex: 2, indexUid: 'b', weight: 1, primaryKey: 'id', hits: [{ id: 2, _rankingScore: 0.2 }] },
+  ], null);
+  assert.deepEqual(merged.map((m) => `${m.indexUid}:${String(m.hit['id'])}:${m.queryIndex}`), ['a:2:1', 'a:1:0', 'b:2:2']);
+});
