@@ -46,12 +46,18 @@ export function apply(state: ClusterState, command: ClusterCommand, logIndex: nu
 }
 
 /**
- * Decodes and applies one committed entry's payload. A payload that does not
+ * Decodes and applies one committed entry's payload (an empty payload only
+ * advances the applied index). A payload that does not
  * decode was never valid (encodeCommand validates before proposing) or comes
  * from a newer peer version; either way this peer must stop rather than
  * diverge, so the error propagates with the log index.
  */
 export function applyEntry(state: ClusterState, data: Uint8Array, logIndex: number): ApplyResult {
+  // A new leader's first entry carries no command (runtime/raft/core.ts appends it empty).
+  if (data.length === 0) {
+    skipEntry(state, logIndex);
+    return { kind: 'ignored', reason: 'empty entry' };
+  }
   let command: ClusterCommand;
   try {
     command = decodeCommand(data);

@@ -227,6 +227,8 @@ test('a swap naming an index twice fails its task and leaves the table intact', 
 test('applyEntry decodes and applies; an undecodable entry stops the peer with its index', () => {
   const state = emptyState();
   assert.equal(applyEntry(state, encodeCommand(create('a')), 1).kind, 'task');
-  assert.throws(() => applyEntry(state, new Uint8Array([0xc1]), 2), /log entry 2 does not decode/);
+  assert.equal(applyEntry(state, new Uint8Array(0), 2).kind, 'ignored', "a new leader's empty entry");
+  assert.equal(state.appliedIndex, 2);
+  assert.throws(() => applyEntry(state, new Uint8Array([0xc1]), 3), /log entry 3 does not decode/);
   assert.throws(() => encodeCommand({ ...create('b'), shards: 0 } as ClusterCommand), /index\.create\.shards/, 'never proposed');
 });
