@@ -6,7 +6,7 @@ import type { DocId } from '../core/contracts.ts';
 
 const EARTH_RADIUS_METERS = 6_371_008.8;
 
-export function haversineMeters(a: readonly [number, number], b: readonly [number, number]): number {
+function haversineMeters(a: readonly [number, number], b: readonly [number, number]): number {
   const rad = Math.PI / 180;
   const dLat = (b[0] - a[0]) * rad;
   const dLng = (b[1] - a[1]) * rad;

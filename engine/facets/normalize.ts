@@ -9,7 +9,7 @@
 //   shortest round-trip digits, never in exponent notation.
 import { isWhitespace } from '../filter/chars.ts';
 
-export const MAX_FACET_VALUE_BYTES = 468;
+const MAX_FACET_VALUE_BYTES = 468;
 
 const ASCII_WHITESPACE = /^[\t\n\v\f\r ]$/;
 

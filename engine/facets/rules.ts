@@ -20,7 +20,7 @@ export const isFilterable = (f: Features): boolean => f.equality || f.comparison
 const LEGACY: Features = { facetSearch: true, equality: true, comparison: true };
 
 /** `field` is `facet` or nested under it (`facet.…`). */
-export function isFacetedBy(field: string, facet: string): boolean {
+function isFacetedBy(field: string, facet: string): boolean {
   return field === facet || (field.startsWith(facet) && field[facet.length] === '.');
 }
 

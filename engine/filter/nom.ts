@@ -106,7 +106,7 @@ const RESERVED = new Set([
   '_geoRadius', '_geoBoundingBox',
 ]);
 
-export function isKeyword(text: string): boolean {
+function isKeyword(text: string): boolean {
   return RESERVED.has(text);
 }
 

@@ -238,3 +238,25 @@ test('100k documents: filters evaluate fast', () => {
   console.log(`# 100k docs (CPU): add ${addMs.toFixed(0)} ms, ${perFilterMs.toFixed(1)} ms per filter, ` +
     `distribution of 3 facets over all ${distMs.toFixed(0)} ms, remove 50k then filter ${removeMs.toFixed(0)} ms`);
 });
+
+test('granular patterns facet only what they name; sortable-only fields are not filterable', () => {
+  const exact = storeOf([{ attributePatterns: ['a.b'], features: { facetSearch: false, filter: { equality: true, comparison: false } } }], [
+    { a: { b: 1, c: 2 } }, { a: [{ b: 1 }, { b: 3 }] }, { a: { b: null } },
+  ]);
+  assert.deepEqual(exact.ids('a.b = 1'), [0, 1]);
+  assert.deepEqual(exact.ids('a.b IS NULL'), [2]);
+  assert.match(exact.error('a.c = 2').message, /Attribute `a.c` is not filterable. Available filterable attribute patterns are: `a.b`/);
+  assert.match(exact.error('a EXISTS').message, /Attribute `a` is not filterable/);
+
+  const all = storeOf([{ attributePatterns: ['*'], features: { facetSearch: true, filter: { equality: true, comparison: true } } }], [
+    { a: { b: 1 }, c: 'x' },
+  ]);
+  assert.deepEqual(all.ids('a.b >= 1 AND c = X AND a EXISTS'), [0]);
+
+  const settings = defaultSettings();
+  settings.sortableAttributes = ['s'];
+  const store = createFacetStore(settings);
+  store.add(0, { s: 'Zed' });
+  assert.deepEqual(store.values(0, 's'), { strings: ['zed'], numbers: [] });
+  assert.throws(() => store.evaluate(parseFilter('s = zed')!, Bitset.full(1), 'invalid_search_filter', 'i'), /Attribute `s` is not filterable. This index does not have configured filterable attributes./);
+});
