@@ -53,6 +53,10 @@ export class RankingKeyBuilder {
   // query lists the same rules, so an identity check usually replaces the map lookup.
   private readonly lastNames: string[] = [];
   private readonly lastKinds: Kind[] = [];
+  // The max rank each scored rule reports (words, typo, exactness carry it), by
+  // position: hits of one query agree on it unless a node used another
+  // matchingStrategy outcome (`frequency`) or other settings.
+  private readonly maxRanks: (number | undefined)[] = [];
   readonly approximations = new Set<Approximation>();
 
   keyOf(hit: Hit): RankingKey {
@@ -76,6 +80,7 @@ export class RankingKeyBuilder {
         this.lastNames[position] = name;
         this.lastKinds[position] = kind;
       }
+      if (kind === Kind.Score) this.checkMaxRank(position, entry);
       this.push(key, kind, entry);
       position++;
     }
@@ -90,6 +95,14 @@ export class RankingKeyBuilder {
     const key: RankingKey = { slots: [], strings: null };
     for (const name of names) this.push(key, this.kindOf(name), entries[name] ?? {});
     return key;
+  }
+
+  private checkMaxRank(position: number, entry: Record<string, unknown>): void {
+    const max = entry['maxMatchingWords'] ?? entry['maxTypoCount'];
+    if (typeof max !== 'number') return;
+    const seen = this.maxRanks[position];
+    if (seen === undefined) this.maxRanks[position] = max;
+    else if (seen !== max) this.approximations.add('inconsistent-max-rank');
   }
 
   private kindOf(name: string): Kind {

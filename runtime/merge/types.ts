@@ -52,8 +52,12 @@ export interface FacetingSettings {
  *   between nodes fell back to node order.
  * - multi-valued-distinct: the distinct attribute held several values in a
  *   hit; distinct over arrays is not exact across nodes (distinct.ts).
+ * - inconsistent-max-rank: two hits report different max ranks for the same
+ *   rule (matchingStrategy `frequency`, or settings that differ between nodes
+ *   during a rolling update), so their scores were computed on different scales.
  */
 export type Approximation =
+  | 'inconsistent-max-rank'
   | 'hidden-sort-values'
   | 'missing-ranking-details'
   | 'missing-primary-key'

@@ -190,3 +190,12 @@ test('no node answered (every shard unavailable): an empty page with zero totals
   assert.deepEqual(r.response, { hits: [], query: 'x', processingTimeMs: 0, limit: 20, offset: 0, estimatedTotalHits: 0, facetDistribution: {}, facetStats: {}, requestUid: 'r-1' });
   assert.deepEqual(Object.keys(merge([], { page: 1 }).response), ['hits', 'query', 'processingTimeMs', 'hitsPerPage', 'page', 'totalPages', 'totalHits', 'requestUid']);
 });
+
+test('hits scored on different scales (matchingStrategy frequency, rolling settings) are flagged', () => {
+  const h = (id: number, matching: number, max: number) => ({ id, _rankingScoreDetails: { words: { order: 0, matchingWords: matching, maxMatchingWords: max, score: matching / max } } });
+  const r = merge([{ hits: [h(1, 2, 3)], processingTimeMs: 0 }, { hits: [h(2, 3, 4)], processingTimeMs: 0 }], {});
+  assert.deepEqual(ids(r.response.hits), [2, 1]);
+  assert.deepEqual(r.approximations, ['inconsistent-max-rank']);
+  const same = merge([{ hits: [h(1, 2, 3)], processingTimeMs: 0 }, { hits: [h(2, 3, 3)], processingTimeMs: 0 }], {});
+  assert.deepEqual(same.approximations, []);
+});
