@@ -52,10 +52,22 @@ export class KeyStore {
     return store;
   }
 
+  /**
+   * The in-memory map changes before the write is awaited, so a concurrent
+   * create with the same uid sees it (409) instead of overwriting it; a
+   * failed write restores the previous record and rethrows.
+   */
   private async put(record: KeyRecord): Promise<KeyRecord> {
-    await this.level.put(record.uid, record as never);
+    const previous = this.byUid.get(record.uid);
     this.byUid.set(record.uid, record);
     this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
+    try {
+      await this.level.put(record.uid, record as never);
+    } catch (error) {
+      if (previous === undefined) this.byUid.delete(record.uid);
+      else this.byUid.set(record.uid, previous);
+      throw error;
+    }
     return record;
   }
 
@@ -98,9 +110,15 @@ export class KeyStore {
   }
 
   async delete(uid: string): Promise<boolean> {
-    if (!this.byUid.has(uid)) return false;
-    await this.level.del(uid);
+    const previous = this.byUid.get(uid);
+    if (previous === undefined) return false;
     this.byUid.delete(uid);
+    try {
+      await this.level.del(uid);
+    } catch (error) {
+      this.byUid.set(uid, previous);
+      throw error;
+    }
     return true;
   }
 }

@@ -107,3 +107,12 @@ test('index creation needs indexes.create on a visible index', async () => {
   assert.equal(canCreateIndex(c, 'other'), false);
   assert.equal(canCreateIndex(FULL_ACCESS, 'anything'), true);
 });
+
+test('two concurrent creates with one uid: the second sees the first', async () => {
+  const uid = '11111111-2222-4333-8444-555555555555';
+  const input = { uid, name: null, description: null, actions: ['search'], indexes: ['*'], expiresAtMs: null };
+  const first = store.create(input, NOW);
+  assert.equal(store.has(uid), true);
+  await first;
+  assert.equal(store.get(uid)?.uid, uid);
+});
