@@ -68,8 +68,8 @@ function checkSwaps(ctx: ApplyContext, swaps: IndexSwap[]): void {
   }
 }
 
-/** Swaps (or renames) indexes and rewrites the index uid of past tasks, as Meilisearch does. */
-export function applyIndexSwap(ctx: ApplyContext, swaps: IndexSwap[]): Record<string, unknown> {
+/** Swaps (or renames) indexes and rewrites the index uid of the tasks before it, as Meilisearch does. */
+export function applyIndexSwap(ctx: ApplyContext, swapTaskUid: number, swaps: IndexSwap[]): Record<string, unknown> {
   checkSwaps(ctx, swaps);
   const next = new Map<string, LiveIndex>(ctx.state.indexes);
   const renames = new Map<string, string>();
@@ -93,6 +93,7 @@ export function applyIndexSwap(ctx: ApplyContext, swaps: IndexSwap[]): Record<st
     ctx.txn.effect(() => { live.meta = meta; });
   }
   for (const task of ctx.state.tasks.values()) {
+    if (task.uid >= swapTaskUid) continue;
     const to = task.indexUid === null ? undefined : renames.get(task.indexUid);
     if (to === undefined) continue;
     const moved = { ...task, indexUid: to };

@@ -38,7 +38,7 @@ function applyOne(ctx: ApplyContext, task: TaskRecord): Record<string, unknown> 
     case 'indexCreation': return applyIndexCreation(ctx, uid, op.primaryKey);
     case 'indexUpdate': return applyIndexUpdate(ctx, uid, op.primaryKey, op.newUid);
     case 'indexDeletion': return applyIndexDeletion(ctx, uid);
-    case 'indexSwap': return applyIndexSwap(ctx, op.swaps);
+    case 'indexSwap': return applyIndexSwap(ctx, task.uid, op.swaps);
     case 'taskCancelation': return applyCancelation(ctx, task.uid, op.matchedUids, task.details ?? {});
     case 'taskDeletion': return applyTaskDeletion(ctx, op.matchedUids, task.details ?? {});
   }

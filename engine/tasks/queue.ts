@@ -183,6 +183,8 @@ export class EngineTaskQueue implements TaskQueue {
     const batch = [head];
     let documents = head.op.received;
     for (const t of tasks.slice(1)) {
+      // A task touching several indexes (swap, rename) is a barrier: nothing after it may run before it.
+      if (t.indexUid === null || (t.op.op === 'indexUpdate' && t.op.newUid !== null)) break;
       if (t.indexUid !== head.indexUid) continue;
       if (t.op.op !== 'documentAddition' || t.op.method !== head.op.method) break;
       if (batch.length >= BATCH_TASKS_MAX || documents + t.op.received > BATCH_DOCUMENTS_MAX) break;
