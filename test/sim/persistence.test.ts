@@ -63,8 +63,13 @@ test('§5.2 persistence 3: a leader crashes right after proposing; the entry eit
   });
 });
 
+/** Half the seeds run without pre-vote, a third without check-quorum, so every combination is covered. */
+function raftOptions(seed: number): { preVote: boolean; checkQuorum: boolean } {
+  return { preVote: seed % 2 === 0, checkQuorum: seed % 3 !== 0 };
+}
+
 function figure8(seed: number, unreliableNetwork: boolean): void {
-  const c = new SimCluster({ seed, peers: 5, ...(unreliableNetwork ? { faults: unreliable } : {}) });
+  const c = new SimCluster({ seed, peers: 5, raft: raftOptions(seed), ...(unreliableNetwork ? { faults: unreliable } : {}) });
   assert.ok(submit(c, 'start', 400) !== null);
   let up = c.ids.length;
   for (let iter = 0; iter < 60; iter++) {
@@ -109,7 +114,7 @@ test('§5.3 unreliable agreement: concurrent proposals over a lossy, reordering 
 });
 
 function churn(seed: number, unreliableNetwork: boolean): void {
-  const c = new SimCluster({ seed, peers: 5, ...(unreliableNetwork ? { faults: unreliable } : {}) });
+  const c = new SimCluster({ seed, peers: 5, raft: raftOptions(seed), ...(unreliableNetwork ? { faults: unreliable } : {}) });
   for (let step = 0; step < 150; step++) {
     const leader = c.leader();
     if (leader !== null && c.rng.next() < 0.5) c.propose(leader, `ch-${step}`);

@@ -28,7 +28,8 @@ class Vopr {
 
   constructor(seed: number) {
     const pick = seededPick(seed);
-    this.c = new SimCluster({ seed, peers: 5, app: () => new KvApp(), compactAfter: pick([5, 12, 30]), faults: { dropRate: pick([0, 0.02, 0.1]), duplicateRate: pick([0, 0.05]), maxDelayTicks: pick([0, 1, 4]) } });
+    const raft = { preVote: pick([true, false]), checkQuorum: pick([true, false]) };
+    this.c = new SimCluster({ seed, peers: 5, raft, app: () => new KvApp(), compactAfter: pick([5, 12, 30]), faults: { dropRate: pick([0, 0.02, 0.1]), duplicateRate: pick([0, 0.05]), maxDelayTicks: pick([0, 1, 4]) } });
     this.clients = new KvClients(this.c, 4, ['a', 'b']);
   }
 
