@@ -91,12 +91,11 @@ export function applyIndexDelete(state: ClusterState, c: IndexDeleteCommand, log
 function swapError(state: ClusterState, c: IndexSwapCommand): ErrorBody | null {
   // The edge refuses these with a 400; checking again here keeps a bad swap from corrupting the index table.
   const named = c.swaps.flatMap((s) => s.indexes);
-  const repeated = named.find((uid, i) => named.indexOf(uid) !== i);
-  if (repeated !== undefined) {
-    return errorBody(
-      'invalid_swap_duplicate_index_found',
-      `Indexes must be declared only once during a swap. \`${repeated}\` was specified several times.`,
-    );
+  const repeated = [...new Set(named.filter((uid, i) => named.indexOf(uid) !== i))].sort();
+  if (repeated.length > 0) {
+    const list = repeated.map((u) => `\`${u}\``).join(', ');
+    const verb = repeated.length === 1 ? 'was' : 'were';
+    return errorBody('invalid_swap_duplicate_index_found', `Indexes must be declared only once during a swap. ${list} ${verb} specified several times.`);
   }
   const missing: string[] = [];
   for (const { indexes, rename } of c.swaps) {

@@ -9,15 +9,19 @@
 // (the bound is that midnight). Both bounds are strict, as in Meilisearch.
 
 import { MeiliError } from '../../api/errors/registry.ts';
-import { isValidIndexUid, invalidIndexUidError } from '../writes/index-uid.ts';
+import { isValidIndexUid } from '../writes/index-uid.ts';
 import { TASK_STATUSES, TASK_TYPES, type TaskStatus, type TaskType } from './state.ts';
 import type { TaskFilter, TaskQuery } from './task-query.ts';
 
-const FILTER_PARAMS = [
-  'uids', 'batchUids', 'indexUids', 'statuses', 'types', 'canceledBy',
-  'beforeEnqueuedAt', 'afterEnqueuedAt', 'beforeStartedAt', 'afterStartedAt', 'beforeFinishedAt', 'afterFinishedAt',
+// In Meilisearch's declaration order: it is the order of the "expected one of" lists in its errors.
+const DELETION_PARAMS = [
+  'uids', 'canceledBy', 'types', 'statuses', 'indexUids',
+  'afterEnqueuedAt', 'beforeEnqueuedAt', 'afterStartedAt', 'beforeStartedAt', 'afterFinishedAt', 'beforeFinishedAt',
 ] as const;
-const PAGE_PARAMS = ['limit', 'from', 'reverse'] as const;
+const LIST_PARAMS = ['limit', 'from', 'reverse', 'batchUids', ...DELETION_PARAMS] as const;
+const FILTER_PARAMS = ['batchUids', ...DELETION_PARAMS] as const;
+const MISSING_FILTERS_LIST =
+  '`uids`, `indexUids`, `statuses`, `types`, `canceledBy`, `beforeEnqueuedAt`, `afterEnqueuedAt`, `beforeStartedAt`, `afterStartedAt`, `beforeFinishedAt`, `afterFinishedAt`';
 
 const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const codeOf = (param: string): string => `invalid_task_${snake(param)}`;
@@ -35,9 +39,11 @@ function uintList(param: string, value: string): number[] | null | MeiliError {
   const items = list(value);
   if (items === null) return null;
   const out: number[] = [];
-  for (const item of items) {
+  for (const [i, item] of items.entries()) {
     if (!/^[0-9]+$/.test(item) || !Number.isSafeInteger(Number(item))) {
-      return invalid(param, `could not parse \`${item}\` as a positive integer`);
+      // Meilisearch names the element (`uids[1]`) only when the list has several.
+      const at = items.length > 1 ? `${param}[${i}]` : param;
+      return new MeiliError(codeOf(param), `Invalid value in parameter \`${at}\`: could not parse \`${item}\` as a positive integer`);
     }
     out.push(Number(item));
   }
@@ -74,6 +80,14 @@ export function parseTaskDate(param: string, value: string): number | MeiliError
   return param.startsWith('after') ? ms + 86_400_000 : ms;
 }
 
+/** The tasks routes' variant of invalid_index_uid: no byte limit in the text, prefixed with the parameter. */
+function indexUidError(uid: string): MeiliError {
+  return new MeiliError(
+    'invalid_index_uid',
+    `Invalid value in parameter \`indexUids\`: \`${uid}\` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_).`,
+  );
+}
+
 type Params = Readonly<Record<string, string | undefined>>;
 
 function parseFilter(params: Params, filter: TaskFilter): MeiliError | null {
@@ -92,7 +106,7 @@ function parseFilter(params: Params, filter: TaskFilter): MeiliError | null {
     else if (param === 'indexUids') {
       const uids = list(value);
       const bad = uids?.find((u) => !isValidIndexUid(u));
-      error = bad !== undefined ? invalidIndexUidError(bad) : set('indexUids', uids);
+      error = bad !== undefined ? indexUidError(bad) : set('indexUids', uids);
     } else error = value.trim() === '*' ? null : set(`${param}Ms`, parseTaskDate(param, value));
     if (error !== null) return error;
   }
@@ -125,20 +139,19 @@ function unknownParam(params: Params, allowed: readonly string[]): MeiliError | 
 
 /** GET /tasks. */
 export function parseTaskListParams(params: Params): TaskQuery | MeiliError {
-  const allowed = [...FILTER_PARAMS, ...PAGE_PARAMS];
   const query: TaskQuery = {};
-  return unknownParam(params, allowed) ?? parseFilter(params, query) ?? parsePage(params, query) ?? query;
+  return unknownParam(params, LIST_PARAMS) ?? parseFilter(params, query) ?? parsePage(params, query) ?? query;
 }
 
 /** DELETE /tasks (and, later, POST /tasks/cancel): filters only, and at least one of them. */
 export function parseTaskDeletionParams(params: Params, action: 'delete' | 'cancel' = 'delete'): TaskFilter | MeiliError {
   const filter: TaskFilter = {};
-  const error = unknownParam(params, FILTER_PARAMS) ?? parseFilter(params, filter);
+  const error = unknownParam(params, DELETION_PARAMS) ?? parseFilter(params, filter);
   if (error !== null) return error;
-  if (!FILTER_PARAMS.some((p) => params[p] !== undefined)) {
+  if (!DELETION_PARAMS.some((p) => params[p] !== undefined)) {
     return new MeiliError(
       'missing_task_filters',
-      `Query parameters to filter the tasks to ${action} are missing. Available query parameters are: ${FILTER_PARAMS.map((p) => `\`${p}\``).join(', ')}.`,
+      `Query parameters to filter the tasks to ${action} are missing. Available query parameters are: ${MISSING_FILTERS_LIST}.`,
     );
   }
   return filter;

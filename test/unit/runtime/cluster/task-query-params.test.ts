@@ -31,7 +31,7 @@ test('lists, stars, pagination and dates parse into a TaskQuery', () => {
 
 test('bad values get Meilisearch codes and messages', () => {
   assert.equal(code(parseTaskListParams({ uids: '1,x' })), 'invalid_task_uids');
-  assert.equal((parseTaskListParams({ uids: '-1' }) as MeiliError).message, 'Invalid value in parameter `uids`: could not parse `-1` as a positive integer');
+  assert.equal(code(parseTaskListParams({ uids: '-1' })), 'invalid_task_uids');
   assert.equal(code(parseTaskListParams({ statuses: 'done' })), 'invalid_task_statuses');
   assert.match((parseTaskListParams({ statuses: 'done' }) as MeiliError).message, /`done` is not a valid task status\. Available statuses are `enqueued`/);
   assert.equal(code(parseTaskListParams({ types: 'documentAddition' })), 'invalid_task_types');
@@ -42,6 +42,18 @@ test('bad values get Meilisearch codes and messages', () => {
   assert.equal(code(parseTaskListParams({ reverse: 'yes' })), 'invalid_task_reverse');
   assert.equal(code(parseTaskListParams({ indexUids: 'a b' })), 'invalid_index_uid');
   assert.equal(code(parseTaskListParams({ colour: 'red' })), 'bad_request');
+});
+
+test('messages match Meilisearch snapshots word for word', () => {
+  const message = (r: unknown): string => (r as MeiliError).message;
+  assert.equal(message(parseTaskListParams({ uids: 'doggo' })), 'Invalid value in parameter `uids`: could not parse `doggo` as a positive integer');
+  assert.equal(message(parseTaskDeletionParams({ uids: '1,dogo' })), 'Invalid value in parameter `uids[1]`: could not parse `dogo` as a positive integer');
+  assert.equal(message(parseTaskListParams({ statuses: 'doggo' })), 'Invalid value in parameter `statuses`: `doggo` is not a valid task status. Available statuses are `enqueued`, `processing`, `succeeded`, `failed`, `canceled`.');
+  assert.equal(message(parseTaskListParams({ indexUids: 'the good doggo' })), 'Invalid value in parameter `indexUids`: `the good doggo` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_).');
+  assert.equal(message(parseTaskListParams({ afterEnqueuedAt: 'doggo' })), 'Invalid value in parameter `afterEnqueuedAt`: `doggo` is an invalid date-time. It should follow the YYYY-MM-DD or RFC 3339 date-time format.');
+  assert.equal(message(parseTaskDeletionParams({ limit: 'doggo' })), 'Unknown parameter `limit`: expected one of `uids`, `canceledBy`, `types`, `statuses`, `indexUids`, `afterEnqueuedAt`, `beforeEnqueuedAt`, `afterStartedAt`, `beforeStartedAt`, `afterFinishedAt`, `beforeFinishedAt`');
+  assert.equal(message(parseTaskListParams({ lol: 'pied' })), 'Unknown parameter `lol`: expected one of `limit`, `from`, `reverse`, `batchUids`, `uids`, `canceledBy`, `types`, `statuses`, `indexUids`, `afterEnqueuedAt`, `beforeEnqueuedAt`, `afterStartedAt`, `beforeStartedAt`, `afterFinishedAt`, `beforeFinishedAt`');
+  assert.equal(message(parseTaskDeletionParams({})), 'Query parameters to filter the tasks to delete are missing. Available query parameters are: `uids`, `indexUids`, `statuses`, `types`, `canceledBy`, `beforeEnqueuedAt`, `afterEnqueuedAt`, `beforeStartedAt`, `afterStartedAt`, `beforeFinishedAt`, `afterFinishedAt`.');
 });
 
 test('deletion needs a filter and takes no pagination', () => {
