@@ -20,7 +20,7 @@ function parseHeader(header: string): { name: string; type: ColumnType } {
 }
 
 /** Splits CSV text into records (RFC 4180 quoting, `\n` or `\r\n` line ends). */
-export function csvRecords(text: string, delimiter: string): string[][] {
+function csvRecords(text: string, delimiter: string): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
   let field = '';

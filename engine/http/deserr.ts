@@ -49,7 +49,7 @@ export function describeKinds(kinds: ValueKind[]): string {
   return `${parts.slice(0, -1).join(', ')}, or ${parts[parts.length - 1]}`;
 }
 
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   const kind = kindOf(value);
   return kind === 'null' ? 'null' : `${describeKinds([kind])}: \`${JSON.stringify(value)}\``;
 }
@@ -87,7 +87,7 @@ function damerauLevenshtein(a: string, b: string): number {
 }
 
 /** deserr's "did you mean `x`? " hint, or ''. */
-export function didYouMean(received: string, accepted: readonly string[]): string {
+function didYouMean(received: string, accepted: readonly string[]): string {
   const n = Buffer.byteLength(received);
   const allowed = n <= 3 ? -1 : n <= 7 ? 1 : n <= 12 ? 2 : n <= 17 ? 3 : n <= 24 ? 4 : 5;
   if (allowed < 0) return '';
@@ -130,26 +130,11 @@ export function optUint(obj: Record<string, unknown>, key: string, code: string,
   return v as number;
 }
 
-export function optString(obj: Record<string, unknown>, key: string, code: string, nullable = false, path = ''): string | null | undefined {
-  const v = obj[key];
-  if (v === undefined) return undefined;
-  if (v === null && nullable) return null;
-  if (typeof v !== 'string') throw invalidType(code, `${path}.${key}`, nullable ? ['null', 'string'] : ['string'], v);
-  return v;
-}
-
 export function optBool(obj: Record<string, unknown>, key: string, code: string, path = ''): boolean | undefined {
   const v = obj[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'boolean') throw invalidType(code, `${path}.${key}`, ['boolean'], v);
   return v;
-}
-
-export function optStringArray(obj: Record<string, unknown>, key: string, code: string, nullable = false, path = ''): string[] | null | undefined {
-  const v = obj[key];
-  if (v === undefined) return undefined;
-  if (v === null && nullable) return null;
-  return stringArray(v, code, `${path}.${key}`, nullable);
 }
 
 export function stringArray(v: unknown, code: string, path: string, nullable = false): string[] {

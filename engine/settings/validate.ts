@@ -13,7 +13,7 @@ import type { SettingsPatch } from '../tasks/types.ts';
 
 type Key = keyof Settings;
 
-export function settingCode(key: Key): string {
+function settingCode(key: Key): string {
   return `invalid_settings_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
 }
 
