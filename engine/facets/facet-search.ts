@@ -42,6 +42,22 @@ function checkFacetName(data: FacetData, facetName: string, indexUid: string): v
   throw new MeiliError('invalid_facet_search_facet_name', `Index \`${indexUid}\`: ${message}`);
 }
 
+/**
+ * Keys with their search forms, in search-form order. Memoized on the key
+ * list itself: FieldIndex returns the same array until its values change.
+ */
+const formsCache = new WeakMap<readonly string[], Array<{ key: string; form: string }>>();
+
+function searchForms(keys: readonly string[]): Array<{ key: string; form: string }> {
+  let forms = formsCache.get(keys);
+  if (!forms) {
+    forms = keys.map((key) => ({ key, form: searchForm(key) }));
+    forms.sort((a, b) => compareBytes(a.form, b.form) || compareBytes(a.key, b.key));
+    formsCache.set(keys, forms);
+  }
+  return forms;
+}
+
 /** The facet keys whose search form the query selects, in search-form order. */
 function matchingKeys(data: FacetData, facetName: string, index: FieldIndex, facetQuery: string): string[] {
   const query = searchForm(facetQuery);
@@ -52,9 +68,7 @@ function matchingKeys(data: FacetData, facetName: string, index: FieldIndex, fac
   const { oneTypo, twoTypos } = typoTolerance.minWordSizeForTypos;
   const budget = bytes < oneTypo ? 0 : bytes < twoTypos ? 1 : 2;
   const queryChars = [...query];
-  const forms = index.keys().map((key) => ({ key, form: searchForm(key) }));
-  forms.sort((a, b) => compareBytes(a.form, b.form) || compareBytes(a.key, b.key));
-  return forms
+  return searchForms(index.keys())
     .filter(({ form }) => {
       if (typosAllowed && exactWord) return form === query;
       if (!typosAllowed || budget === 0) return form.startsWith(query);

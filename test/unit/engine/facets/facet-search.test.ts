@@ -122,3 +122,12 @@ test('typo prefix matching agrees with a brute-force distance over every prefix'
     assert.equal(prefixWithin(q, v, k), brute, `${q.join('')} ~ ${v.join('')} within ${k}`);
   }), { seed: 5, numRuns: 3000 });
 });
+
+test('values added or removed after a search are seen by the next one', () => {
+  const store = storeWith(() => {});
+  assert.deepEqual(store.facetSearch(all, 'genres', 'west', 'idx'), []);
+  store.add(5, { genres: 'Western' });
+  assert.deepEqual(store.facetSearch(Bitset.full(6), 'genres', 'west', 'idx'), [{ value: 'Western', count: 1 }]);
+  store.remove(5, { genres: 'Western' });
+  assert.deepEqual(store.facetSearch(Bitset.full(6), 'genres', 'west', 'idx'), []);
+});
