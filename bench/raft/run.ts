@@ -68,7 +68,12 @@ async function wsBaseline(bytes: number, n: number): Promise<Summary> {
   return summarize(samples);
 }
 
-interface BenchReply { latenciesMs: number[]; elapsedMs: number }
+interface BenchReply { latenciesMs: number[]; elapsedMs: number; cpuMsByPeer: Record<string, number> }
+
+async function cpuByPeer(peers: PeerProcess[]): Promise<Record<string, number>> {
+  const states = await Promise.all(peers.map((p) => stateOf(p, '/status')));
+  return Object.fromEntries(states.map((s, i) => [peers[i]!.id, s?.cpuMs ?? Number.NaN]));
+}
 
 /** Leader changes that interrupted a measured phase (the phase was rerun on the new leader). */
 const interruptions: string[] = [];
@@ -76,8 +81,11 @@ const interruptions: string[] = [];
 async function runBench(peers: PeerProcess[], count: number, bytes: number, concurrency: number): Promise<BenchReply> {
   for (let attempt = 0; ; attempt++) {
     const leader = await awaitLeader(peers);
+    const cpuBefore = await cpuByPeer(peers);
     const { status, json } = await post(leader, '/bench', JSON.stringify({ count, bytes, concurrency }));
-    if (status === 200) return json as BenchReply;
+    const cpuAfter = await cpuByPeer(peers);
+    const cpuMsByPeer = Object.fromEntries(Object.keys(cpuAfter).map((id) => [id, Math.round(cpuAfter[id]! - cpuBefore[id]!)]));
+    if (status === 200) return { ...(json as Omit<BenchReply, 'cpuMsByPeer'>), cpuMsByPeer };
     if (attempt >= 2) throw new Error(`bench on ${leader.id} failed: ${JSON.stringify(json)}`);
     interruptions.push(`${count} × ${bytes} B at concurrency ${concurrency}: ${JSON.stringify(json)}`);
   }
@@ -123,18 +131,25 @@ async function main(): Promise<void> {
     console.log('throughput…');
     const small = await runBench(peers, 30_000, SMALL, 2000);
     const large = await runBench(peers, 600, LARGE, 64);
+    // CPU-bound rate: proposals per second of the busiest process's CPU time, i.e. the rate if
+    // each peer had one core to itself — comparable across runs on a shared, loaded machine.
+    const cpuBound = (n: number, r: BenchReply): number => Math.round(n / (Math.max(...Object.values(r.cpuMsByPeer)) / 1000));
     const throughput = {
-      small: { proposals: 30_000, concurrency: 2000, elapsedMs: Math.round(small.elapsedMs), perSecond: Math.round(30_000 / (small.elapsedMs / 1000)), latencyMs: summarize(small.latenciesMs) },
+      small: {
+        proposals: 30_000, concurrency: 2000, elapsedMs: Math.round(small.elapsedMs), perSecond: Math.round(30_000 / (small.elapsedMs / 1000)),
+        cpuMsByPeer: small.cpuMsByPeer, cpuBoundPerSecond: cpuBound(30_000, small), latencyMs: summarize(small.latenciesMs),
+      },
       large: {
         proposals: 600, concurrency: 64, elapsedMs: Math.round(large.elapsedMs), perSecond: Math.round(600 / (large.elapsedMs / 1000)),
-        mebibytesPerSecond: Math.round((600 * LARGE) / (1 << 20) / (large.elapsedMs / 1000) * 10) / 10, latencyMs: summarize(large.latenciesMs),
+        mebibytesPerSecond: Math.round((600 * LARGE) / (1 << 20) / (large.elapsedMs / 1000) * 10) / 10,
+        cpuMsByPeer: large.cpuMsByPeer, cpuBoundPerSecond: cpuBound(600, large), latencyMs: summarize(large.latenciesMs),
       },
     };
     console.log('failover…');
     const fo = await failover(peers, 5);
     peers = fo.peers;
     await awaitLeader(peers);
-    const states = await Promise.all(peers.map(stateOf));
+    const states = await Promise.all(peers.map((p) => stateOf(p)));
     const failoverMs = summarize(fo.samplesMs);
     const floorSmall = 2 * baseline.levelSyncedBatchMs.small.p50 + baseline.wsRoundTripMs.small.p50;
     const floorLarge = 2 * baseline.levelSyncedBatchMs.large.p50 + baseline.wsRoundTripMs.large.p50;
@@ -180,7 +195,10 @@ function markdown(r: {
   date: string; machine: { cpus: number; cpuModel: string; loadAverage1mAtStart: number | undefined; node: string };
   baseline: { levelSyncedBatchMs: { small: Summary; large: Summary }; wsRoundTripMs: { small: Summary; large: Summary } };
   commitLatencyMs: { small: Summary; large: Summary };
-  throughput: { small: { perSecond: number; elapsedMs: number; latencyMs: Summary }; large: { perSecond: number; mebibytesPerSecond: number; latencyMs: Summary } };
+  throughput: {
+    small: { perSecond: number; elapsedMs: number; cpuBoundPerSecond: number; cpuMsByPeer: Record<string, number>; latencyMs: Summary };
+    large: { perSecond: number; mebibytesPerSecond: number; cpuBoundPerSecond: number; cpuMsByPeer: Record<string, number>; latencyMs: Summary };
+  };
   failoverMs: Summary & { samples: number[]; max: number };
   ratios: Record<string, number>; targets: Record<string, boolean>; interruptions: string[];
 }): string {
@@ -204,6 +222,8 @@ function markdown(r: {
     '',
     `Throughput: **${r.throughput.small.perSecond} committed 100-byte proposals/s** (${r.throughput.small.elapsedMs} ms for 30,000), ` +
       `**${r.throughput.large.perSecond} 64-KiB proposals/s** (${r.throughput.large.mebibytesPerSecond} MiB/s).`,
+    `CPU time per peer during the 100-byte run (ms): ${JSON.stringify(r.throughput.small.cpuMsByPeer)}; CPU-bound rate (one core per peer): ` +
+      `${r.throughput.small.cpuBoundPerSecond} proposals/s for 100 B, ${r.throughput.large.cpuBoundPerSecond} for 64 KiB.`,
     `Failover samples (ms): ${r.failoverMs.samples.join(', ')}; worst ${r.failoverMs.max} ms vs 2 × election timeout = ${2 * ELECTION_TIMEOUT_MS} ms.`,
     '',
     'Ratios (floor = 2 × synced batch p50 + WebSocket round trip p50: leader fsync, follower fsync, one round trip):',

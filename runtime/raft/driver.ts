@@ -263,8 +263,15 @@ export class RaftDriver {
   }
 
   async #handleReady(rd: Ready): Promise<void> {
-    if (rd.hardState !== null || rd.entries.length > 0 || rd.snapshot !== null) {
-      await this.#o.store.save({ hardState: rd.hardState, entries: rd.entries, snapshot: rd.snapshot, sync: rd.mustSync });
+    const update = { hardState: rd.hardState, entries: rd.entries, snapshot: rd.snapshot, sync: rd.mustSync };
+    if (rd.entries.length > 0 || rd.snapshot !== null || rd.mustSync) {
+      await this.#o.store.save(update);
+    } else if (rd.hardState !== null) {
+      // Only the commit index moved (term and vote did not, or mustSync would be set).
+      // Nothing sent or applied below depends on it being durable (a restarted peer
+      // learns the commit again from the leader), so it is written without waiting:
+      // the store keeps writes in order, and a failure still stops the driver.
+      this.#o.store.save(update).catch((error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))));
     }
     // A close() that began during the save still sends and applies this Ready: it is durable.
     for (const message of rd.messages) this.#send(message);

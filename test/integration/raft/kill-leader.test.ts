@@ -74,11 +74,11 @@ test('§5.4: every acknowledged proposal survives three kill -9 of the leader, o
 
   // Converge: every peer applied everything the leader committed.
   const deadline = Date.now() + 15_000;
-  let states = await Promise.all(peers.map(stateOf));
+  let states = await Promise.all(peers.map((p) => stateOf(p)));
   while (!(states.every((s) => s !== null && s.applied === states[0]!.applied && s.applied === s.commit) && states[0]!.order.length >= acknowledged.length)) {
     if (Date.now() > deadline) assert.fail(`peers did not converge: ${JSON.stringify(states.map((s) => s && [s.id, s.commit, s.applied, s.order.length]))}`);
     await sleep(50);
-    states = await Promise.all(peers.map(stateOf));
+    states = await Promise.all(peers.map((p) => stateOf(p)));
   }
   mark('converged');
   const orders = states.map((s) => s!.order);

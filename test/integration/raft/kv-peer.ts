@@ -3,7 +3,8 @@
 // --mesh-port, and a small HTTP control surface on --http-port:
 //   POST /peers    {"<id>": "ws://…", …}  tell the mesh where the others are
 //   POST /propose  body = command id      propose anywhere (forwarded to the leader)
-//   GET  /state                            role, leader, term, commit, applied, order
+//   GET  /state                            role, leader, term, commit, applied, CPU ms, order
+//   GET  /status                           the same without the order (cheap to poll)
 //   POST /bench    {"count","bytes","concurrency"}  proposals run inside this (leader) process
 // Prints one JSON line {"meshPort","httpPort"} once listening. Exits 1 when
 // the driver fails, so a supervisor (here: the test) would restart it.
@@ -88,9 +89,14 @@ async function bench(count: number, bytes: number, concurrency: number): Promise
 const http = createServer((req, res) => {
   void (async () => {
     try {
-      if (req.method === 'GET' && req.url === '/state') {
+      if (req.method === 'GET' && (req.url === '/state' || req.url === '/status')) {
         const s = driver.status();
-        return reply(res, 200, { id, role: s.role, leader: s.leader, term: s.term, commit: s.commit, applied: s.applied, snapshotIndex: s.snapshotIndex, order: kv.order });
+        const cpu = process.cpuUsage();
+        const order = req.url === '/state' ? kv.order : [];
+        return reply(res, 200, {
+          id, role: s.role, leader: s.leader, term: s.term, commit: s.commit, applied: s.applied, snapshotIndex: s.snapshotIndex,
+          cpuMs: (cpu.user + cpu.system) / 1000, order,
+        });
       }
       const input = await body(req);
       if (req.method === 'POST' && req.url === '/peers') {

@@ -34,6 +34,9 @@ export interface PeerState {
   commit: number;
   applied: number;
   snapshotIndex: number;
+  /** CPU time (user + system) the process used since it started. */
+  cpuMs: number;
+  /** Empty when asked through statusOf. */
   order: string[];
 }
 
@@ -74,9 +77,9 @@ export async function post(peer: PeerProcess, path: string, body: string): Promi
   return { status: response.status, json: await response.json() };
 }
 
-export async function stateOf(peer: PeerProcess): Promise<PeerState | null> {
+export async function stateOf(peer: PeerProcess, path: '/state' | '/status' = '/state'): Promise<PeerState | null> {
   try {
-    const response = await fetch(`http://127.0.0.1:${peer.httpPort}/state`);
+    const response = await fetch(`http://127.0.0.1:${peer.httpPort}${path}`);
     return (await response.json()) as PeerState;
   } catch {
     // A killed or restarting peer has no state to report; callers poll again.
@@ -88,7 +91,7 @@ export async function stateOf(peer: PeerProcess): Promise<PeerState | null> {
 export async function awaitLeader(peers: PeerProcess[], timeoutMs = 10_000, pollMs = 5): Promise<PeerProcess> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const states = await Promise.all(peers.map(stateOf));
+    const states = await Promise.all(peers.map((p) => stateOf(p, '/status')));
     const leaders = states.filter((s) => s?.role === 'leader');
     if (leaders.length === 1 && states.every((s) => s !== null && s.leader === leaders[0]!.id)) {
       return peers.find((p) => p.id === leaders[0]!.id)!;
