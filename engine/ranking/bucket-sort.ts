@@ -3,12 +3,20 @@
 // tied after the last step come in internal-id order. Buckets are explored
 // best first and the walk stops as soon as the sink has what it needs, so a
 // query pays for the documents it returns, not for every candidate.
+
+/** The per-step results of one document, evaluated afresh, in step order. */
+export function resultsOf(ranker: Ranker, steps: readonly Step[], doc: number): DocState['results'] {
+  const s = ranker.state(doc);
+  const out: DocState['results'] = [];
+  for (const step of steps) out.push(...ranker.evaluate(step, s).results);
+  return out;
+}
 import type { DocState, Ranker } from './doc-ranker.ts';
 import type { Step } from './rule-list.ts';
 
 export interface Sink {
-  /** Offers a fully ranked document; the sink may refuse it (distinct, threshold). */
-  offer(state: DocState): void;
+  /** Offers the next document in ranking order; the sink may refuse it (distinct, threshold). */
+  offer(doc: number): void;
   full(): boolean;
 }
 
@@ -24,13 +32,13 @@ function sortGroup(ranker: Ranker, steps: readonly Step[], at: number, group: Do
   if (step === undefined) {
     for (const s of group) {
       if (sink.full()) return;
-      sink.offer(s);
+      sink.offer(s.doc);
     }
     return;
   }
+  // Only keys here: the details of the few documents returned are computed afterwards (Ranker.resultsOf).
   const keyed = group.map((s, i) => {
     const o = ranker.evaluate(step, s);
-    s.results.push(...o.results);
     return { s, i, key: o.key, sortKey: o.sortKey ?? null };
   });
   const isSort = step.kind === 'sort';

@@ -60,6 +60,8 @@ export class DocRanker implements Ranker {
     this.singlePaths = this.pathsByStep.map((paths) => paths.map(fullPath));
   }
 
+  private readonly wordAtBucket = (doc: number, word: number, position: number): boolean | null => this.matcher.wordAtBucket(doc, word, position);
+
   state(doc: number): DocState {
     return { doc, paths: null, occurrences: null, context: null, results: [] };
   }
@@ -103,7 +105,7 @@ export class DocRanker implements Ranker {
         return { key: o.cost, results: [{ kind: 'position', rank: o.rank, unified: step.unified }] };
       }
       case 'exactness': {
-        const input = { tokens: this.index.tokensOf(s.doc), resolved: this.matcher.resolved, allowed: this.filter.allowed };
+        const input = { doc: s.doc, tokens: this.index.tokensOf(s.doc), resolved: this.matcher.resolved, allowed: this.filter.allowed, wordAtBucket: this.wordAtBucket };
         const o = exactnessRule(this.context(s), input, this.pathsOf(s));
         s.paths = o.words.paths;
         return {
@@ -196,6 +198,10 @@ class DocContext implements RuleContext {
 
   minWeight(n: number, levels: number): number | null {
     return this.matcher.minWeight(this.s.doc, n, levels, this.maxWeight, (slot) => this.index.fields.weightOfSlot(slot));
+  }
+
+  minProximity(left: number, leftLevels: number, right: number, rightLevels: number, cap: number): number | null {
+    return this.matcher.minProximity(this.s.doc, left, leftLevels, right, rightLevels, cap, this.byAttribute);
   }
 
   hasExactTerm(n: number): boolean {

@@ -37,6 +37,7 @@ export interface RuleContext {
   /** Fast paths without occurrences (null when they do not apply): see TermMatcher. */
   minPositionCost(n: number, levels: number, len: number, posStart: number): number | null;
   minWeight(n: number, levels: number): number | null;
+  minProximity(left: number, leftLevels: number, right: number, rightLevels: number, cap: number): number | null;
   /** Whether the document holds the node's exact term (word or phrase) anywhere. */
   hasExactTerm: (node: number) => boolean;
 }
@@ -110,11 +111,12 @@ function indexProximity(left: number, right: number): number {
   return left <= right ? Math.min(right - left, MAX_DISTANCE) : Math.min(left - right + 1, MAX_DISTANCE);
 }
 
-function pairProximity(ctx: RuleContext, left: Occurrence[], right: Occurrence[]): number {
+export function pairProximity(ctx: RuleContext, left: Occurrence[], right: Occurrence[]): number {
   let best = MAX_DISTANCE;
   for (const l of left) {
     for (const r of right) {
-      if (l.slot !== r.slot) continue;
+      // A word never pairs with itself: milli's word pairs are between two positions.
+      if (l.slot !== r.slot || (l.end === r.start && l.start === r.end)) continue;
       const p = ctx.byAttribute ? 1 : indexProximity(l.end, r.start);
       if (p < best) best = p;
       if (best === 1) return 1;
@@ -136,7 +138,8 @@ export function proximityRule(ctx: RuleContext, paths: PathState[]): Outcome<nul
         max += ngramMax;
         return;
       }
-      const proximity = pairProximity(ctx, occurrencesOf(ctx, prev.index, p.levels[i - 1]!), occurrencesOf(ctx, n, p.levels[i]!));
+      const proximity = ctx.minProximity(prev.index, p.levels[i - 1]!, n, p.levels[i]!, MAX_DISTANCE)
+        ?? pairProximity(ctx, occurrencesOf(ctx, prev.index, p.levels[i - 1]!), occurrencesOf(ctx, n, p.levels[i]!));
       // Conditions exist for proximities ngramMax+1 … ngramMax+3 at cost proximity−1;
       // anything else falls to the catch-all edge.
       const fallback = MAX_DISTANCE - 1 + ngramMax;

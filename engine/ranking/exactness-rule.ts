@@ -15,12 +15,13 @@ import type { IdPhrase, ResolvedNode } from './term-matcher.ts';
 
 /** What exactness reads beyond the common rule context. */
 export interface ExactnessInput {
+  doc: number;
   tokens: DocTokens | undefined;
   resolved: readonly ResolvedNode[];
   allowed: (slot: number) => boolean;
+  /** From the postings: whether `word` sits at bucketed `position` in `doc`; null when postings cannot tell. */
+  wordAtBucket: (doc: number, word: number, position: number) => boolean | null;
 }
-
-type ExactnessContext = RuleContext & { input: ExactnessInput };
 
 export interface ExactnessOutcome {
   attribute: Outcome<{ matchType: MatchType }>;
@@ -29,12 +30,11 @@ export interface ExactnessOutcome {
 
 const MATCH_RANK: Record<MatchType, number> = { exactMatch: 3, matchesStart: 2, noExactMatch: 1 };
 
-export function exactnessRule(rule: RuleContext, input: ExactnessInput, paths: PathState[]): ExactnessOutcome {
-  const ctx: ExactnessContext = Object.assign(Object.create(rule) as RuleContext, { input });
+export function exactnessRule(ctx: RuleContext, input: ExactnessInput, paths: PathState[]): ExactnessOutcome {
   let bestType: MatchType = 'noExactMatch';
   let bestPaths: PathState[] = [];
   for (const p of paths) {
-    const t = exactAttribute(ctx, p);
+    const t = exactAttribute(ctx, input, p);
     if (MATCH_RANK[t] > MATCH_RANK[bestType] || bestPaths.length === 0) {
       bestType = t;
       bestPaths = [p];
@@ -49,7 +49,7 @@ export function exactnessRule(rule: RuleContext, input: ExactnessInput, paths: P
   return { attribute, words: exactWords(ctx, bestPaths) };
 }
 
-function exactWords(ctx: ExactnessContext, paths: PathState[]): ExactnessOutcome['words'] {
+function exactWords(ctx: RuleContext, paths: PathState[]): ExactnessOutcome['words'] {
   let min = Infinity;
   let max = 0;
   for (const p of paths) {
@@ -75,10 +75,10 @@ interface ExactTerm {
   words: IdPhrase;
 }
 
-function exactTerms(ctx: ExactnessContext, p: PathState): ExactTerm[] | null {
+function exactTerms(input: ExactnessInput, p: PathState): ExactTerm[] | null {
   const terms: ExactTerm[] = [];
   p.nodes.forEach((n, i) => {
-    const r = ctx.input.resolved[n]!;
+    const r = input.resolved[n]!;
     if ((p.levels[i]! & 1) === 0) return;
     const words: IdPhrase | undefined = r.exactPhrase ?? (r.exactWord !== undefined ? [r.exactWord] : undefined);
     if (!words) return;
@@ -91,33 +91,34 @@ function exactTerms(ctx: ExactnessContext, p: PathState): ExactTerm[] | null {
   return terms;
 }
 
-function exactAttribute(ctx: ExactnessContext, p: PathState): MatchType {
-  const tokens = ctx.input.tokens;
+function exactAttribute(ctx: RuleContext, input: ExactnessInput, p: PathState): MatchType {
+  const tokens = input.tokens;
   if (!tokens) return 'noExactMatch';
-  const terms = exactTerms(ctx, p);
+  const terms = exactTerms(input, p);
   if (!terms) return 'noExactMatch';
   // Every exact word must sit at its query position (bucketed, in any field).
   for (const t of terms) {
     for (let k = 0; k < t.words.length; k++) {
       const w = t.words[k];
       if (w === null || w === undefined) continue;
-      if (!hasWordAt(ctx, tokens, w, bucketedPosition(t.posStart + k))) return 'noExactMatch';
+      const fast = input.wordAtBucket(input.doc, w, t.posStart + k);
+      if (fast === false || (fast === null && !hasWordAt(input, tokens, w, bucketedPosition(t.posStart + k)))) return 'noExactMatch';
     }
   }
   const allWords = new Set(terms.flatMap((t) => t.words.filter((w): w is number => w !== null)));
   const countAll = terms.reduce((acc, t) => acc + t.positions, 0);
   let result: MatchType = 'noExactMatch';
   for (const [slot, count] of ctx.wordCounts) {
-    if (!ctx.input.allowed(slot) || !slotHoldsAll(tokens, slot, allWords)) continue;
+    if (!input.allowed(slot) || !slotHoldsAll(tokens, slot, allWords)) continue;
     if (count === countAll) return 'exactMatch';
     result = 'matchesStart';
   }
   return result;
 }
 
-function hasWordAt(ctx: ExactnessContext, tokens: DocTokens, word: number, position: number): boolean {
+function hasWordAt(input: ExactnessInput, tokens: DocTokens, word: number, position: number): boolean {
   for (let k = 0; k < tokens.words.length; k++) {
-    if (tokens.words[k] === word && bucketedPosition(tokens.positions[k]!) === position && ctx.input.allowed(tokens.slots[k]!)) return true;
+    if (tokens.words[k] === word && bucketedPosition(tokens.positions[k]!) === position && input.allowed(tokens.slots[k]!)) return true;
   }
   return false;
 }

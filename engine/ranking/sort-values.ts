@@ -12,6 +12,11 @@ export function normalizeFacetString(s: string): string {
 }
 
 export function sortValue(doc: Record<string, unknown>, field: string, ascending: boolean): SortValue {
+  // Fast path: a top-level number or string, no flattening.
+  const direct = doc[field];
+  if (typeof direct === 'number') return direct;
+  if (typeof direct === 'string') return normalizeFacetString(direct);
+  if (direct === undefined && !field.includes('.')) return null;
   let bestNumber: number | null = null;
   let bestString: string | null = null;
   for (const leaf of flattenLeaves(doc)) {

@@ -9,7 +9,7 @@ import { Bitset } from '../core/bitset.ts';
 import type { Settings } from '../core/settings.ts';
 import type { DocTokens, InvertedIndex } from '../index/inverted-index.ts';
 import type { QueryNode } from '../query/query-graph.ts';
-import { BUCKET_BITS, bucketValue } from '../index/position-buckets.ts';
+import { BUCKET_BITS, bucketBit, bucketValue } from '../index/position-buckets.ts';
 import { OVERFLOW_SLOT_BIT } from '../index/searchable-fields.ts';
 import { isNumericWord } from '../query/typo-budget.ts';
 
@@ -309,6 +309,50 @@ export class TermMatcher {
       if (w < best) best = w;
     }
     return best;
+  }
+
+  /**
+   * The smallest milli proximity (capped at `cap`) between node `left`'s
+   * words and node `right`'s words in one field of `doc`, in one pass and
+   * without allocating: in position order, the nearest preceding match of the
+   * other side gives the best pair. Null when phrases are involved.
+   */
+  minProximity(doc: number, left: number, leftLevels: number, right: number, rightLevels: number, cap: number, byAttribute: boolean): number | null {
+    if (this.hasPhrases(left, leftLevels) || this.hasPhrases(right, rightLevels)) return null;
+    const tokens = this.index.tokensOf(doc);
+    if (!tokens) return cap;
+    const { marks, hits } = this.wordTable();
+    let best = cap;
+    let slot = -1;
+    let lastLeft = -1;
+    let lastRight = -1;
+    for (let k = 0; k < tokens.words.length && best > 1; k++) {
+      const mark = marks[tokens.words[k]!]!;
+      if (mark === 0) continue;
+      const s = tokens.slots[k]!;
+      if (s !== slot) {
+        slot = s;
+        lastLeft = -1;
+        lastRight = -1;
+      }
+      const list = hits[mark - 1]!;
+      const isLeft = this.matchesNode(list, left, leftLevels, s);
+      const isRight = this.matchesNode(list, right, rightLevels, s);
+      const p = tokens.positions[k]!;
+      if (isRight && lastLeft >= 0) best = Math.min(best, byAttribute ? 1 : Math.min(p - lastLeft, cap));
+      if (isLeft && lastRight >= 0) best = Math.min(best, byAttribute ? 1 : Math.min(p - lastRight + 1, cap));
+      if (isLeft) lastLeft = p;
+      if (isRight) lastRight = p;
+    }
+    return best;
+  }
+
+  /** Whether `word` occurs at the bucketed position of `position` in `doc`, from its posting; null when postings cannot answer exactly. */
+  wordAtBucket(doc: number, word: number, position: number): boolean | null {
+    if (!this.postingMasksExact) return null;
+    const p = this.index.postings(this.index.word(word));
+    const i = p ? p.find(doc) : -1;
+    return i >= 0 && (p!.positions[i]! & (1 << bucketBit(position))) !== 0;
   }
 
   private hasPhrases(n: number, levels: number): boolean {

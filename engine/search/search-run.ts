@@ -8,10 +8,10 @@ import type { Bitset } from '../core/bitset.ts';
 import type { Document, FacetStore, SearchQuery, SearchResult } from '../core/contracts.ts';
 import type { Settings } from '../core/settings.ts';
 import type { InvertedIndex } from '../index/inverted-index.ts';
-import { bucketSort } from '../ranking/bucket-sort.ts';
+import { bucketSort, resultsOf } from '../ranking/bucket-sort.ts';
 import type { StepResult } from '../ranking/details.ts';
 import { rankingScore, scoreDetails } from '../ranking/details.ts';
-import type { DocState, Ranker } from '../ranking/doc-ranker.ts';
+import type { Ranker } from '../ranking/doc-ranker.ts';
 import type { Step } from '../ranking/rule-list.ts';
 import { buildSteps } from '../ranking/rule-list.ts';
 import type { DocumentStore } from './document-store.ts';
@@ -94,11 +94,12 @@ function collect(rt: SearchRuntime, ranker: Ranker, steps: Step[], candidates: B
   const seen = new Set<string>();
   const sink = {
     full: () => hits.length >= needed,
-    offer: (s: DocState) => {
-      const score = rankingScore(s.results);
+    offer: (doc: number) => {
+      const results = resultsOf(ranker, steps, doc);
+      const score = rankingScore(results);
       if (threshold !== null && score < threshold) return;
-      if (distinctField !== null && !firstOfItsValue(rt, s.doc, distinctField, seen)) return;
-      hits.push({ doc: s.doc, results: s.results, score });
+      if (distinctField !== null && !firstOfItsValue(rt, doc, distinctField, seen)) return;
+      hits.push({ doc, results, score });
     },
   };
   if (needed > 0) bucketSort(ranker, steps, candidates, sink);
