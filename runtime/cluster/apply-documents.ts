@@ -35,7 +35,7 @@ function shardsChanged(index: IndexRecord, shards: number): ErrorBody | null {
 
 function writeError(state: ClusterState, c: DocumentsWriteCommand): ErrorBody | null {
   const index = state.indexes.get(c.indexUid);
-  if (index === undefined) return null;
+  if (index === undefined) return c.allowIndexCreation ? null : indexNotFound(c.indexUid);
   if (index.primaryKey !== null && index.primaryKey !== c.primaryKey) return primaryKeyAlreadyExists(index.primaryKey);
   return shardsChanged(index, c.shards);
 }

@@ -152,7 +152,7 @@ const decoders: Decoders = {
       v: 1 as const, kind: 'documents.write' as const, indexUid: r.nonEmptyStr('indexUid'),
       mode: r.oneOf('mode', ['replace', 'update'] as const), primaryKey: r.nonEmptyStr('primaryKey'),
       shards: r.int('shards', 1), byShard: shardKeyed(r, 'byShard', documentAt),
-      receivedDocuments: r.int('receivedDocuments'), ...taskFields(r),
+      receivedDocuments: r.int('receivedDocuments'), allowIndexCreation: r.bool('allowIndexCreation'), ...taskFields(r),
     };
     return withOptional(c, 'skipCreation', r.has('skipCreation') ? r.bool('skipCreation') : (r.value('skipCreation'), undefined));
   },

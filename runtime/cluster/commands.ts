@@ -59,6 +59,12 @@ export type DocumentsWriteCommand = V &
     /** Shard → its documents, each stamped with `_miroir_shard`. Only non-empty shards appear. */
     byShard: Record<number, Document[]>;
     receivedDocuments: number;
+    /**
+     * Whether the write may create a missing index: the caller's API key holds
+     * `indexes.create` (API.md §9.1 rule 8). Checked again at apply because the
+     * index may be deleted while the write is in flight.
+     */
+    allowIndexCreation: boolean;
     /** Meilisearch's `?skipCreation=true`: only update documents that already exist. Passed to the nodes. */
     skipCreation?: boolean;
   };

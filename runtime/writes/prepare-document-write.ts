@@ -33,6 +33,8 @@ export interface DocumentWriteInput {
   documents: readonly unknown[];
   primaryKeyParam: string | null;
   mode: DocumentWriteMode;
+  /** The caller's API key may create the index (it holds `indexes.create` for this uid). */
+  allowIndexCreation: boolean;
   shardOf: ShardOf;
   nowMs: number;
   customMetadata?: string;
@@ -59,6 +61,7 @@ export function prepareDocumentWrite(input: DocumentWriteInput): DocumentsWriteC
     shards,
     byShard,
     receivedDocuments: shape.length,
+    allowIndexCreation: input.allowIndexCreation,
     nowMs: input.nowMs,
   };
   if (input.customMetadata !== undefined) command.customMetadata = input.customMetadata;

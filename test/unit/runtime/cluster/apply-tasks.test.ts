@@ -17,7 +17,7 @@ const create = (uid: string, primaryKey: string | null = null, shards = 4): Clus
   ({ v: 1, kind: 'index.create', uid, primaryKey, shards, nowMs: T0 });
 const write = (indexUid: string, primaryKey = 'id', shards = 4): ClusterCommand => ({
   v: 1, kind: 'documents.write', indexUid, mode: 'replace', primaryKey, shards,
-  byShard: { 0: [{ id: 1, _miroir_shard: 0 }] }, receivedDocuments: 1, nowMs: T0 + 1,
+  byShard: { 0: [{ id: 1, _miroir_shard: 0 }] }, receivedDocuments: 1, allowIndexCreation: true, nowMs: T0 + 1,
 });
 
 test('task uids are dense from 0 and the 202 summary has Meilisearch shape', () => {
@@ -56,6 +56,13 @@ test('a document write to a missing index creates it with the resolved primary k
   assert.equal(index?.shards, 8);
   assert.equal(index?.mayHaveDocuments, true);
   assert.deepEqual(getTask(r.state, 0)?.details, { receivedDocuments: 1, indexedDocuments: null });
+});
+
+test('a write whose key may not create indexes fails on a missing index instead of creating it', () => {
+  const r = new Replica();
+  r.run({ ...write('m'), allowIndexCreation: false } as ClusterCommand);
+  assert.equal(getTask(r.state, 0)?.error?.message, 'Index `m` not found.');
+  assert.equal(r.state.indexes.size, 0);
 });
 
 test('a write whose primary key or S no longer matches the index fails its task', () => {

@@ -43,6 +43,7 @@ test('property: decode(encode(c)) equals c for generated document writes', () =>
     shards: fc.integer({ min: 1, max: 256 }),
     byShard: fc.dictionary(fc.integer({ min: 0, max: 255 }).map(String), fc.array(doc, { minLength: 1, maxLength: 3 }), { maxKeys: 4 }).map(plain),
     receivedDocuments: fc.nat(),
+    allowIndexCreation: fc.boolean(),
     nowMs: fc.nat(),
   });
   fc.assert(
@@ -70,11 +71,11 @@ test('malformed payloads are refused with the offending path', () => {
   refuses({ v: 1, kind: 'index.create', uid: 'x', primaryKey: null, shards: 0, nowMs: 1 }, 'index.create.shards');
   refuses({ v: 1, kind: 'node.state', id: 'n', state: 'sleeping', nowMs: 1 }, 'node.state.state');
   refuses(
-    { v: 1, kind: 'documents.write', indexUid: 'x', mode: 'replace', primaryKey: 'id', shards: 2, byShard: { 1: [3] }, receivedDocuments: 1, nowMs: 1 },
+    { v: 1, kind: 'documents.write', indexUid: 'x', mode: 'replace', primaryKey: 'id', shards: 2, byShard: { 1: [3] }, receivedDocuments: 1, allowIndexCreation: true, nowMs: 1 },
     'documents.write.byShard.1[0]',
   );
   refuses(
-    { v: 1, kind: 'documents.write', indexUid: 'x', mode: 'replace', primaryKey: 'id', shards: 2, byShard: { a: [] }, receivedDocuments: 1, nowMs: 1 },
+    { v: 1, kind: 'documents.write', indexUid: 'x', mode: 'replace', primaryKey: 'id', shards: 2, byShard: { a: [] }, receivedDocuments: 1, allowIndexCreation: true, nowMs: 1 },
     'documents.write.byShard.a',
   );
   refuses({ v: 1, kind: 'task.progress', taskUid: 1, status: 'failed', nowMs: 1 }, 'task.progress.error');

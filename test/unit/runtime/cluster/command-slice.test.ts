@@ -11,7 +11,7 @@ import { sampleCommands } from './fixtures.ts';
 const write: ClusterCommand = {
   v: 1, kind: 'documents.write', indexUid: 'm', mode: 'update', primaryKey: 'id', shards: 4,
   byShard: { 0: [{ id: 'a', _miroir_shard: 0 }], 2: [{ id: 'b', _miroir_shard: 2 }, { id: 'c', _miroir_shard: 2 }], 3: [{ id: 'd', _miroir_shard: 3 }] },
-  receivedDocuments: 4, nowMs: 1,
+  receivedDocuments: 4, allowIndexCreation: true, nowMs: 1,
 };
 
 function docsOf(c: ClusterCommand | null): Document[] {

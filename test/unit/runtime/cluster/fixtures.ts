@@ -34,7 +34,7 @@ export function sampleCommands(): ClusterCommand[] {
     {
       v: 1, kind: 'documents.write', indexUid: 'movies', mode: 'replace', primaryKey: 'id', shards: 4,
       byShard: { 1: [{ id: 1, title: 'A', _miroir_shard: 1 }], 3: [{ id: 'b', nested: { x: [1, 2.5, null] }, _miroir_shard: 3 }] },
-      receivedDocuments: 2, nowMs: T0 + 1, customMetadata: 'batch-7', skipCreation: true,
+      receivedDocuments: 2, allowIndexCreation: true, nowMs: T0 + 1, customMetadata: 'batch-7', skipCreation: true,
     },
     { v: 1, kind: 'documents.deleteIds', indexUid: 'movies', shards: 4, byShard: { 1: ['1'] }, providedIds: 1, nowMs: T0 + 2 },
     { v: 1, kind: 'documents.deleteFilter', indexUid: 'movies', filter: ['genre = drama', ['a = 1', 'b = 2']], nowMs: T0 + 3 },

@@ -34,7 +34,7 @@ const command: fc.Arbitrary<ClusterCommand> = fc.oneof(
   fc.record({
     v: fc.constant(1 as const), kind: fc.constant('documents.write' as const), indexUid: uid, mode: fc.constant('update' as const),
     primaryKey: fc.constantFrom('id', 'sku'), shards: fc.constantFrom(2, 4), byShard: fc.constant<Record<number, Document[]>>({ 0: [{ id: 1, _miroir_shard: 0 }] }),
-    receivedDocuments: fc.constant(1), nowMs: now,
+    receivedDocuments: fc.constant(1), allowIndexCreation: fc.boolean(), nowMs: now,
   }),
   fc.record({ v: fc.constant(1 as const), kind: fc.constant('settings.update' as const), indexUid: uid, settings: fc.constantFrom({ stopWords: ['x'] }, { stopWords: null }, { typoTolerance: { enabled: false } }), allowIndexCreation: fc.boolean(), nowMs: now }),
   fc.record({ v: fc.constant(1 as const), kind: fc.constant('task.progress' as const), taskUid: fc.nat({ max: 20 }), status: fc.constantFrom('processing' as const, 'succeeded' as const), nowMs: now }),

@@ -19,7 +19,7 @@ const shardOf = (id: string, shards: number): number => [...id].reduce((a, c) =>
 
 function prepare(documents: unknown[], over: Partial<DocumentWriteInput> = {}): DocumentsWriteCommand | MeiliError {
   return prepareDocumentWrite({
-    indexUid: 'movies', index: null, defaultShards: 4, documents, primaryKeyParam: null, mode: 'replace', shardOf, nowMs: 1, ...over,
+    indexUid: 'movies', index: null, defaultShards: 4, documents, primaryKeyParam: null, mode: 'replace', allowIndexCreation: true, shardOf, nowMs: 1, ...over,
   });
 }
 
