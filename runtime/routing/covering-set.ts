@@ -18,6 +18,7 @@
 // Invariants (asserted): every shard is assigned to at most one node, and
 // every shard is either assigned or unavailable.
 import { assert } from '../assert.ts';
+import { isNonNegativeInteger, isPositiveInteger } from './counts.ts';
 import { shardRestriction } from './shard-filter.ts';
 
 export interface GroupOwners {
@@ -61,8 +62,8 @@ export interface CoveringSet {
 
 export function coveringSet(input: CoveringSetInput): CoveringSet {
   const { shardCount, groups, turn } = input;
-  assert(Number.isSafeInteger(shardCount) && shardCount >= 1, `shardCount ${shardCount} must be positive`);
-  assert(Number.isSafeInteger(turn) && turn >= 0, `turn ${turn} must be a non-negative integer`);
+  assert(isPositiveInteger(shardCount), `shardCount ${shardCount} must be a positive integer`);
+  assert(isNonNegativeInteger(turn), `turn ${turn} must be a non-negative integer`);
   for (const g of groups) assert(g.owners.length === shardCount, `group ${g.groupId} must list owners of every shard`);
   if (groups.length === 0) return { groupId: null, nodes: [], unavailableShards: range(shardCount) };
   const preferred = turn % groups.length;
@@ -124,7 +125,8 @@ function assertCovers(nodes: readonly NodeAssignment[], unavailable: readonly nu
     for (const shard of node.shards) seen.add(shard);
     count += node.shards.length;
   }
-  assert(count === shardCount && seen.size === shardCount, 'every shard is assigned once or reported unavailable');
+  assert(seen.size === shardCount, 'every shard is assigned or reported unavailable');
+  assert(count === shardCount, 'no shard is assigned twice');
 }
 
 function range(n: number): number[] {

@@ -14,6 +14,7 @@
 // new node (about 1/(Ng+1) of them); removing a node only moves the slots it
 // held; other groups are never affected because each group is placed alone.
 import { assert } from '../assert.ts';
+import { isNonNegativeInteger, isPositiveInteger } from './counts.ts';
 import type { Hasher } from './hasher.ts';
 
 export function rendezvousScore(hasher: Hasher, shard: number, nodeId: string): bigint {
@@ -30,7 +31,7 @@ export function placeShard(hasher: Hasher, shard: number, nodeIds: readonly stri
 
 /** owners[s] = placeShard(s) for every shard of an index with `shardCount` shards. */
 export function placeGroup(hasher: Hasher, shardCount: number, nodeIds: readonly string[], rf: number): string[][] {
-  assert(Number.isSafeInteger(shardCount) && shardCount >= 1, `shardCount ${shardCount} must be a positive integer`);
+  assert(isPositiveInteger(shardCount), `shardCount ${shardCount} must be a positive integer`);
   const owners: string[][] = [];
   for (let shard = 0; shard < shardCount; shard++) owners.push(placeShard(hasher, shard, nodeIds, rf));
   return owners;
@@ -50,8 +51,9 @@ export function shardsByNode(owners: readonly (readonly string[])[]): Map<string
 }
 
 function assertPlacementInput(shard: number, nodeIds: readonly string[], rf: number): void {
-  assert(Number.isSafeInteger(shard) && shard >= 0, `shard ${shard} must be a non-negative integer`);
-  assert(Number.isSafeInteger(rf) && rf >= 1, `rf ${rf} must be a positive integer`);
+  assert(isNonNegativeInteger(shard), `shard ${shard} must be a non-negative integer`);
+  assert(isPositiveInteger(rf), `rf ${rf} must be a positive integer`);
   assert(new Set(nodeIds).size === nodeIds.length, 'node ids of a group must be distinct');
-  assert(nodeIds.every((id) => id.length > 0 && !id.includes('\u0000')), 'node ids must be non-empty and NUL-free');
+  assert(nodeIds.every((id) => id.length > 0), 'node ids must be non-empty');
+  assert(nodeIds.every((id) => !id.includes('\u0000')), 'node ids must be NUL-free');
 }

@@ -10,6 +10,7 @@
 // expression, an inner array is an OR group), so the client's filter is never
 // re-parsed or re-written.
 import { assert } from '../assert.ts';
+import { isNonNegativeInteger } from './counts.ts';
 
 export const SHARD_FIELD = '_miroir_shard';
 
@@ -20,7 +21,7 @@ export type FilterParam = string | ReadonlyArray<string | ReadonlyArray<string>>
 export function shardRestriction(shards: readonly number[]): string {
   assert(shards.length > 0, 'a shard restriction needs at least one shard');
   const sorted = [...new Set(shards)].sort((a, b) => a - b);
-  assert(sorted.every((s) => Number.isSafeInteger(s) && s >= 0), 'shard ids must be non-negative integers');
+  assert(sorted.every(isNonNegativeInteger), 'shard ids must be non-negative integers');
   return `${SHARD_FIELD} IN [${sorted.join(', ')}]`;
 }
 

@@ -6,6 +6,7 @@
 // - The result depends only on the key and S: the same key maps to the same
 //   shard on every peer and every run (golden-value tests pin it).
 import { assert } from '../assert.ts';
+import { isPositiveInteger } from './counts.ts';
 import type { Hasher } from './hasher.ts';
 
 export type PrimaryKeyValue = string | number | bigint;
@@ -24,6 +25,6 @@ export function canonicalKey(pk: PrimaryKeyValue): string {
 
 /** The shard in [0, shardCount) that owns the document with primary key `pk`. */
 export function shardOf(hasher: Hasher, pk: PrimaryKeyValue, shardCount: number): number {
-  assert(Number.isSafeInteger(shardCount) && shardCount >= 1, `shardCount ${shardCount} must be a positive integer`);
+  assert(isPositiveInteger(shardCount), `shardCount ${shardCount} must be a positive integer`);
   return Number(hasher.h64(canonicalKey(pk)) % BigInt(shardCount));
 }
