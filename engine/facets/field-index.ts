@@ -47,7 +47,8 @@ export class FieldIndex {
   readonly empties = new Bitset();
   private readonly strings = new Map<string, number[]>();
   private readonly numbers = new Map<number, number[]>();
-  private readonly docs = new Map<DocId, DocValues>();
+  /** Indexed by document id: ids are dense, so an array beats a Map here. */
+  private readonly docs: Array<DocValues | undefined> = [];
   private sortedKeys: string[] | null = null;
   private sortedNumbers: number[] | null = null;
   /** Removed documents whose ids are still in the value lists. */
@@ -66,10 +67,10 @@ export class FieldIndex {
   }
 
   private doc(id: DocId): DocValues {
-    let values = this.docs.get(id);
+    let values = this.docs[id];
     if (!values) {
       values = { keys: [], originals: [], numbers: [] };
-      this.docs.set(id, values);
+      this.docs[id] = values;
     }
     return values;
   }
@@ -106,7 +107,8 @@ export class FieldIndex {
     this.exists.delete(id);
     this.nulls.delete(id);
     this.empties.delete(id);
-    if (!this.docs.delete(id)) return;
+    if (this.docs[id] === undefined) return;
+    this.docs[id] = undefined;
     this.removed.add(id);
     this.removedCount++;
   }
@@ -137,12 +139,12 @@ export class FieldIndex {
 
   /** The normalized keys and numbers one document holds. */
   valuesOf(id: DocId): { strings: string[]; numbers: number[] } {
-    const doc = this.docs.get(id);
+    const doc = this.docs[id];
     return doc ? { strings: [...doc.keys], numbers: [...doc.numbers] } : { strings: [], numbers: [] };
   }
 
   originalOf(id: DocId, key: string): string | undefined {
-    const doc = this.docs.get(id);
+    const doc = this.docs[id];
     return doc?.originals[doc.keys.indexOf(key)];
   }
 
