@@ -21,7 +21,7 @@ function trace(seed: number): string {
     send(now, m);
   };
   const clients = new KvClients(c, 3, ['a', 'b']);
-  for (let t = 0; t < 300; t++) {
+  for (let t = 0; t < 200; t++) {
     clients.step();
     if (c.rng.next() < 0.02) {
       const id = c.ids[c.rng.int(5)]!;

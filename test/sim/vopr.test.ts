@@ -112,7 +112,7 @@ function seededPick(seed: number): <T>(list: readonly T[]) => T {
 }
 
 test('VOPR: random faults, membership changes, transfers, compaction and reads — safe, live and linearizable', () => {
-  forEachSeed(range(12), (seed) => {
+  forEachSeed(range(8), (seed) => {
     const v = new Vopr(seed);
     for (let t = 0; t < SAFETY_TICKS; t++) {
       v.step();
