@@ -2,9 +2,9 @@
 // LevelLogStore in a directory, a RaftDriver over the real RaftCore and the
 // KV state machine. Tests start several and link their meshes.
 import { LevelLogStore } from '../../../runtime/raft/log-store-level.ts';
-import { RaftDriver, type RaftDriverOptions } from '../../../runtime/raft/driver.ts';
+import { RaftDriver, type RaftDriverOptions, type RaftTransport } from '../../../runtime/raft/driver.ts';
 import { RaftCore } from '../../../runtime/raft/core.ts';
-import type { ConfState, RaftConfig } from '../../../runtime/raft/types.ts';
+import type { ConfState, LogStore, RaftConfig } from '../../../runtime/raft/types.ts';
 import { realClock } from '../../../runtime/env/real.ts';
 import { seededRng } from '../../../runtime/env/rng.ts';
 import { PeerMesh } from '../../../transport/peer/mesh.ts';
@@ -20,6 +20,9 @@ export interface PeerSetup {
   seed?: number;
   driver?: Partial<Omit<RaftDriverOptions, 'config'>>;
   raft?: Partial<RaftConfig>;
+  /** Lets a test observe the store and the transport the driver uses (both stay real underneath). */
+  wrapStore?: (store: LogStore) => LogStore;
+  wrapTransport?: (transport: RaftTransport) => RaftTransport;
 }
 
 export interface InProcessPeer {
@@ -49,7 +52,7 @@ export async function startPeer(setup: PeerSetup): Promise<InProcessPeer> {
   const kv = new KvStateMachine();
   const driver = await RaftDriver.start({
     config: raftConfig(setup.id, setup.raft),
-    store, transport: mesh, stateMachine: kv, clock: realClock, rng: seededRng(seed + 1),
+    store: setup.wrapStore?.(store) ?? store, transport: setup.wrapTransport?.(mesh) ?? mesh, stateMachine: kv, clock: realClock, rng: seededRng(seed + 1),
     createNode: (config, restored, rng) => new RaftCore(config, restored, rng),
     tickMs: 10, snapshotEveryEntries: 10_000, proposalsPendingMax: 20_000, proposalTimeoutMs: 5000, readTimeoutMs: 2000,
     incomingMessagesMax: 10_000,
