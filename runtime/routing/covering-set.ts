@@ -15,6 +15,10 @@
 // - Each node query carries `_miroir_shard IN [...]` unless the shards the node
 //   holds for the index are known and equal its assignment exactly.
 //
+// `shardOwnersInOrder` lists, for one shard, every healthy owner in the order
+// these rules prefer them; the covering set takes the first. The rest are the
+// candidates for retrying a failed node's shards within the same request.
+//
 // Invariants (asserted): every shard is assigned to at most one node, and
 // every shard is either assigned or unavailable.
 import { assert } from '../assert.ts';
@@ -66,13 +70,11 @@ export function coveringSet(input: CoveringSetInput): CoveringSet {
   assert(isNonNegativeInteger(turn), `turn ${turn} must be a non-negative integer`);
   for (const g of groups) assert(g.owners.length === shardCount, `group ${g.groupId} must list owners of every shard`);
   if (groups.length === 0) return { groupId: null, nodes: [], unavailableShards: range(shardCount) };
-  const preferred = turn % groups.length;
-  const replicaTurn = Math.floor(turn / groups.length);
   const byNode = new Map<string, { groupId: string; shards: number[] }>();
   const unavailableShards: number[] = [];
   for (let shard = 0; shard < shardCount; shard++) {
-    const pick = pickOwner(input, shard, preferred, replicaTurn);
-    if (pick === null) {
+    const pick = shardOwnersInOrder(input, shard)[0];
+    if (pick === undefined) {
       unavailableShards.push(shard);
       continue;
     }
@@ -83,23 +85,40 @@ export function coveringSet(input: CoveringSetInput): CoveringSet {
   const nodes = [...byNode].map(([nodeId, e]) => toAssignment(nodeId, e.groupId, e.shards, input.heldShards));
   nodes.sort((a, b) => a.shards[0]! - b.shards[0]!);
   assertCovers(nodes, unavailableShards, shardCount);
-  return { groupId: groups[preferred]!.groupId, nodes, unavailableShards };
+  return { groupId: groups[turn % groups.length]!.groupId, nodes, unavailableShards };
 }
 
-function pickOwner(
-  input: CoveringSetInput,
+export interface OwnerChoice {
+  readonly nodeId: string;
+  readonly groupId: string;
+}
+
+/**
+ * Every healthy owner of one shard, in the order a request should try them:
+ * the covering set's choice first, then the other replicas of that group in
+ * rotation, then the other groups in order. For GET /documents/{id} and for
+ * retrying a failed node's shard on another replica within the same request.
+ */
+export function shardOwnersInOrder(
+  input: Omit<CoveringSetInput, 'shardCount' | 'heldShards'>,
   shard: number,
-  preferred: number,
-  replicaTurn: number,
-): { nodeId: string; groupId: string } | null {
-  const { groups, isHealthy } = input;
+): OwnerChoice[] {
+  const { groups, isHealthy, turn } = input;
+  assert(isNonNegativeInteger(turn), `turn ${turn} must be a non-negative integer`);
+  const out: OwnerChoice[] = [];
+  if (groups.length === 0) return out;
+  const preferred = turn % groups.length;
+  const replicaTurn = Math.floor(turn / groups.length);
   for (let step = 0; step < groups.length; step++) {
     const group = groups[(preferred + step) % groups.length]!;
-    const healthy = group.owners[shard]!.filter(isHealthy);
-    if (healthy.length === 0) continue;
-    return { nodeId: healthy[(replicaTurn + shard) % healthy.length]!, groupId: group.groupId };
+    const owners = group.owners[shard];
+    assert(owners !== undefined, `group ${group.groupId} lists the owners of shard ${shard}`);
+    const healthy = owners.filter(isHealthy);
+    for (let i = 0; i < healthy.length; i++) {
+      out.push({ nodeId: healthy[(replicaTurn + shard + i) % healthy.length]!, groupId: group.groupId });
+    }
   }
-  return null;
+  return out;
 }
 
 function toAssignment(

@@ -7,7 +7,7 @@
 // array and absent forms.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coveringSet } from '../../../../runtime/routing/covering-set.ts';
+import { coveringSet, shardOwnersInOrder } from '../../../../runtime/routing/covering-set.ts';
 import type { GroupOwners } from '../../../../runtime/routing/covering-set.ts';
 import { shardRestriction, withShardRestriction } from '../../../../runtime/routing/shard-filter.ts';
 import { loadHasher } from '../../../../runtime/routing/hasher.ts';
@@ -109,4 +109,20 @@ test('the restriction is ANDed with the client filter in each filter form', () =
     '_miroir_shard IN [4]',
   ]);
   assert.throws(() => shardRestriction([]), /at least one/);
+});
+
+test('owners in order: the covering set choice first, then the group replicas in rotation, then other groups', () => {
+  const groups = [group('g0', [['a', 'b', 'c']]), group('g1', [['d', 'e']])];
+  const isHealthy = (n: string): boolean => n !== 'b';
+  for (let turn = 0; turn < 6; turn++) {
+    const order = shardOwnersInOrder({ groups, isHealthy, turn }, 0);
+    const cs = coveringSet({ shardCount: 1, groups, isHealthy, turn });
+    assert.equal(order[0]!.nodeId, cs.nodes[0]!.nodeId, `turn ${turn}`);
+    assert.deepEqual(new Set(order.map((o) => o.nodeId)), new Set(['a', 'c', 'd', 'e']));
+    assert.equal(order.length, 4);
+  }
+  assert.deepEqual(shardOwnersInOrder({ groups, isHealthy, turn: 0 }, 0), [
+    { nodeId: 'a', groupId: 'g0' }, { nodeId: 'c', groupId: 'g0' }, { nodeId: 'd', groupId: 'g1' }, { nodeId: 'e', groupId: 'g1' },
+  ]);
+  assert.deepEqual(shardOwnersInOrder({ groups: [], isHealthy, turn: 0 }, 0), []);
 });
