@@ -15,7 +15,7 @@ import type {
   DocumentsWriteCommand,
   SettingsUpdateCommand,
 } from './commands.ts';
-import { newIndex, taskWith } from './apply-indexes.ts';
+import { markUpdated, newIndex, taskWith } from './apply-indexes.ts';
 import { indexNotFound, primaryKeyAlreadyExists, type ApplyResult } from './apply-result.ts';
 import { mergeSettings } from './settings-merge.ts';
 import type { ClusterState, IndexRecord } from './state.ts';
@@ -49,7 +49,7 @@ export function applyDocumentsWrite(state: ClusterState, c: DocumentsWriteComman
     }
     index.primaryKey = c.primaryKey;
     index.mayHaveDocuments = true;
-    index.updatedAtMs = c.nowMs;
+    markUpdated(index, c.nowMs);
   });
 }
 
@@ -89,13 +89,13 @@ export function applySettingsUpdate(state: ClusterState, c: SettingsUpdateComman
     }
     index.settings = mergeSettings(index.settings, c.settings);
     index.settingsVersion += 1;
-    index.updatedAtMs = c.nowMs;
+    markUpdated(index, c.nowMs);
   });
 }
 
 function touch(state: ClusterState, uid: string, nowMs: number): IndexRecord {
   const index = state.indexes.get(uid);
   assert(index !== undefined, `index ${uid} exists: the check before the effect found it`);
-  index.updatedAtMs = nowMs;
+  markUpdated(index, nowMs);
   return index;
 }

@@ -34,6 +34,15 @@ export function newIndex(uid: string, primaryKey: string | null, shards: number,
   };
 }
 
+/**
+ * Proposers' clocks differ (a new leader's may lag), so timestamps derived
+ * from `nowMs` are kept monotonic: an index is never updated before it was
+ * created or last updated.
+ */
+export function markUpdated(index: IndexRecord, nowMs: number): void {
+  index.updatedAtMs = Math.max(index.updatedAtMs, nowMs);
+}
+
 /** Enqueues the task, then either fails it with `error` or runs `effect`. */
 export function taskWith(
   state: ClusterState,
@@ -71,7 +80,7 @@ export function applyIndexUpdate(state: ClusterState, c: IndexUpdateCommand, log
     const index = state.indexes.get(c.uid);
     if (index === undefined) return;
     if (c.primaryKey !== undefined) index.primaryKey = c.primaryKey;
-    index.updatedAtMs = c.nowMs;
+    markUpdated(index, c.nowMs);
     if (c.newUid !== undefined && c.newUid !== c.uid) {
       state.indexes.delete(c.uid);
       index.uid = c.newUid;

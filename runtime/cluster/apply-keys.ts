@@ -32,7 +32,8 @@ export function applyKeyUpdate(state: ClusterState, c: KeyUpdateCommand): ApplyR
   if (key === undefined) return keyNotFound(c.uid);
   if (c.name !== undefined) key.name = c.name;
   if (c.description !== undefined) key.description = c.description;
-  key.updatedAtMs = c.nowMs;
+  // Monotonic despite proposers' clock skew.
+  key.updatedAtMs = Math.max(key.updatedAtMs, c.nowMs);
   return APPLIED;
 }
 

@@ -50,7 +50,8 @@ export function startTask(task: TaskRecord, nowMs: number): boolean {
   if (task.status !== 'enqueued') return false;
   task.status = 'processing';
   task.batchUid = task.uid;
-  task.startedAtMs = nowMs;
+  // A lagging clock on a new leader must not start a task before it was enqueued.
+  task.startedAtMs = Math.max(nowMs, task.enqueuedAtMs);
   return true;
 }
 
@@ -63,7 +64,7 @@ export function finishTask(
   if (isFinished(task.status)) return false;
   assert(outcome.status === 'failed' || outcome.error === null, 'only a failed task carries an error');
   if (task.startedAtMs === null) {
-    task.startedAtMs = nowMs;
+    task.startedAtMs = Math.max(nowMs, task.enqueuedAtMs);
     task.batchUid = task.uid;
   }
   task.status = outcome.status;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { apply, applyEntry, skipEntry } from '../../../../runtime/cluster/apply.ts';
 import { encodeCommand } from '../../../../runtime/cluster/command-codec.ts';
 import { emptyState } from '../../../../runtime/cluster/state.ts';
+import { stateInvariantViolations } from '../../../../runtime/cluster/invariants.ts';
 import { getTask } from '../../../../runtime/cluster/task-query.ts';
 import { renderTask } from '../../../../runtime/cluster/task-view.ts';
 import type { ClusterCommand } from '../../../../runtime/cluster/commands.ts';
@@ -240,4 +241,20 @@ test('applyEntry decodes and applies; an undecodable entry stops the peer with i
   assert.equal(state.appliedIndex, 2);
   assert.throws(() => applyEntry(state, new Uint8Array([0xc1]), 3), /log entry 3 does not decode/);
   assert.throws(() => encodeCommand({ ...create('b'), shards: 0 } as ClusterCommand), /index\.create\.shards/, 'never proposed');
+});
+
+test('the invariant checker notices a corrupted state', () => {
+  const r = new Replica();
+  r.runAll([create('a'), write('a')]);
+  assert.deepEqual(stateInvariantViolations(r.state), []);
+  const index = r.state.indexes.get('a');
+  const task = r.state.tasks.get(1);
+  assert.ok(index && task);
+  index.uid = 'b';
+  task.status = 'failed';
+  assert.deepEqual(stateInvariantViolations(r.state), [
+    'index keyed a says its uid is b',
+    'task 1 is failed with finishedAt null',
+    'task 1 is failed with error null',
+  ]);
 });

@@ -2,7 +2,8 @@
 // log produce byte-identical snapshots — also when one of them was restored
 // from a snapshot half-way (different Map insertion order). Method: the sample
 // sequence plus generated command sequences (fast-check) over a small universe
-// of ids, so creates, failures, swaps, renames and evictions collide often.
+// of ids, so creates, failures, swaps, renames and evictions collide often;
+// the state invariants are checked after every entry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -11,6 +12,7 @@ import { decodeCommand, encodeCommand } from '../../../../runtime/cluster/comman
 import type { ClusterCommand, Document } from '../../../../runtime/cluster/commands.ts';
 import { DecodeError } from '../../../../runtime/cluster/decode-fields.ts';
 import { packValue } from '../../../../runtime/cluster/msgpack.ts';
+import { stateInvariantViolations } from '../../../../runtime/cluster/invariants.ts';
 import { restoreState, serializeState } from '../../../../runtime/cluster/snapshot.ts';
 import { emptyState, type ClusterState } from '../../../../runtime/cluster/state.ts';
 import { Replica, T0, sampleCommands } from './fixtures.ts';
@@ -53,11 +55,12 @@ function replay(commands: ClusterCommand[], restoreAt: number | null): ClusterSt
     if (i === restoreAt) state = restoreState(serializeState(state));
     // Replicas apply what they decode from the log, never the proposer's object.
     apply(state, decodeCommand(encodeCommand(c)), i + 1);
+    assert.deepEqual(stateInvariantViolations(state), [], `after ${c.kind} at ${i + 1}`);
   });
   return state;
 }
 
-test('property: same log, same snapshot bytes, with or without a restore in the middle', () => {
+test('property: same log, same snapshot bytes, with or without a restore in the middle; invariants hold after every entry', () => {
   fc.assert(
     fc.property(fc.array(command, { minLength: 1, maxLength: 40 }), fc.nat(), (commands, cut) => {
       const a = replay(commands, null);
