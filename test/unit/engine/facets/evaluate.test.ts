@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { Bitset } from '../../../../engine/core/bitset.ts';
 import { defaultSettings } from '../../../../engine/core/settings.ts';
 import { createFacetStore } from '../../../../engine/facets/facet-store.ts';
-import { parseFilter } from '../../../../engine/filter/parse.ts';
+import { FilterParseError, parseFilter } from '../../../../engine/filter/parse.ts';
+import { MeiliError } from '../../../../api/errors/registry.ts';
 import { factsOf, matches } from './oracle.ts';
 
 const FIELDS = ['a', 'b', 'c', 'a.x', 'a.y', 'c.x'];
@@ -259,4 +260,36 @@ test('granular patterns facet only what they name; sortable-only fields are not 
   store.add(0, { s: 'Zed' });
   assert.deepEqual(store.values(0, 's'), { strings: ['zed'], numbers: [] });
   assert.throws(() => store.evaluate(parseFilter('s = zed')!, Bitset.full(1), 'invalid_search_filter', 'i'), /Attribute `s` is not filterable. This index does not have configured filterable attributes./);
+});
+
+test('any parsed filter either evaluates or fails with a MeiliError under the route code', () => {
+  const rules = [
+    'a',
+    { attributePatterns: ['b*'], features: { facetSearch: true, filter: { equality: true, comparison: false } } },
+    { attributePatterns: ['c'], features: { facetSearch: false, filter: { equality: false, comparison: true } } },
+    '_geo',
+  ];
+  const { store } = storeOf(rules, [
+    { a: 1, b: 'x', c: 2, _geo: { lat: 1, lng: 2 } }, { a: [null, 'y'], bb: { k: 1 }, c: 'z' }, { d: 1 },
+  ]);
+  const text = fc.constantFrom('a', 'b', 'bb.k', 'c', 'd', 'e', '1', '-1', '91', 'x', '1e400', '_geoRadius(1, 2, 3)', '_geoBoundingBox([1, 2], [0, 1])', '_geoRadius(100, 2, 3)');
+  const op = fc.constantFrom('=', '!=', '>', '<=', 'TO', 'IN', 'EXISTS', 'IS NULL', 'IS NOT EMPTY', 'AND', 'OR', 'NOT', '(', ')', '[', ']', ',');
+  fc.assert(fc.property(fc.array(fc.oneof(text, op), { maxLength: 12 }), (parts) => {
+    let expr;
+    try {
+      expr = parseFilter(parts.join(' '));
+    } catch (error) {
+      // Syntax errors are the parser tests' business; only their type matters here.
+      assert.ok(error instanceof FilterParseError, String(error));
+      return;
+    }
+    if (!expr) return;
+    try {
+      store.evaluate(expr, Bitset.full(3), 'invalid_document_filter', 'i');
+    } catch (error) {
+      assert.ok(error instanceof MeiliError, String(error));
+      assert.equal(error.code, 'invalid_document_filter');
+      assert.match(error.message, /^Index `i`: /);
+    }
+  }), { seed: 11, numRuns: 4000 });
 });
