@@ -46,15 +46,21 @@ export function appendEntry(core: RaftCore, payload: EntryPayload): number {
   const index = core.log.lastIndex() + 1;
   core.log.append([{ index, term: core.term, payload }]);
   core.progress.get(core.id)?.maybeUpdate(index);
-  // A single voter commits on its own.
-  maybeCommitAndBroadcast(core);
+  // A single voter commits on its own; the caller broadcasts either way.
+  maybeCommit(core);
   return index;
+}
+
+/** Recomputes the commit index from the voters' matches; true when it moved. */
+function maybeCommit(core: RaftCore): boolean {
+  if (!core.log.maybeCommit(committedIndex(core.conf.voters, core.progress), core.term)) return false;
+  releasePendingReads(core);
+  return true;
 }
 
 /** Recomputes the commit index; when it moved, tells everyone. */
 export function maybeCommitAndBroadcast(core: RaftCore): boolean {
-  if (!core.log.maybeCommit(committedIndex(core.conf.voters, core.progress), core.term)) return false;
-  releasePendingReads(core);
+  if (!maybeCommit(core)) return false;
   bcastAppend(core);
   return true;
 }
