@@ -9,7 +9,7 @@ import type { IndexEntry } from '../http/context.ts';
 import { defaultSearchQuery } from '../http/search-params.ts';
 import type { Federation, MultiSearchQuery } from './request.ts';
 import { byteOrder, federatedHit, mergeFacets, mergeHits, type ComputedFacets, type QueryHits } from './merge.ts';
-import { checkUnsupportedAfterSearch, checkUnsupportedBeforeSearch, searchEntry, withRuleFilter } from './search-runner.ts';
+import { checkUnsupportedAfterSearch, checkUnsupportedBeforeSearch, featureNotEnabled, searchEntry, withRuleFilter } from './search-runner.ts';
 
 export interface FederatedDeps {
   index(uid: string): IndexEntry | undefined;
@@ -49,14 +49,17 @@ interface IndexRun {
 }
 
 /** Runs every query of one index (perform.rs `SearchByIndex::execute`). */
-function runIndex(entry: IndexEntry, positions: readonly number[], queries: readonly MultiSearchQuery[], fed: Federation, required: number, deps: FederatedDeps): IndexRun {
+function runIndex(entry: IndexEntry, positions: readonly number[], queries: readonly MultiSearchQuery[], fed: Federation, window: Window, deps: FederatedDeps): IndexRun {
   const run: IndexRun = { lists: [], total: 0, facets: null };
+  const required = window.offset + window.limit;
+  // Page mode asks each query for an exhaustive count (totalHits), as Meilisearch does.
+  const paging = window.pageMode ? { offset: 0, limit: required, page: 1, hitsPerPage: required } : { offset: 0, limit: required, page: null, hitsPerPage: null };
   for (const i of positions) {
     const q = queries[i] as MultiSearchQuery;
     try {
       checkUnsupportedBeforeSearch(q.unsupported, entry.uid);
       const result = searchEntry(entry, withRuleFilter({
-        ...q.query, offset: 0, limit: required, page: null, hitsPerPage: null, facets: null,
+        ...q.query, ...paging, facets: null,
         showRankingScore: true, showRankingScoreDetails: true, distinct: q.query.distinct ?? fed.distinct,
       }, deps.ruleFilter(entry.uid)));
       checkUnsupportedAfterSearch(q.unsupported);
@@ -101,7 +104,16 @@ function checkUnusedFacets(fed: Federation, used: ReadonlySet<string>, deps: Fed
   }
 }
 
+/** Remotes and explicit query positions need the `network` feature (perform.rs `partition`). */
+function checkNetworkOptions(queries: readonly MultiSearchQuery[]): void {
+  for (const q of queries) {
+    if (q.federationOptions?.remote != null) throw featureNotEnabled('Performing a remote federated search', 'network', 805);
+    if (q.federationOptions?.queryPosition != null) throw featureNotEnabled('Using `federationOptions.queryPosition`', 'network', 805);
+  }
+}
+
 export function federatedSearch(queries: readonly MultiSearchQuery[], fed: Federation, deps: FederatedDeps): Record<string, unknown> {
+  checkNetworkOptions(queries);
   const started = deps.nowMs();
   const window = windowOf(fed);
   const byIndex = new Map<string, number[]>();
@@ -113,7 +125,7 @@ export function federatedSearch(queries: readonly MultiSearchQuery[], fed: Feder
     const positions = byIndex.get(uid) as number[];
     const entry = deps.index(uid);
     if (entry === undefined) throw indexNotFoundInMultiSearch(positions[0] as number, uid);
-    const run = runIndex(entry, positions, queries, fed, window.offset + window.limit, deps);
+    const run = runIndex(entry, positions, queries, fed, window, deps);
     lists.push(...run.lists);
     total += run.total;
     if (run.facets !== null) facetsByIndex.set(uid, run.facets);

@@ -186,3 +186,14 @@ test('federated: one document matched by two queries of its index appears once',
   const res = await client.multiSearch({ federation: {}, queries: [{ indexUid: 'movies', q: 'glass' }, { indexUid: 'movies', q: 'onion' }] });
   assert.deepEqual(res.hits.map((h) => h['id']), [4]);
 });
+
+test('federated page mode and network-only options', async () => {
+  const paged = (await client.multiSearch({ federation: { page: 1, hitsPerPage: 2 }, queries: [{ indexUid: 'movies', q: '' }, { indexUid: 'books', q: '' }] })) as unknown as { hits: unknown[]; totalHits: number; totalPages: number };
+  assert.deepEqual(Object.keys(paged), ['hits', 'processingTimeMs', 'hitsPerPage', 'page', 'totalPages', 'totalHits', 'requestUid']);
+  assert.equal(paged.hits.length, 2);
+  assert.equal(paged.totalHits, 6);
+  assert.equal(paged.totalPages, 3);
+  const remote = await apiError(client.multiSearch({ federation: {}, queries: [{ indexUid: 'movies', federationOptions: { remote: 'ms1' } }] }));
+  assert.equal(remote.body.message, 'Performing a remote federated search requires enabling the `network` experimental feature. See https://github.com/orgs/meilisearch/discussions/805');
+  assert.equal(remote.body.code, 'feature_not_enabled');
+});
