@@ -1,4 +1,18 @@
 // Re-exports of the replicated cluster state machine (ARCHITECTURE §3, §5).
+//
+// How the pieces meet:
+// - Edge (any peer): validate, build a command (runtime/writes/ for document
+//   writes), `encodeCommand` (validates again, so nothing undecodable is
+//   proposed), forward the bytes to the leader, which proposes them.
+// - Driver (every peer): for each committed entry, `applyEntry(state, data,
+//   index)` (conf changes: `skipEntry`); hand the ApplyResult of a proposed
+//   entry back to the waiting request (202 body = `result.task`). Snapshots:
+//   `serializeState` / `restoreState`.
+// - Dispatcher (leader): for each committed entry and node, `sliceForNode`;
+//   skip entries whose ApplyResult had `dispatch: false`; commit progress
+//   with `dispatcher.cursor` and `task.progress` commands.
+// - Reads (any peer): `listTasks`/`getTask`/`renderTask`, `listIndexes`,
+//   `getIndex`/`indexView`, topology lookups, `apiKeyView`.
 export type * from './commands.ts';
 export { decodeCommand, encodeCommand, validateCommand } from './command-codec.ts';
 export { DecodeError } from './decode-fields.ts';
@@ -17,3 +31,4 @@ export { sliceForNode } from './command-slice.ts';
 export type { NodeCommand, ShardOwnership } from './command-slice.ts';
 export { bootstrapCommands, defaultKeyCommands, isPristine } from './bootstrap.ts';
 export { formatIsoDuration, formatRfc3339 } from './time-format.ts';
+export { stateInvariantViolations } from './invariants.ts';
