@@ -5,7 +5,8 @@
 // the node sets disjoint).
 //
 // Order: by the client's `sort` rules on the documents' field values (numbers
-// before strings, missing last), then by primary key. Nodes list documents in
+// before strings, missing last), then by primary key in the same facet order
+// (planDocuments can ask nodes to sort by it). Nodes list documents in
 // their internal id order unless asked to sort, so the lists are k-way merged
 // from their heads: when nodes were asked to sort by the same rules (or by the
 // primary key) the result is in global order; otherwise it is still a stable,
@@ -65,7 +66,11 @@ export function parseDocumentSort(sort: string | readonly string[] | undefined):
 }
 
 export function mergeDocumentPages(input: MergeDocumentsInput): MergedDocumentsPage {
-  const { sort, primaryKey } = input;
+  const { primaryKey } = input;
+  // The primary key closes the order as a node sorting by `pk:asc` would sort
+  // it (numbers first, strings normalized); the raw key then separates ids
+  // that normalize alike ("A" and "a").
+  const sort = primaryKey === null ? input.sort : [...input.sort, { field: primaryKey, ascending: true }];
   const lists = input.pages.map((page) =>
     page.results.map(
       (doc): Entry => ({

@@ -11,9 +11,13 @@ import { seededRng } from '../../../../runtime/env/rng.ts';
 test('random splits: the merged window equals the sorted corpus window', () => {
   const rng = seededRng(5);
   for (let trial = 0; trial < 200; trial++) {
-    const docs = Array.from({ length: rng.int(80) }, (_, i) => ({ id: rng.next() < 0.5 ? i : `s${i}`, n: rng.int(5) }));
+    const docs = Array.from({ length: rng.int(80) }, (_, i) => ({ id: rng.next() < 0.5 ? i : `${rng.next() < 0.5 ? 's' : 'S'}${i}`, n: rng.int(5) }));
+    // Meilisearch's `id:asc`: numbers first, then strings lower-cased; raw id last.
+    const norm = (id: number | string): number | string => (typeof id === 'string' ? id.toLowerCase() : id);
     const naive = (a: { id: number | string }, b: { id: number | string }): number =>
-      typeof a.id !== typeof b.id ? (typeof a.id === 'number' ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      typeof a.id !== typeof b.id
+        ? typeof a.id === 'number' ? -1 : 1
+        : norm(a.id) < norm(b.id) ? -1 : norm(a.id) > norm(b.id) ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     const k = 1 + rng.int(5);
     const nodes: (typeof docs)[] = Array.from({ length: k }, () => []);
     for (const d of docs) nodes[rng.int(k)]!.push(d);
