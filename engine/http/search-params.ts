@@ -171,18 +171,18 @@ function personalize(v: unknown, path: string): UnsupportedOptions['personalize'
 
 /**
  * Applies one field of a search body. Returns false when `key` is not a
- * search field (the caller decides whether that is an error). `nullable`
- * lists the fields that are optional in this body (multi-search queries
- * make offset and limit optional).
+ * search field (the caller decides whether that is an error). `multiQuery`
+ * is set for the queries of a multi-search, where `offset`, `limit` and
+ * `showPerformanceDetails` are optional (null accepted).
  */
-export function applySearchField(key: string, v: unknown, base: string, out: ParsedSearch, optionalPagination = false): boolean {
+export function applySearchField(key: string, v: unknown, base: string, out: ParsedSearch, multiQuery = false): boolean {
   const q = out.query;
   const u = out.unsupported;
   const p = `${base}.${key}`;
   switch (key) {
     case 'q': q.q = v === null ? null : str(v, 'invalid_search_q', p); break;
-    case 'offset': q.offset = optionalPagination && v === null ? 0 : uint(v, 'invalid_search_offset', p); break;
-    case 'limit': q.limit = optionalPagination && v === null ? 20 : uint(v, 'invalid_search_limit', p); break;
+    case 'offset': q.offset = multiQuery && v === null ? 0 : uint(v, 'invalid_search_offset', p); break;
+    case 'limit': q.limit = multiQuery && v === null ? 20 : uint(v, 'invalid_search_limit', p); break;
     case 'page': q.page = optUintOrNull(v, 'invalid_search_page', p); break;
     case 'hitsPerPage': q.hitsPerPage = optUintOrNull(v, 'invalid_search_hits_per_page', p); break;
     case 'attributesToRetrieve': q.attributesToRetrieve = strList(v, 'invalid_search_attributes_to_retrieve', p); break;
@@ -210,7 +210,7 @@ export function applySearchField(key: string, v: unknown, base: string, out: Par
     case 'showRankingScore': q.showRankingScore = bool(v, 'invalid_search_show_ranking_score', p); break;
     case 'showRankingScoreDetails': q.showRankingScoreDetails = bool(v, 'invalid_search_show_ranking_score_details', p); break;
     case 'showPerformanceDetails':
-      u.showPerformanceDetails = optionalPagination && v === null ? null : bool(v, 'invalid_search_show_performance_details', p);
+      u.showPerformanceDetails = multiQuery && v === null ? null : bool(v, 'invalid_search_show_performance_details', p);
       break;
     default: return false;
   }
