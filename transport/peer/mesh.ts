@@ -64,6 +64,8 @@ export class PeerMesh {
   readonly #connectionOptions: ConnectionOptions;
   readonly #known = new Map<PeerId, KnownPeer>();
   readonly #links = new Map<PeerId, PeerConnection>();
+  /** Inbound sockets still in their handshake, so close() does not wait for their timeout. */
+  readonly #handshaking = new Set<WebSocket>();
   readonly #requests: RequestTracker;
   readonly #handlers = new Map<string, RequestHandler>();
   readonly #gossip = new Map<string, (from: PeerId, body: Uint8Array) => void>();
@@ -200,6 +202,7 @@ export class PeerMesh {
     this.#closed = true;
     for (const peer of [...this.#known.keys()]) this.removePeer(peer);
     this.#requests.failPeer(null, () => new ClosedError('peer mesh'));
+    for (const ws of this.#handshaking) ws.terminate();
     const links = [...this.#links.values()];
     for (const link of links) link.close(CLOSE.goingAway, 'peer shutting down');
     await Promise.all(links.map((link) => link.whenClosed()));
@@ -264,9 +267,14 @@ export class PeerMesh {
     if (this.#closed) return ws.close(CLOSE.goingAway, 'peer shutting down');
     const admit = (from: PeerId): string | null =>
       this.#dials(from) ? `dial direction: ${this.id} dials ${from}, not the reverse` : null;
+    this.#handshaking.add(ws);
     PeerConnection.accept(ws, this.#connectionOptions, admit).then(
-      (link) => this.#adopt(link),
+      (link) => {
+        this.#handshaking.delete(ws);
+        this.#adopt(link);
+      },
       (error: unknown) => {
+        this.#handshaking.delete(ws);
         assert(error instanceof HandshakeError, 'the handshake fails only with HandshakeError');
         this.#emit({ type: 'peer.refused', peer: null, code: error.code, reason: error.message });
       },
