@@ -81,7 +81,9 @@ export function handleSnapshot(core: RaftCore, m: Msg<'raft.snapshot'>): void {
     log.restore(m.snapshot);
     core.restoreConf(m.snapshot);
   }
-  core.send({ kind: 'raft.appendResponse', to: m.from, success: true, index: log.lastIndex(), rejectHint: null });
+  // Only the committed prefix is known to match the leader; entries after it
+  // may be leftovers of an older term, so they are not acknowledged.
+  core.send({ kind: 'raft.appendResponse', to: m.from, success: true, index: log.committed, rejectHint: null });
 }
 
 /**

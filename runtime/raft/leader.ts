@@ -188,6 +188,7 @@ function handleAppendResponse(core: RaftCore, m: Msg<'raft.appendResponse'>): vo
     }
     return;
   }
+  assert(m.index <= core.log.lastIndex(), `${m.from} acknowledged ${m.index} beyond the leader's last index`);
   const wasPaused = pr.isPaused();
   if (!pr.maybeUpdate(m.index)) return;
   if (pr.state === 'probe') pr.becomeReplicate();

@@ -181,3 +181,16 @@ test('§7 a follower behind the leader\'s compaction point is sent the snapshot'
   const sent = drain(leader).find((m) => m.to === '3');
   assert.equal(sent?.kind, 'raft.snapshot');
 });
+
+test('§7 a follower that already holds the snapshot\'s entry acknowledges only its committed prefix, not a stale tail', () => {
+  // Entries 1–5 of term 1 are shared; 6–8 of term 2 are a stale, divergent tail.
+  const entries = [1, 2, 3, 4, 5].map((i) => entry(i, 1)).concat([6, 7, 8].map((i) => entry(i, 2)));
+  const c = core('2', voters, { entries, hardState: { term: 2, vote: null, commit: 3 } });
+  drain(c);
+  const snapshot = { meta: { index: 5, term: 1, confState: { voters, learners: [] } }, data: new Uint8Array() };
+  c.step({ kind: 'raft.snapshot', from: '1', to: '2', term: 3, snapshot });
+  const reply = drain(c).find((m) => m.kind === 'raft.appendResponse');
+  assert.ok(reply?.kind === 'raft.appendResponse' && reply.success);
+  assert.equal(reply.index, 5, 'index 8 would claim the stale tail matches the leader');
+  assert.equal(c.log.committed, 5);
+});
