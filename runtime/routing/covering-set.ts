@@ -73,7 +73,7 @@ export function coveringSet(input: CoveringSetInput): CoveringSet {
   const byNode = new Map<string, { groupId: string; shards: number[] }>();
   const unavailableShards: number[] = [];
   for (let shard = 0; shard < shardCount; shard++) {
-    const pick = shardOwnersInOrder(input, shard)[0];
+    const pick = ownersInOrder(input, shard, 1)[0];
     if (pick === undefined) {
       unavailableShards.push(shard);
       continue;
@@ -103,18 +103,27 @@ export function shardOwnersInOrder(
   input: Omit<CoveringSetInput, 'shardCount' | 'heldShards'>,
   shard: number,
 ): OwnerChoice[] {
+  assert(isNonNegativeInteger(input.turn), `turn ${input.turn} must be a non-negative integer`);
+  return ownersInOrder(input, shard, Number.POSITIVE_INFINITY);
+}
+
+/** The first `max` healthy owners of `shard` in preference order. */
+function ownersInOrder(
+  input: Omit<CoveringSetInput, 'shardCount' | 'heldShards'>,
+  shard: number,
+  max: number,
+): OwnerChoice[] {
   const { groups, isHealthy, turn } = input;
-  assert(isNonNegativeInteger(turn), `turn ${turn} must be a non-negative integer`);
   const out: OwnerChoice[] = [];
   if (groups.length === 0) return out;
   const preferred = turn % groups.length;
   const replicaTurn = Math.floor(turn / groups.length);
-  for (let step = 0; step < groups.length; step++) {
+  for (let step = 0; step < groups.length && out.length < max; step++) {
     const group = groups[(preferred + step) % groups.length]!;
     const owners = group.owners[shard];
     assert(owners !== undefined, `group ${group.groupId} lists the owners of shard ${shard}`);
     const healthy = owners.filter(isHealthy);
-    for (let i = 0; i < healthy.length; i++) {
+    for (let i = 0; i < healthy.length && out.length < max; i++) {
       out.push({ nodeId: healthy[(replicaTurn + shard + i) % healthy.length]!, groupId: group.groupId });
     }
   }
