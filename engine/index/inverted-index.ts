@@ -136,31 +136,47 @@ export class InvertedIndex {
     return id;
   }
 
+  /** Per-word scratch for one document's field and position masks; reset after each document. */
+  private scratchMasks = new Int32Array(1024);
+  private scratchBuckets = new Int32Array(1024);
+
   private storeForward(id: number, perSlot: Map<number, { words: number[]; positions: number[]; count: number }>): void {
     let total = 0;
     for (const acc of perSlot.values()) total += acc.words.length;
+    if (this.scratchMasks.length < this.wordList.length) {
+      const size = Math.max(this.wordList.length, this.scratchMasks.length * 2);
+      this.scratchMasks = new Int32Array(size);
+      this.scratchBuckets = new Int32Array(size);
+    }
     const slots = new Uint16Array(total);
     const positions = new Uint16Array(total);
     const words = new Int32Array(total);
     const wordCounts = new Map<number, number>();
-    const masks = new Map<number, number>();
-    const buckets = new Map<number, number>();
+    const touched: number[] = [];
+    const entries = perSlot.size > 1 ? [...perSlot].sort((a, b) => a[0] - b[0]) : [...perSlot];
     let k = 0;
-    for (const [slot, acc] of [...perSlot].sort((a, b) => a[0] - b[0])) {
+    for (const [slot, acc] of entries) {
       wordCounts.set(slot, acc.count);
+      const bit = slotBit(slot);
       for (let i = 0; i < acc.words.length; i++) {
+        const word = acc.words[i]!;
         slots[k] = slot;
         positions[k] = acc.positions[i]!;
-        words[k] = acc.words[i]!;
-        masks.set(acc.words[i]!, (masks.get(acc.words[i]!) ?? 0) | slotBit(slot));
-        buckets.set(acc.words[i]!, (buckets.get(acc.words[i]!) ?? 0) | (1 << bucketBit(acc.positions[i]!)));
+        words[k] = word;
+        if (this.scratchMasks[word] === 0) touched.push(word);
+        this.scratchMasks[word] = this.scratchMasks[word]! | bit;
+        this.scratchBuckets[word] = this.scratchBuckets[word]! | (1 << bucketBit(acc.positions[i]!));
         k++;
       }
     }
-    for (const [word, mask] of masks) {
-      this.postingsById[word]!.add(id, mask, buckets.get(word)!);
-      this.dictionary.add(this.wordList[word]!);
+    for (const word of touched) {
+      const postings = this.postingsById[word]!;
+      if (postings.size === 0) this.dictionary.add(this.wordList[word]!);
+      postings.add(id, this.scratchMasks[word]!, this.scratchBuckets[word]!);
+      this.scratchMasks[word] = 0;
+      this.scratchBuckets[word] = 0;
     }
     this.forward[id] = { slots, positions, words, wordCounts };
   }
+
 }

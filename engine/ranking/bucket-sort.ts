@@ -29,26 +29,39 @@ export function bucketSort(ranker: Ranker, steps: readonly Step[], candidates: I
 function sortGroup(ranker: Ranker, steps: readonly Step[], at: number, group: DocState[], sink: Sink): void {
   if (group.length === 0 || sink.full()) return;
   const step = steps[at];
-  if (step === undefined) {
+  // A lone document, or no step left: its place is settled (ties stay in id order).
+  if (step === undefined || group.length === 1) {
     for (const s of group) {
       if (sink.full()) return;
       sink.offer(s.doc);
     }
     return;
   }
-  // Only keys here: the details of the few documents returned are computed afterwards (Ranker.resultsOf).
-  const keyed = group.map((s, i) => {
-    const o = ranker.evaluate(step, s);
-    return { s, i, key: o.key, sortKey: o.sortKey ?? null };
-  });
-  const isSort = step.kind === 'sort';
-  keyed.sort((a, b) => (isSort ? ranker.compareSort(a.sortKey, b.sortKey, step) : a.key - b.key) || a.i - b.i);
+  if (step.kind === 'sort') {
+    sortByValue(ranker, steps, at, step, group, sink);
+    return;
+  }
+  // Integer costs: bucket without sorting the documents; buckets keep id order.
+  const buckets = new Map<number, DocState[]>();
+  for (const s of group) {
+    const key = ranker.evaluate(step, s).key;
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(s);
+    else buckets.set(key, [s]);
+  }
+  for (const key of [...buckets.keys()].sort((a, b) => a - b)) {
+    if (sink.full()) return;
+    sortGroup(ranker, steps, at + 1, buckets.get(key)!, sink);
+  }
+}
+
+function sortByValue(ranker: Ranker, steps: readonly Step[], at: number, step: Step, group: DocState[], sink: Sink): void {
+  const keyed = group.map((s, i) => ({ s, i, value: ranker.evaluate(step, s).sortKey ?? null }));
+  keyed.sort((a, b) => ranker.compareSort(a.value, b.value, step) || a.i - b.i);
   let start = 0;
   while (start < keyed.length && !sink.full()) {
     let end = start + 1;
-    const same = (x: (typeof keyed)[number], y: (typeof keyed)[number]) =>
-      isSort ? ranker.compareSort(x.sortKey, y.sortKey, step) === 0 : x.key === y.key;
-    while (end < keyed.length && same(keyed[start]!, keyed[end]!)) end++;
+    while (end < keyed.length && ranker.compareSort(keyed[start]!.value, keyed[end]!.value, step) === 0) end++;
     sortGroup(ranker, steps, at + 1, keyed.slice(start, end).map((k) => k.s), sink);
     start = end;
   }
