@@ -8,7 +8,8 @@ import { summarize, type SummarizedTask } from './task-view.ts';
 export type ApplyResult =
   /**
    * A task command became a task. `dispatch` is false when apply already
-   * failed the task (e.g. index_already_exists): dispatchers skip that entry.
+   * failed the task (e.g. index_already_exists): dispatchers skip that entry
+   * (`isDispatchable` answers the same from the state, after a leader change too).
    */
   | { kind: 'task'; task: SummarizedTask; dispatch: boolean }
   /** An admin or internal command took effect. */

@@ -89,6 +89,15 @@ export function applyNodeState(state: ClusterState, c: NodeStateCommand): ApplyR
  * never past the entry that carries them; cursors of unknown or removed
  * nodes are dropped. Both are replay-safe no-ops, not errors.
  */
+/** Forgets undispatchable entries every live node's dispatcher has moved past. */
+function pruneUndispatchable(state: ClusterState): void {
+  let low = Number.POSITIVE_INFINITY;
+  for (const node of state.nodes.values()) {
+    if (node.state !== 'removed') low = Math.min(low, state.cursors.get(node.id) ?? 0);
+  }
+  for (const index of state.undispatchable) if (index <= low) state.undispatchable.delete(index);
+}
+
 export function applyDispatcherCursor(state: ClusterState, c: DispatcherCursorCommand, logIndex: number): ApplyResult {
   let moved = 0;
   for (const { nodeId, index } of c.cursors) {
@@ -98,5 +107,6 @@ export function applyDispatcherCursor(state: ClusterState, c: DispatcherCursorCo
     state.cursors.set(nodeId, index);
     moved += 1;
   }
+  pruneUndispatchable(state);
   return moved > 0 ? APPLIED : ignored('no cursor moved forward');
 }

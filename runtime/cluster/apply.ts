@@ -41,7 +41,10 @@ export function apply(state: ClusterState, command: ClusterCommand, logIndex: nu
   assert(logIndex > state.appliedIndex, `entries apply in log order (${logIndex} after ${state.appliedIndex})`);
   state.appliedIndex = logIndex;
   const result = dispatch(state, command, logIndex);
-  if (result.kind === 'task') enforceTaskRetention(state);
+  if (result.kind === 'task') {
+    if (!result.dispatch) state.undispatchable.add(logIndex);
+    enforceTaskRetention(state);
+  }
   return result;
 }
 
@@ -65,6 +68,11 @@ export function applyEntry(state: ClusterState, data: Uint8Array, logIndex: numb
     throw new AssertionError(`log entry ${logIndex} does not decode as a cluster command`, { cause: error });
   }
   return apply(state, command, logIndex);
+}
+
+/** Whether dispatchers send this committed entry to the nodes (false when its task failed at apply). */
+export function isDispatchable(state: ClusterState, logIndex: number): boolean {
+  return !state.undispatchable.has(logIndex);
 }
 
 /** Marks a log index applied that carries no command (the leader's empty entry, a conf change). */

@@ -9,14 +9,15 @@
 //   entry back to the waiting request (202 body = `result.task`). Snapshots:
 //   `serializeState` / `restoreState`.
 // - Dispatcher (leader): for each committed entry and node, `sliceForNode`;
-//   skip entries whose ApplyResult had `dispatch: false`; commit progress
+//   skip entries where `isDispatchable` is false (their task failed at
+//   apply; also known after a leader change); commit progress
 //   with `dispatcher.cursor` and `task.progress` commands.
 // - Reads (any peer): `listTasks`/`getTask`/`renderTask`, `listIndexes`,
 //   `getIndex`/`indexView`, topology lookups, `apiKeyView`.
 export type * from './commands.ts';
 export { decodeCommand, encodeCommand, validateCommand } from './command-codec.ts';
 export { DecodeError } from './decode-fields.ts';
-export { apply, applyEntry, skipEntry } from './apply.ts';
+export { apply, applyEntry, isDispatchable, skipEntry } from './apply.ts';
 export type { ApplyResult } from './apply-result.ts';
 export { emptyState, DEFAULT_CLUSTER_SETTINGS, TASK_STATUSES, TASK_TYPES } from './state.ts';
 export type * from './state.ts';

@@ -38,6 +38,9 @@ export function stateInvariantViolations(state: ClusterState): string[] {
     if (task.startedAtMs !== null && task.startedAtMs < task.enqueuedAtMs) fail(`task ${uid} started before it was enqueued`);
     previous = uid;
   }
+  for (const index of state.undispatchable) {
+    if (index > state.appliedIndex) fail(`undispatchable entry ${index} is past the applied index`);
+  }
   const unfinished = [...state.tasks.values()].filter((t) => !isFinished(t.status)).length;
   if (state.tasks.size > Math.max(state.settings.taskRetentionMax, unfinished)) {
     fail(`${state.tasks.size} tasks kept for a retention of ${state.settings.taskRetentionMax}`);

@@ -35,6 +35,7 @@ export function serializeState(state: ClusterState): Uint8Array {
     keys: sortedBy(state.keys),
     tasks: sortedBy(state.tasks),
     cursors: [...state.cursors.entries()].sort(([a], [b]) => compareKeys(a, b)),
+    undispatchable: [...state.undispatchable].sort((a, b) => a - b),
   });
 }
 
@@ -59,6 +60,7 @@ export function restoreState(bytes: Uint8Array): ClusterState {
         return [expectString(p[0], `snapshot.cursors[${i}][0]`), expectInt(p[1], `snapshot.cursors[${i}][1]`)];
       }),
     ),
+    undispatchable: new Set(r.array('undispatchable').map((v, i) => expectInt(v, `snapshot.undispatchable[${i}]`))),
   };
   r.done();
   return state;

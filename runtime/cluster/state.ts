@@ -141,6 +141,14 @@ export interface ClusterState {
   tasks: Map<number, TaskRecord>;
   /** Node id → last log index acknowledged by that node. */
   cursors: Map<string, number>;
+  /**
+   * Log indexes of task commands that failed at apply: dispatchers must not
+   * send them (a write prepared for another S would land on the wrong nodes).
+   * Kept until every live node's cursor has passed them, so a new leader's
+   * dispatchers, replaying from the cursors, still know (STYLE G14: bounded by
+   * the dispatch lag).
+   */
+  undispatchable: Set<number>;
 }
 
 export function emptyState(settings: Partial<ClusterSettings> = {}): ClusterState {
@@ -155,5 +163,6 @@ export function emptyState(settings: Partial<ClusterSettings> = {}): ClusterStat
     keys: new Map(),
     tasks: new Map(),
     cursors: new Map(),
+    undispatchable: new Set(),
   };
 }

@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterCommand, NodeState } from '../../../../runtime/cluster/commands.ts';
 import { apiKeyView, cursorOf, dispatchTargets, listGroups, listKeys, nodesInGroup } from '../../../../runtime/cluster/queries.ts';
+import { isDispatchable } from '../../../../runtime/cluster/apply.ts';
+import { restoreState, serializeState } from '../../../../runtime/cluster/snapshot.ts';
 import { Replica, T0 } from './fixtures.ts';
 
 const nodeState = (id: string, state: NodeState): ClusterCommand => ({ v: 1, kind: 'node.state', id, state, nowMs: T0 + 1 });
@@ -112,4 +114,21 @@ test('config.set changes only the given knobs', () => {
   const r = new Replica();
   r.run({ v: 1, kind: 'config.set', rf: 2 });
   assert.deepEqual(r.state.settings, { defaultShards: 64, rf: 2, writeAckMode: 'log', taskRetentionMax: 100_000 });
+});
+
+test('entries whose task failed at apply stay undispatchable until every live node has passed them', () => {
+  const r = new Replica();
+  r.runAll([
+    { v: 1, kind: 'group.add', id: 'g', nowMs: T0 },
+    { v: 1, kind: 'node.add', id: 'a', url: 'http://a', group: 'g', nowMs: T0 },
+    { v: 1, kind: 'node.add', id: 'b', url: 'http://b', group: 'g', nowMs: T0 },
+    { v: 1, kind: 'index.create', uid: 'x', primaryKey: null, shards: 1, nowMs: T0 }, // 4: dispatched
+    { v: 1, kind: 'index.create', uid: 'x', primaryKey: null, shards: 1, nowMs: T0 }, // 5: fails at apply
+  ]);
+  assert.deepEqual([4, 5].map((i) => isDispatchable(r.state, i)), [true, false]);
+  r.run({ v: 1, kind: 'dispatcher.cursor', cursors: [{ nodeId: 'a', index: 5 }] });
+  assert.equal(isDispatchable(r.state, 5), false, 'node b has not passed entry 5 yet');
+  r.run({ v: 1, kind: 'dispatcher.cursor', cursors: [{ nodeId: 'b', index: 5 }] });
+  assert.equal(r.state.undispatchable.size, 0);
+  assert.deepEqual(restoreState(serializeState(r.state)), r.state);
 });
