@@ -61,7 +61,7 @@ function runIndex(entry: IndexEntry, positions: readonly number[], queries: read
       const result = searchEntry(entry, withRuleFilter({
         ...q.query, ...paging, facets: null,
         showRankingScore: true, showRankingScoreDetails: true, distinct: q.query.distinct ?? fed.distinct,
-      }, deps.ruleFilter(entry.uid)));
+      }, deps.ruleFilter(entry.uid)), q.unsupported.retrieveVectors);
       checkUnsupportedAfterSearch(q.unsupported);
       run.total += result.estimatedTotalHits ?? result.totalHits ?? 0;
       run.lists.push({ queryIndex: i, indexUid: entry.uid, weight: q.federationOptions?.weight ?? 1, primaryKey: entry.primaryKey, hits: result.hits });

@@ -33,8 +33,27 @@ export function withRuleFilter(query: SearchQuery, ruleFilter: unknown): SearchQ
   return { ...query, filter: fuseFilters(query.filter, ruleFilter) };
 }
 
-export function searchEntry(entry: IndexEntry, query: SearchQuery): SearchResult {
-  return entry.index.search(query, entry.uid);
+/**
+ * Runs the search. With `retrieveVectors` every hit gets its `_vectors`
+ * object after the document's fields; this engine has no embedders, so it is
+ * `{}` (Meilisearch's answer for a document without embeddings), and only
+ * when `_vectors` is displayed.
+ */
+export function searchEntry(entry: IndexEntry, query: SearchQuery, retrieveVectors = false): SearchResult {
+  const result = entry.index.search(query, entry.uid);
+  const displayed = entry.index.settings().displayedAttributes;
+  if (!retrieveVectors || !(displayed.includes('*') || displayed.includes('_vectors'))) return result;
+  return { ...result, hits: result.hits.map(withEmptyVectors) };
+}
+
+const AFTER_DOCUMENT = ['_geoDistance', '_formatted', '_matchesPosition', '_rankingScore', '_rankingScoreDetails'];
+
+function withEmptyVectors(hit: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(hit)) if (!AFTER_DOCUMENT.includes(k)) out[k] = v;
+  if (!('_vectors' in out)) out['_vectors'] = {};
+  for (const k of AFTER_DOCUMENT) if (k in hit) out[k] = hit[k];
+  return out;
 }
 
 /**

@@ -34,7 +34,7 @@ function runSingle(ctx: EngineContext, request: FastifyRequest, parsed: ParsedSe
   const entry = pathIndex(ctx, request);
   checkUnsupportedBeforeSearch(parsed.unsupported, entry.uid);
   const query = withRuleFilter(parsed.query, ruleFilterFor(identityOf(request), entry.uid));
-  const result = searchEntry(entry, query);
+  const result = searchEntry(entry, query, parsed.unsupported.retrieveVectors);
   checkUnsupportedAfterSearch(parsed.unsupported);
   return searchAnswer(result, uuidV7(ctx.clock.nowMs()), parsed.unsupported.showPerformanceDetails === true);
 }
@@ -44,7 +44,7 @@ function runMultiQuery(ctx: EngineContext, identity: Identity, q: MultiSearchQue
   if (entry === undefined) throw indexNotFoundInMultiSearch(i, q.indexUid);
   try {
     checkUnsupportedBeforeSearch(q.unsupported, entry.uid);
-    const result = searchEntry(entry, withRuleFilter(q.query, ruleFilterFor(identity, entry.uid)));
+    const result = searchEntry(entry, withRuleFilter(q.query, ruleFilterFor(identity, entry.uid)), q.unsupported.retrieveVectors);
     checkUnsupportedAfterSearch(q.unsupported);
     return { indexUid: q.indexUid, ...searchAnswer(result, requestUid, q.unsupported.showPerformanceDetails === true) };
   } catch (error) {

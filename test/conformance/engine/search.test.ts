@@ -197,3 +197,11 @@ test('federated page mode and network-only options', async () => {
   assert.equal(remote.body.message, 'Performing a remote federated search requires enabling the `network` experimental feature. See https://github.com/orgs/meilisearch/discussions/805');
   assert.equal(remote.body.code, 'feature_not_enabled');
 });
+
+test('retrieveVectors adds an empty _vectors after the document fields', async () => {
+  const res = await client.index('movies').search('carol', { retrieveVectors: true, showRankingScore: true });
+  assert.deepEqual(Object.keys(res.hits[0] ?? {}), ['id', 'title', 'genre', 'year', '_vectors', '_rankingScore']);
+  assert.deepEqual(res.hits[0]?.['_vectors'], {});
+  const plain = await client.index('movies').search('carol');
+  assert.equal('_vectors' in (plain.hits[0] ?? {}), false);
+});
