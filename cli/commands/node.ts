@@ -55,7 +55,15 @@ function parseFlags(argv: string[]): Flags | string {
   return flags;
 }
 
+/** A closed stdout (the parent went away) must not crash a node that is shutting down cleanly. */
+function tolerateClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 export async function run(argv: string[]): Promise<number> {
+  tolerateClosedStdout();
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(HELP);
     return 0;

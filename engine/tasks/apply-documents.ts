@@ -45,7 +45,9 @@ export function applyAdditions(ctx: ApplyContext, indexUid: string, items: Addit
       ids.forEach((id, i) => {
         const doc = documents[i] as Document;
         const before = staged.get(id);
-        const existing = before?.doc ?? live?.index.get(id);
+        // A plain replacement never needs the old document, only its sequence.
+        const needsOld = op.skipCreation || op.method === 'update';
+        const existing = before?.doc ?? (needsOld ? live?.index.get(id) : undefined);
         if (op.skipCreation && existing === undefined) return;
         const seq = before?.seq ?? live?.seqOf.get(id) ?? nextSeq(live as LiveIndex, meta);
         const merged = op.method === 'update' && existing !== undefined ? { ...existing, ...doc } : doc;
