@@ -63,3 +63,17 @@ test('§5.3 pipelining: the leader keeps at most maxInflightMessages appends una
   }
   assert.equal(appendsTo2.length, 2, 'two in flight, one entry each (maxSizePerMsgBytes)');
 });
+
+test('a single voter elects itself, commits on append and answers reads at once (thesis §6.4)', () => {
+  const cores = clusterOf(['1']);
+  const c = cores.get('1')!;
+  for (let t = 0; t < 20 && c.role !== 'leader'; t++) c.tick();
+  assert.equal(c.role, 'leader');
+  const receipt = c.propose(new TextEncoder().encode('solo'));
+  assert.equal(c.log.committed, receipt.index);
+  c.readIndex('r1');
+  const rd = c.ready();
+  assert.deepEqual(rd.readStates, [{ index: receipt.index, requestId: 'r1' }]);
+  assert.deepEqual(rd.messages, []);
+  c.advance(rd);
+});
