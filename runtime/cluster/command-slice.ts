@@ -38,6 +38,8 @@ function keepShards<T>(byShard: Record<number, T[]>, indexUid: string, owns: Sha
 export function sliceForNode(command: ClusterCommand, owns: ShardOwnership): NodeCommand | null {
   switch (command.kind) {
     case 'documents.write': {
+      // A write without documents still creates the index and sets its primary key: every node needs it.
+      if (command.receivedDocuments === 0) return command;
       const byShard = keepShards(command.byShard, command.indexUid, owns);
       return byShard === null ? null : ({ ...command, byShard } satisfies DocumentsWriteCommand);
     }

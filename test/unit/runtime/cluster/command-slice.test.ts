@@ -26,6 +26,8 @@ test('complementary owners partition a write; a node owning nothing of it gets n
   assert.equal(even?.kind === 'documents.write' && even.receivedDocuments, 4, 'the task counters stay the whole task\'s');
   assert.equal(sliceForNode(write, (_, s) => s === 1), null);
   assert.equal(sliceForNode(write, (index) => index !== 'm'), null, 'ownership is per index');
+  const empty = { ...write, byShard: {}, receivedDocuments: 0 } as ClusterCommand;
+  assert.equal(sliceForNode(empty, () => false), empty, 'an empty write (index creation, primary key) reaches every node');
 });
 
 test('broadcast commands pass whole; metadata commands are never sent to nodes', () => {
