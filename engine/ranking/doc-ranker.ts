@@ -151,8 +151,11 @@ export class DocRanker implements Ranker {
   isExact(n: number, doc: number): boolean {
     const r = this.matcher.resolved[n]!;
     if (r.exactPhrase) return r.docs[0].has(doc);
+    if (r.exactWord === undefined) return false;
+    // Searching every field: the word's postings answer without reading the document.
+    if (this.filter.mask === ~0) return (this.index.postings(this.index.word(r.exactWord))?.find(doc) ?? -1) >= 0;
     const tokens = this.index.tokensOf(doc);
-    if (r.exactWord === undefined || !tokens) return false;
+    if (!tokens) return false;
     for (let k = 0; k < tokens.words.length; k++) {
       if (tokens.words[k] === r.exactWord && this.filter.allowed(tokens.slots[k]!)) return true;
     }

@@ -40,8 +40,6 @@ export const MAX_WORD_BYTES = 250;
 export const MAX_POSITION = 65535;
 
 const HARD_SEPARATOR = /[.!?;\n\r\u2026\u3002\uff01\uff1f\uff1b\u00a1\u00bf\u2029]/;
-/** Characters Intl.Segmenter keeps inside words but charabia separates on. */
-const INNER_SEPARATOR = /['\u2019_]/;
 
 /** Text made only of these ranges is segmented by scanSimple. */
 const SIMPLE_SCRIPT = /^[\u0000-\u058f\u1e00-\u1eff\u2000-\u206f]*$/;
@@ -195,12 +193,13 @@ export class Tokenizer {
     }
   }
 
-  /** Splits a segmenter word on apostrophes and underscores, which charabia treats as separators. */
+  /** Splits a segmenter word on apostrophes (' ’) and underscores, which charabia treats as separators. */
   private splitInner(text: string, start: number, end: number, out: Piece[]): void {
     let wordStart = start;
     for (let i = start; i < end; i++) {
-      const c = text[i]!;
-      if (!INNER_SEPARATOR.test(c) || this.nonSeparators.has(c)) continue;
+      const code = text.charCodeAt(i);
+      if (code !== 0x27 && code !== 0x2019 && code !== 0x5f) continue;
+      if (this.nonSeparators.size > 0 && this.nonSeparators.has(text[i]!)) continue;
       if (i > wordStart) out.push({ start: wordStart, end: i, kind: 'word' });
       out.push({ start: i, end: i + 1, kind: 'separator' });
       wordStart = i + 1;
