@@ -3,8 +3,7 @@
 // effect is recorded as a failed task with Meilisearch's error, because the
 // client already received its 202 when the command committed.
 
-import type { ErrorBody } from '../../api/errors/registry.ts';
-import { errorBody } from '../../api/errors/registry.ts';
+import { errorBody, type ErrorBody } from '../../api/errors/registry.ts';
 import type {
   IndexCreateCommand,
   IndexDeleteCommand,

@@ -9,9 +9,8 @@
 // finishedAtMs`; count fields still null at failure become 0, as in Meilisearch.
 
 import type { ErrorBody } from '../../api/errors/registry.ts';
-import { assert } from '../assert.ts';
+import { assert, unreachable } from '../assert.ts';
 import type { TaskCommand } from './commands.ts';
-import { unreachable } from '../assert.ts';
 import type { ClusterState, TaskRecord, TaskStatus, TaskType } from './state.ts';
 
 /** The details fields Meilisearch fills with a count when a task finishes. */
