@@ -4,7 +4,9 @@
 // Invariants: `all` holds exactly the live documents; each document's facet
 // values are indexed under the fields its settings facet (filterable,
 // facet-searchable, sortable, or distinct), and removed with it. A settings
-// change builds a new store.
+// change builds a new store. As in Meilisearch, the reserved `_geo` and
+// `_vectors` fields are not walked like other fields: a valid `_geo` point
+// gives the numbers `_geo.lat` and `_geo.lng` (when `_geo` is faceted).
 import { Bitset } from '../core/bitset.ts';
 import type {
   DocId, Document, FacetDistributionResult, FacetHit, FacetStore, FilterErrorCode,
@@ -19,6 +21,9 @@ import { facetSearch } from './facet-search.ts';
 import { FieldIndex } from './field-index.ts';
 import { geoPointOf } from './geo.ts';
 import { isFilterable, matchFacetedField, matchingFeatures, type PatternMatch } from './rules.ts';
+
+/** Fields Meilisearch keeps out of the generic facet walk. */
+const RESERVED = new Set(['_geo', '_vectors']);
 
 class IndexFacets implements FacetStore {
   private readonly data: FacetData;
@@ -49,21 +54,26 @@ class IndexFacets implements FacetStore {
     const { data } = this;
     data.all.add(id);
     const touched = new Set<string>();
-    extractFacets(doc, (p) => this.path(p).selection, {
-      known: (p) => data.known.add(p),
-      value: (p: string, depth: Depth, value: unknown) => {
-        let index = data.fields.get(p);
-        if (!index) {
-          index = new FieldIndex();
-          data.fields.set(p, index);
-        }
-        index.add(id, depth, value, this.path(p).filterable);
-        touched.add(p);
-      },
-    });
-    this.docFields.set(id, [...touched]);
+    const record = (p: string, depth: Depth, value: unknown): void => {
+      let index = data.fields.get(p);
+      if (!index) {
+        index = new FieldIndex();
+        data.fields.set(p, index);
+      }
+      index.add(id, depth, value, this.path(p).filterable);
+      touched.add(p);
+    };
+    const select = (p: string): PatternMatch => (RESERVED.has(p) ? 'none' : this.path(p).selection);
+    extractFacets(doc, select, { known: (p) => data.known.add(p), value: record });
     const point = this.geoIndexed ? geoPointOf(doc) : null;
-    if (point) data.geo.set(id, point);
+    if (point) {
+      data.geo.set(id, point);
+      for (const [p, n] of [['_geo.lat', point[0]], ['_geo.lng', point[1]]] as const) {
+        data.known.add(p);
+        record(p, 'base', n);
+      }
+    }
+    this.docFields.set(id, [...touched]);
   }
 
   remove(id: DocId, _doc: Document): void {

@@ -189,6 +189,9 @@ test('geo filters: radius, bounding box across the antimeridian, and argument er
   assert.deepEqual(ids('_geoBoundingBox([1, -179], [-1, 179])'), [3, 4]);
   assert.deepEqual(ids('NOT _geoRadius(48.8566, 2.3522, 1000)'), [2, 3, 4, 5]);
   assert.deepEqual(ids('_geoRadius(48.8566, 2.3522, 1000, 125)'), [0, 1]);
+  // A point gives the numbers `_geo.lat` / `_geo.lng`, even when written as strings.
+  assert.deepEqual(ids('_geo.lat 45 TO 46'), [2]);
+  assert.deepEqual(ids('_geo.lng < 0'), [4]);
   const cases: Array<[string, string]> = [
     ['_geoRadius(91, 0, 1)', 'Bad latitude `91`. Latitude must be contained between -90 and 90 degrees.\n12:14 _geoRadius(91, 0, 1)'],
     ['_geoRadius(0, 190.5, 1)', 'Bad longitude `190.5`. Longitude must be contained between -180 and 180 degrees. Hint: try using `-169.5` instead.\n15:20 _geoRadius(0, 190.5, 1)'],
