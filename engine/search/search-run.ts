@@ -67,15 +67,16 @@ export function runSearch(rt: SearchRuntime, query: SearchQuery, indexUid: strin
 
   const result: SearchResult = { hits: formatted, query: q, processingTimeMs: 0 };
   const maxTotal = settings.pagination.maxTotalHits;
+  // In page mode the total and the facets are exhaustive, so they see distinct applied (in id order).
+  const counted = window.finite && distinctField !== null ? distinctCandidates(rt, candidates, distinctField) : candidates;
   if (window.finite) {
-    const exact = distinctField !== null ? distinctCount(rt, candidates, distinctField) : candidates.size;
-    const totalHits = Math.min(exact, maxTotal);
+    const totalHits = Math.min(counted.size, maxTotal);
     Object.assign(result, { hitsPerPage: window.hitsPerPage, page: window.page, totalPages: totalPages(totalHits, window.hitsPerPage), totalHits });
   } else {
     Object.assign(result, { limit: window.limit, offset: window.offset, estimatedTotalHits: Math.min(candidates.size, maxTotal) });
   }
   if (query.facets !== null) {
-    const { facetDistribution, facetStats } = rt.facets.distribution(candidates, query.facets, indexUid);
+    const { facetDistribution, facetStats } = rt.facets.distribution(counted, query.facets, indexUid);
     result.facetDistribution = facetDistribution;
     result.facetStats = facetStats;
   }
@@ -115,11 +116,11 @@ function firstOfItsValue(rt: SearchRuntime, doc: number, field: string, seen: Se
   return true;
 }
 
-function distinctCount(rt: SearchRuntime, candidates: Bitset, field: string): number {
+function distinctCandidates(rt: SearchRuntime, candidates: Bitset, field: string): Bitset {
   const seen = new Set<string>();
-  let n = 0;
-  for (const doc of candidates) if (firstOfItsValue(rt, doc, field, seen)) n++;
-  return n;
+  const kept = candidates.clone();
+  for (const doc of candidates) if (!firstOfItsValue(rt, doc, field, seen)) kept.delete(doc);
+  return kept;
 }
 
 function matchWords(plan: KeywordPlan, index: InvertedIndex): MatchWords {
