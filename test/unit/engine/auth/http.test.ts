@@ -134,3 +134,32 @@ test('multi-search: an index outside the key scope is invalid_api_key with the q
   const scoped = await app.inject({ method: 'POST', url: '/indexes/books/search', headers: auth(created.key), payload: {} });
   assert.equal(scoped.json().message, 'The API key cannot acces the index `books`, authorized indexes are ["movies"].');
 });
+
+test('without a master key: search is open, /keys answers 401 missing_master_key', async (t) => {
+  const openDir = mkdtempSync(join(tmpdir(), 'miroir-auth-open-'));
+  const openDb = new Level<string, string>(openDir);
+  const openApp = Fastify();
+  t.after(async () => {
+    await openApp.close();
+    await openDb.close();
+    rmSync(openDir, { recursive: true, force: true });
+  });
+  const openCtx: EngineContext = { ...ctx, db: openDb, masterKey: null };
+  openApp.decorateRequest('indexFilter', null);
+  openApp.addHook('onRequest', authHook(openCtx));
+  openApp.setErrorHandler((error, _request, reply) => {
+    if (error instanceof MeiliError) return reply.code(error.status).send(error.toBody());
+    return reply.code(500).send({ message: String(error) });
+  });
+  await openApp.register(keyRoutes, { ctx: openCtx });
+  await openApp.register(searchRoutes, { ctx: openCtx });
+  const search = await openApp.inject({ method: 'POST', url: '/indexes/movies/search', payload: {}, headers: auth('anything') });
+  assert.equal(search.statusCode, 404);
+  assert.equal(search.json().code, 'index_not_found');
+  const keys = await openApp.inject({ method: 'GET', url: '/keys' });
+  assert.equal(keys.statusCode, 401);
+  assert.deepEqual(keys.json(), {
+    message: 'Meilisearch is running without a master key. To access this API endpoint, you must have set a master key at launch.',
+    code: 'missing_master_key', type: 'auth', link: 'https://docs.meilisearch.com/errors#missing_master_key',
+  });
+});

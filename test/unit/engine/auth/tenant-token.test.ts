@@ -88,3 +88,23 @@ test('fuseFilters ANDs both sides as one outer array', () => {
   assert.equal(fuseFilters('a = 1', null), 'a = 1');
   assert.equal(fuseFilters(undefined, null), null);
 });
+
+test('any token the official client makes verifies to the rules it carries (seeded property)', async () => {
+  const fc = (await import('fast-check')).default;
+  const pattern = fc.stringMatching(/^[a-z0-9_-]{1,8}\*?$/);
+  await fc.assert(fc.asyncProperty(
+    fc.constantFrom('HS256' as const, 'HS384' as const, 'HS512' as const),
+    fc.dictionary(pattern, fc.option(fc.record({ filter: fc.constantFrom('a = 1', 'b > 2') }), { nil: null }), { maxKeys: 4 }),
+    fc.integer({ min: NOW + 1, max: NOW + 1_000_000 }),
+    async (algorithm, rules, expiresAt) => {
+      const token = await generateTenantToken({ apiKey: KEY, apiKeyUid: UID, searchRules: rules, algorithm, expiresAt });
+      const outcome = verifyTenantToken(token, MASTER, NOW);
+      assert.equal(outcome.kind, 'valid');
+      if (outcome.kind !== 'valid') return;
+      for (const [p, rule] of Object.entries(rules)) {
+        const uid = p.endsWith('*') ? `${p.slice(0, -1)}x` : p;
+        assert.equal(resolveIndexRule(outcome.searchRules, uid).allowed, true);
+        if (!p.endsWith('*')) assert.equal(resolveIndexRule(outcome.searchRules, uid).filter, rule?.filter ?? null);
+      }
+    }), { seed: 7, numRuns: 60 });
+});
