@@ -59,6 +59,7 @@ export function applyGroupRemove(state: ClusterState, c: GroupRemoveCommand): Ap
     state.nodes.delete(node.id);
     state.cursors.delete(node.id);
   }
+  pruneUndispatchable(state);
   return APPLIED;
 }
 
@@ -80,7 +81,10 @@ export function applyNodeState(state: ClusterState, c: NodeStateCommand): ApplyR
   }
   node.state = c.state;
   node.stateChangedAtMs = c.nowMs;
-  if (c.state === 'removed') state.cursors.delete(c.id);
+  if (c.state === 'removed') {
+    state.cursors.delete(c.id);
+    pruneUndispatchable(state);
+  }
   return APPLIED;
 }
 
