@@ -60,6 +60,7 @@ export interface RaftDriverOptions {
   snapshotEveryEntries: number;
   proposalsPendingMax: number;
   proposalTimeoutMs: number;
+  readsPendingMax: number;
   readTimeoutMs: number;
   /** Raft messages buffered between two event-loop turns; more are dropped (Raft retransmits). */
   incomingMessagesMax: number;
@@ -211,6 +212,7 @@ export class RaftDriver {
   /** Resolves once this peer applied everything committed before the call (Raft thesis §6.4). */
   readIndex(): Promise<void> {
     if (this.#state !== 'running') return Promise.reject(this.#stoppedError());
+    if (this.#reads.size >= this.#o.readsPendingMax) return Promise.reject(new OverloadedError('pending reads', this.#o.readsPendingMax));
     const requestId = `${this.id}:${++this.#readSeq}`;
     try {
       this.#core.readIndex(requestId);
@@ -444,7 +446,13 @@ export class RaftDriver {
     } catch (error) {
       return Promise.reject(error);
     }
-    assert(!this.#proposals.has(receipt.index), `index ${receipt.index} proposed twice`);
+    const stale = this.#proposals.get(receipt.index);
+    if (stale !== undefined) {
+      // An earlier term's proposal at this index was truncated away (this peer lost and
+      // regained leadership before applying that far): it is lost for certain.
+      assert(stale.term < receipt.term, `index ${receipt.index} proposed twice in term ${receipt.term}`);
+      this.#settleProposal(receipt.index, stale, new ProposalDroppedError(`entry ${receipt.index} was replaced in term ${receipt.term}`));
+    }
     this.#kick();
     return new Promise<Applied>((resolve, reject) => {
       const timer = this.#o.clock.setTimeout(() => {

@@ -51,7 +51,7 @@ test('ticks follow the clock when timers fire late, and a long stall makes up at
   const transport = { sendRaft: () => true, onRaftMessage: () => undefined, request: async () => new Uint8Array(), handle: () => undefined };
   const driver = await RaftDriver.start({
     config: raftConfig('t1', { electionTicks: 1000, heartbeatTicks: 1 }), store, transport, stateMachine: new KvStateMachine(), clock,
-    rng: seededRng(1), tickMs: 10, snapshotEveryEntries: 1000, proposalsPendingMax: 10, proposalTimeoutMs: 1000, readTimeoutMs: 1000,
+    rng: seededRng(1), tickMs: 10, snapshotEveryEntries: 1000, proposalsPendingMax: 10, proposalTimeoutMs: 1000, readsPendingMax: 10, readTimeoutMs: 1000,
     incomingMessagesMax: 10,
     createNode: (config, restored, rng) => {
       const core = new RaftCore(config, restored, rng);

@@ -36,7 +36,8 @@ export interface InProcessPeer {
 
 export function raftConfig(id: string, overrides: Partial<RaftConfig> = {}): RaftConfig {
   return {
-    id, electionTicks: 10, heartbeatTicks: 2, maxSizePerMsgBytes: 1 << 20, maxInflightMessages: 64,
+    // 300 ms at 10 ms ticks: several in-process peers share one event loop on a busy CI machine.
+    id, electionTicks: 30, heartbeatTicks: 3, maxSizePerMsgBytes: 1 << 20, maxInflightMessages: 64,
     maxUncommittedEntries: 20_000, checkQuorum: true, preVote: true, ...overrides,
   };
 }
@@ -54,7 +55,7 @@ export async function startPeer(setup: PeerSetup): Promise<InProcessPeer> {
     config: raftConfig(setup.id, setup.raft),
     store: setup.wrapStore?.(store) ?? store, transport: setup.wrapTransport?.(mesh) ?? mesh, stateMachine: kv, clock: realClock, rng: seededRng(seed + 1),
     createNode: (config, restored, rng) => new RaftCore(config, restored, rng),
-    tickMs: 10, snapshotEveryEntries: 10_000, proposalsPendingMax: 20_000, proposalTimeoutMs: 5000, readTimeoutMs: 2000,
+    tickMs: 10, snapshotEveryEntries: 10_000, proposalsPendingMax: 20_000, proposalTimeoutMs: 5000, readsPendingMax: 4096, readTimeoutMs: 2000,
     incomingMessagesMax: 10_000,
     ...setup.driver,
   });

@@ -24,7 +24,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 test('§5.4: every acknowledged proposal survives three kill -9 of the leader, on every peer, in the same order', { timeout: 90_000 }, async () => {
   const ids = ['k1', 'k2', 'k3'];
-  peers = await Promise.all(ids.map((id) => spawnPeer({ id, dir: join(root, id), voters: ids, snapshotEvery: 300 })));
+  peers = await Promise.all(ids.map((id) => spawnPeer({ id, dir: join(root, id), voters: ids, snapshotEvery: 100 })));
   await wire(peers);
   await awaitLeader(peers);
 

@@ -40,11 +40,11 @@ const mesh = await PeerMesh.start({
 const store = await LevelLogStore.open({ path: values.dir!, bootstrap: { voters: values.voters!.split(','), learners: [] } });
 const kv = new KvStateMachine();
 const driver = await RaftDriver.start({
-  config: raftConfig(id, { electionTicks: Number(values['election-ticks']), heartbeatTicks: 2, maxSizePerMsgBytes: 4 << 20 }),
+  config: raftConfig(id, { electionTicks: Number(values['election-ticks']), heartbeatTicks: Math.max(1, Math.floor(Number(values['election-ticks']) / 5)), maxSizePerMsgBytes: 4 << 20 }),
   store, transport: mesh, stateMachine: kv, clock: realClock, rng: seededRng(seed + 1),
   createNode: (config, restored, rng) => new RaftCore(config, restored, rng),
   tickMs, snapshotEveryEntries: Number(values['snapshot-every']), proposalsPendingMax: 50_000,
-  proposalTimeoutMs: 5000, readTimeoutMs: 2000, incomingMessagesMax: 50_000,
+  proposalTimeoutMs: 5000, readsPendingMax: 4096, readTimeoutMs: 2000, incomingMessagesMax: 50_000,
 });
 driver.subscribe((event) => {
   if (event.type !== 'raft.failed') return;
