@@ -182,8 +182,14 @@ export interface RaftNode {
   propose(data: Uint8Array): ProposalReceipt;
   proposeConfChange(change: ConfChange): ProposalReceipt;
   transferLeadership(to: PeerId): void;
-  /** Asks for a linearizable read point; the answer arrives in Ready.readStates. */
+  /**
+   * Asks for a linearizable read point; the answer arrives in Ready.readStates
+   * (on a follower, after a round trip to the leader). Throws NotLeaderError
+   * when no leader is known. `requestId` must be unique for the peer's whole
+   * life, restarts included: a late answer to an old request carries its id.
+   */
   readIndex(requestId: string): void;
+  /** False while a Ready is out (between ready() and advance()). */
   hasReady(): boolean;
   ready(): Ready;
   advance(ready: Ready): void;
