@@ -5,7 +5,6 @@
 // multi-search), the tenant-token filter is fused with the user's, and the
 // SearchIndex answers. Every answer carries a fresh UUIDv7 `requestUid`.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MeiliError } from '../../../api/errors/registry.ts';
 import { fuseFilters } from '../../auth/search-rules.ts';
 import { FULL_ACCESS, indexVisible, invalidApiKey, ruleFilterFor, type Identity } from '../../auth/authorize.ts';
 import { federatedSearch, indexNotFoundInMultiSearch, withQueryIndex } from '../../federation/federated-search.ts';
@@ -24,10 +23,7 @@ function identityOf(request: FastifyRequest): Identity {
 }
 
 function pathIndex(ctx: EngineContext, request: FastifyRequest): IndexEntry {
-  const indexUid = checkIndexUid((request.params as { indexUid: string }).indexUid);
-  const entry = ctx.indexes.get(indexUid);
-  if (entry === undefined) throw new MeiliError('index_not_found', `Index \`${indexUid}\` not found.`);
-  return entry;
+  return ctx.indexes.require(checkIndexUid((request.params as { indexUid: string }).indexUid));
 }
 
 function runSingle(ctx: EngineContext, request: FastifyRequest, parsed: ParsedSearch): Record<string, unknown> {
