@@ -7,7 +7,7 @@
 // results.md next to this file. BENCH_DOCS and BENCH_QUERIES shrink a run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { seededRng } from '../../runtime/env/rng.ts';
 import { monotonicMs, sleepMs } from '../../runtime/env/real.ts';
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     const searchSummary = summary(all);
     const results = {
       seed: SEED,
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage1m: Math.round((loadavg()[0] ?? 0) * 10) / 10 },
       ingest: { documents: ingestion.documents, batchSize: ingestion.batchSize, seconds: ingestion.seconds, docsPerSecond: ingestion.docsPerSecond },
       baseline: { route: 'GET /health', ...healthSummary },
       search: {
@@ -151,7 +151,7 @@ function markdown(r: any): string {
     .map(([k, v]) => `| ${k} | ${v.count} | ${v.p50Ms} | ${v.p99Ms} |`).join('\n');
   return `# Engine benchmark
 
-Seed ${r.seed}; ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.
+Seed ${r.seed}; ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; 1-minute load average at the end of the run: ${r.machine.loadAverage1m}.
 One \`miroir node\` child process; client and node on the same machine, over loopback HTTP.
 
 ## Ingest
