@@ -4,19 +4,20 @@
 // Method: three kv-peer processes on loopback; four client workers propose
 // continuously through any peer (followers forward to the leader) and record
 // every acknowledged command id; the leader is SIGKILLed three times and
-// restarted on its ports and data; finally every peer must hold every
+// restarted on its ports and data (in a warm spare process); finally every peer must hold every
 // acknowledged id, in one identical order, with no duplicates.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awaitLeader, killPeer, post, restartPeer, spawnPeer, stateOf, wire, type PeerProcess } from './process-cluster.ts';
+import { awaitLeader, killPeer, post, restartPeer, spawnPeer, spawnStandby, stateOf, wire, type PeerProcess, type Standby } from './process-cluster.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'miroir-kill-'));
 let peers: PeerProcess[] = [];
+let standby: Standby | null = null;
 after(async () => {
-  await Promise.all(peers.map((p) => killPeer(p)));
+  await Promise.all([...peers, ...(standby === null ? [] : [standby])].map((p) => killPeer(p)));
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -50,6 +51,9 @@ test('§5.4: every acknowledged proposal survives three kill -9 of the leader, o
 
   const t0 = Date.now();
   const mark = (what: string): void => { if (process.env.MIROIR_TRACE) console.log(`[${Date.now() - t0} ms] ${what} acked=${acknowledged.length}`); };
+  // A warm spare process takes each killed peer's place (same data directory and ports);
+  // it is spawned a round ahead so its start-up cost is paid before the kill.
+  standby = spawnStandby();
   for (let round = 0; round < 3; round++) {
     await sleep(400);
     const leader = await awaitLeader(peers);
@@ -60,7 +64,8 @@ test('§5.4: every acknowledged proposal survives three kill -9 of the leader, o
     const next = await awaitLeader(survivors);
     mark(`new leader ${next.id}`);
     assert.notEqual(next.id, leader.id);
-    const restarted = await restartPeer(leader);
+    const restarted = await restartPeer(leader, standby!);
+    standby = round < 2 ? spawnStandby() : null;
     peers = peers.map((p) => (p === leader ? restarted : p));
     await wire(peers);
     mark(`restarted ${leader.id}`);

@@ -6,10 +6,12 @@
 //   GET  /state                            role, leader, term, commit, applied, CPU ms, order
 //   GET  /status                           the same without the order (cheap to poll)
 //   POST /bench    {"count","bytes","concurrency"}  proposals run inside this (leader) process
-// Prints one JSON line {"meshPort","httpPort"} once listening. Exits 1 when
+// Prints one JSON line {"meshPort","httpPort"} once listening. With --standby
+// it loads everything, then waits for its arguments as a JSON line on stdin. Exits 1 when
 // the driver fails, so a supervisor (here: the test) would restart it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
 import { LevelLogStore } from '../../../runtime/raft/log-store-level.ts';
 import { RaftDriver } from '../../../runtime/raft/driver.ts';
 import { RaftCore } from '../../../runtime/raft/core.ts';
@@ -20,14 +22,20 @@ import { PeerMesh } from '../../../transport/peer/mesh.ts';
 import { encodeCommand, KvStateMachine } from './kv-state-machine.ts';
 import { CLUSTER_SECRET, raftConfig } from './in-process-peer.ts';
 
-const { values } = parseArgs({
-  options: {
-    id: { type: 'string' }, dir: { type: 'string' }, voters: { type: 'string' },
-    'mesh-port': { type: 'string', default: '0' }, 'http-port': { type: 'string', default: '0' },
-    'tick-ms': { type: 'string', default: '10' }, 'election-ticks': { type: 'string', default: '10' },
-    'snapshot-every': { type: 'string', default: '1000' },
-  },
-});
+const options = {
+  id: { type: 'string' }, dir: { type: 'string' }, voters: { type: 'string' },
+  'mesh-port': { type: 'string', default: '0' }, 'http-port': { type: 'string', default: '0' },
+  'tick-ms': { type: 'string', default: '10' }, 'election-ticks': { type: 'string', default: '10' },
+  'snapshot-every': { type: 'string', default: '1000' },
+  standby: { type: 'boolean', default: false },
+} as const;
+let { values } = parseArgs({ options });
+if (values.standby) {
+  // A warm spare: every module is loaded already; the arguments arrive as one JSON line
+  // on stdin when a killed peer is to be replaced, so a restart skips the start-up cost.
+  const line = await new Promise<string>((resolve) => createInterface({ input: process.stdin }).once('line', resolve));
+  values = parseArgs({ args: JSON.parse(line) as string[], options }).values;
+}
 const id = values.id!;
 const tickMs = Number(values['tick-ms']);
 const seed = Number(process.pid);

@@ -40,31 +40,58 @@ export interface PeerState {
   order: string[];
 }
 
-export async function spawnPeer(setup: PeerProcessSetup): Promise<PeerProcess> {
-  const args = [
-    '--import', 'tsx', PEER_ENTRY, '--id', setup.id, '--dir', setup.dir, '--voters', setup.voters.join(','),
+function argsOf(setup: PeerProcessSetup): string[] {
+  return [
+    '--id', setup.id, '--dir', setup.dir, '--voters', setup.voters.join(','),
     '--mesh-port', String(setup.meshPort ?? 0), '--http-port', String(setup.httpPort ?? 0),
     '--tick-ms', String(setup.tickMs ?? 10), '--election-ticks', String(setup.electionTicks ?? 10),
     '--snapshot-every', String(setup.snapshotEvery ?? 1000),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ports = await new Promise<{ meshPort: number; httpPort: number }>((resolve, reject) => {
+}
+
+function listening(child: ChildProcess, id: string): Promise<{ meshPort: number; httpPort: number }> {
+  return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => resolve(JSON.parse(line) as { meshPort: number; httpPort: number }));
-    child.once('exit', (code) => reject(new Error(`peer ${setup.id} exited with ${code} before listening`)));
+    child.once('exit', (code) => reject(new Error(`peer ${id} exited with ${code} before listening`)));
   });
+}
+
+export async function spawnPeer(setup: PeerProcessSetup): Promise<PeerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', PEER_ENTRY, ...argsOf(setup)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ports = await listening(child, setup.id);
   return { setup: { ...setup, ...ports }, id: setup.id, child, exited, ...ports };
 }
 
-export async function killPeer(peer: PeerProcess): Promise<void> {
+/** A warm spare peer process: modules loaded, waiting to be told which peer to become. */
+export interface Standby {
+  child: ChildProcess;
+  exited: Promise<void>;
+  activate(setup: PeerProcessSetup): Promise<PeerProcess>;
+}
+
+export function spawnStandby(): Standby {
+  const child = spawn(process.execPath, ['--import', 'tsx', PEER_ENTRY, '--standby'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child, exited,
+    async activate(setup) {
+      const ports = listening(child, setup.id);
+      child.stdin!.end(`${JSON.stringify(argsOf(setup))}\n`);
+      return { setup: { ...setup, ...(await ports) }, id: setup.id, child, exited, ...(await ports) };
+    },
+  };
+}
+
+export async function killPeer(peer: { child: ChildProcess; exited: Promise<void> }): Promise<void> {
   peer.child.kill('SIGKILL');
   await peer.exited;
 }
 
-/** Restarts a killed peer on the same ports and data directory. */
-export function restartPeer(peer: PeerProcess): Promise<PeerProcess> {
-  return spawnPeer(peer.setup);
+/** Restarts a killed peer on the same ports and data directory (in a warm spare when given one). */
+export function restartPeer(peer: PeerProcess, standby?: Standby): Promise<PeerProcess> {
+  return standby === undefined ? spawnPeer(peer.setup) : standby.activate(peer.setup);
 }
 
 export async function wire(peers: PeerProcess[]): Promise<void> {
