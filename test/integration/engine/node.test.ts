@@ -50,7 +50,10 @@ test('documents, settings and tasks survive a restart, in insertion order', asyn
 });
 
 test('consecutive additions to one index share a batch', async () => {
-  const uids = await Promise.all([1, 2, 3, 4, 5].map(() => add('batched', [{ id: 1 }])));
+  // Keep the queue busy with a large addition so the next five arrive while it works.
+  const busy = await add('busy', Array.from({ length: 20_000 }, (_, i) => ({ id: i, text: `busy word${i % 97}` })));
+  const uids = await Promise.all([1, 2, 3, 4, 5].map((i) => add('batched', [{ id: i }])));
+  await waitTask(node.url, busy, 60_000);
   const tasks = await Promise.all(uids.map((uid) => waitTask(node.url, uid)));
   assert.ok(tasks.every((t) => t.status === 'succeeded'));
   const batchUids = new Set(tasks.map((t) => t.batchUid));
