@@ -44,7 +44,7 @@ function sortGroup(ranker: Ranker, steps: readonly Step[], at: number, group: Do
   // Integer costs: bucket without sorting the documents; buckets keep id order.
   const buckets = new Map<number, DocState[]>();
   for (const s of group) {
-    const key = ranker.evaluate(step, s).key;
+    const key = ranker.key(step, s);
     const bucket = buckets.get(key);
     if (bucket) bucket.push(s);
     else buckets.set(key, [s]);

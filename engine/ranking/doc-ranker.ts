@@ -10,7 +10,7 @@ import type { QueryNode } from '../query/query-graph.ts';
 import { enumeratePaths } from '../query/query-graph.ts';
 import type { StepResult } from './details.ts';
 import type { PathState, RuleContext } from './doc-rules.ts';
-import { bucketedPosition, costFromDistance, fidRule, fullPath, positionRule, proximityRule, typoRule } from './doc-rules.ts';
+import { bucketedPosition, costFromDistance, fidPath, fidRule, fullPath, positionPath, positionRule, proximityPath, proximityRule, typoPathCost, typoRule } from './doc-rules.ts';
 import { exactnessRule } from './exactness-rule.ts';
 import type { Step } from './rule-list.ts';
 import { compareSortValues, sortValue } from './sort-values.ts';
@@ -36,6 +36,8 @@ export interface StepOutcome {
 /** What the bucket sort needs from a ranker: per-document state and per-step evaluation. */
 export interface Ranker {
   state(doc: number): DocState;
+  /** The bucket key of a non-sort step, without building its details. */
+  key(step: Step, s: DocState): number;
   evaluate(step: Step, s: DocState): StepOutcome;
   compareSort(a: SortValue, b: SortValue, step: Step): number;
 }
@@ -70,6 +72,52 @@ export class DocRanker implements Ranker {
   removalStep(doc: number): number {
     for (let r = 0; r < this.matchAt.length; r++) if (this.matchAt[r]!.has(doc)) return r;
     return this.matchAt.length - 1;
+  }
+
+  /**
+   * The bucket key alone. With a single surviving path (the common case) the
+   * per-path cost functions run directly and the typo rule's narrowed path is
+   * shared between documents matched at the same levels, so ranking a large
+   * bucket allocates almost nothing per document.
+   */
+  key(step: Step, s: DocState): number {
+    if (step.kind === 'words') {
+      const r = this.removalStep(s.doc);
+      s.paths = this.satisfiedPaths(s.doc, r);
+      return r;
+    }
+    const paths = this.pathsOf(s);
+    const p = paths[0];
+    if (paths.length !== 1 || p === undefined) return this.evaluate(step, s).key;
+    switch (step.kind) {
+      case 'typo': {
+        const levels: number[] = [];
+        const cost = typoPathCost(this.context(s), p, levels).cost;
+        s.paths = this.internNarrowed(p, levels);
+        return cost;
+      }
+      case 'proximity': return proximityPath(this.context(s), p).cost;
+      case 'fid': return fidPath(this.context(s), p).cost;
+      case 'position': return positionPath(this.context(s), p).cost;
+      default: return this.evaluate(step, s).key;
+    }
+  }
+
+  private readonly narrowed = new Map<PathState, Map<string, PathState[]>>();
+
+  private internNarrowed(base: PathState, levels: number[]): PathState[] {
+    let byLevels = this.narrowed.get(base);
+    if (!byLevels) {
+      byLevels = new Map();
+      this.narrowed.set(base, byLevels);
+    }
+    const key = levels.join(',');
+    let paths = byLevels.get(key);
+    if (!paths) {
+      paths = [{ nodes: base.nodes, levels }];
+      byLevels.set(key, paths);
+    }
+    return paths;
   }
 
   evaluate(step: Step, s: DocState): StepOutcome {

@@ -87,23 +87,33 @@ function toRank(cost: number, max: number): Rank {
   return { rank: max + 1 - cost, maxRank: max + 1 };
 }
 
+/** A path's typo cost and max cost, and the typo level each node was matched at (bit mask per node). */
+export function typoPath(ctx: RuleContext, p: PathState): { cost: number; max: number; narrowed: PathState } {
+  const levels: number[] = [];
+  const { cost, max } = typoPathCost(ctx, p, levels);
+  return { cost, max, narrowed: { nodes: p.nodes, levels } };
+}
+
+/** Like typoPath without building the narrowed path; `levels`, when given, receives the level masks. */
+export function typoPathCost(ctx: RuleContext, p: PathState, levels: number[] | null): { cost: number; max: number } {
+  let cost = 0;
+  let max = 0;
+  for (let i = 0; i < p.nodes.length; i++) {
+    const n = p.nodes[i]!;
+    const node = ctx.nodes[n]!;
+    const len = nodeLength(node);
+    const base = len === 1 ? 0 : len;
+    let level = 0;
+    while (level < 3 && !((p.levels[i]! & (1 << level)) && ctx.hasLevel(n, level))) level++;
+    cost += Math.min(level, 2) + base;
+    max += maxTypoCost(node) + base;
+    levels?.push(1 << Math.min(level, 2));
+  }
+  return { cost, max };
+}
+
 export function typoRule(ctx: RuleContext, paths: PathState[]): Outcome<{ typoCount: number; maxTypoCount: number }> {
-  const b = best(paths, (p) => {
-    let cost = 0;
-    let max = 0;
-    const levels: number[] = [];
-    p.nodes.forEach((n, i) => {
-      const node = ctx.nodes[n]!;
-      const len = nodeLength(node);
-      const base = len === 1 ? 0 : len;
-      let level = 0;
-      while (level < 3 && !((p.levels[i]! & (1 << level)) && ctx.hasLevel(n, level))) level++;
-      cost += Math.min(level, 2) + base;
-      max += maxTypoCost(node) + base;
-      levels.push(1 << Math.min(level, 2));
-    });
-    return { cost, max, narrowed: { nodes: p.nodes, levels } };
-  });
+  const b = best(paths, (p) => typoPath(ctx, p));
   return { cost: b.cost, rank: toRank(b.cost, b.max), detail: { typoCount: b.cost, maxTypoCount: b.max }, paths: b.kept };
 }
 
@@ -125,49 +135,55 @@ export function pairProximity(ctx: RuleContext, left: Occurrence[], right: Occur
   return best;
 }
 
+export function proximityPath(ctx: RuleContext, p: PathState): { cost: number; max: number; narrowed: PathState } {
+  let cost = 0;
+  let max = 0;
+  for (let i = 0; i < p.nodes.length; i++) {
+    const n = p.nodes[i]!;
+    const node = ctx.nodes[n]!;
+    const ngramMax = nodeLength(node) - 1;
+    const prev = i > 0 ? ctx.nodes[p.nodes[i - 1]!]! : null;
+    if (!prev || prev.posEnd + 1 !== node.posStart) {
+      cost += ngramMax;
+      max += ngramMax;
+      continue;
+    }
+    const proximity = ctx.minProximity(prev.index, p.levels[i - 1]!, n, p.levels[i]!, MAX_DISTANCE)
+      ?? pairProximity(ctx, occurrencesOf(ctx, prev.index, p.levels[i - 1]!), occurrencesOf(ctx, n, p.levels[i]!));
+    // Conditions exist for proximities ngramMax+1 … ngramMax+3 at cost proximity−1;
+    // anything else falls to the catch-all edge.
+    const fallback = MAX_DISTANCE - 1 + ngramMax;
+    cost += proximity >= ngramMax + 1 && proximity <= ngramMax + MAX_DISTANCE - 1 ? proximity - 1 : fallback;
+    max += fallback;
+  }
+  return { cost, max, narrowed: p };
+}
+
 export function proximityRule(ctx: RuleContext, paths: PathState[]): Outcome<null> {
-  const b = best(paths, (p) => {
-    let cost = 0;
-    let max = 0;
-    p.nodes.forEach((n, i) => {
-      const node = ctx.nodes[n]!;
-      const ngramMax = nodeLength(node) - 1;
-      const prev = i > 0 ? ctx.nodes[p.nodes[i - 1]!]! : null;
-      if (!prev || prev.posEnd + 1 !== node.posStart) {
-        cost += ngramMax;
-        max += ngramMax;
-        return;
-      }
-      const proximity = ctx.minProximity(prev.index, p.levels[i - 1]!, n, p.levels[i]!, MAX_DISTANCE)
-        ?? pairProximity(ctx, occurrencesOf(ctx, prev.index, p.levels[i - 1]!), occurrencesOf(ctx, n, p.levels[i]!));
-      // Conditions exist for proximities ngramMax+1 … ngramMax+3 at cost proximity−1;
-      // anything else falls to the catch-all edge.
-      const fallback = MAX_DISTANCE - 1 + ngramMax;
-      cost += proximity >= ngramMax + 1 && proximity <= ngramMax + MAX_DISTANCE - 1 ? proximity - 1 : fallback;
-      max += fallback;
-    });
-    return { cost, max, narrowed: p };
-  });
+  const b = best(paths, (p) => proximityPath(ctx, p));
   return { cost: b.cost, rank: toRank(b.cost, b.max), detail: null, paths: b.kept };
 }
 
+export function fidPath(ctx: RuleContext, p: PathState): { cost: number; max: number; narrowed: PathState } {
+  let cost = 0;
+  let max = 0;
+  for (let i = 0; i < p.nodes.length; i++) {
+    const n = p.nodes[i]!;
+    const len = nodeLength(ctx.nodes[n]!);
+    // With every field at weight 0 (searchableAttributes ["*"]) the rule is constant.
+    let weight = ctx.maxWeight === 0 ? 0 : ctx.minWeight(n, p.levels[i]!);
+    if (weight === null) {
+      weight = ctx.maxWeight;
+      for (const o of occurrencesOf(ctx, n, p.levels[i]!)) weight = Math.min(weight, ctx.weightOf(o.slot));
+    }
+    cost += weight * len;
+    max += ctx.maxWeight * len;
+  }
+  return { cost, max, narrowed: p };
+}
+
 export function fidRule(ctx: RuleContext, paths: PathState[]): Outcome<null> {
-  const b = best(paths, (p) => {
-    let cost = 0;
-    let max = 0;
-    p.nodes.forEach((n, i) => {
-      const len = nodeLength(ctx.nodes[n]!);
-      // With every field at weight 0 (searchableAttributes ["*"]) the rule is constant.
-      let weight = ctx.maxWeight === 0 ? 0 : ctx.minWeight(n, p.levels[i]!);
-      if (weight === null) {
-        weight = ctx.maxWeight;
-        for (const o of occurrencesOf(ctx, n, p.levels[i]!)) weight = Math.min(weight, ctx.weightOf(o.slot));
-      }
-      cost += weight * len;
-      max += ctx.maxWeight * len;
-    });
-    return { cost, max, narrowed: p };
-  });
+  const b = best(paths, (p) => fidPath(ctx, p));
   return { cost: b.cost, rank: toRank(b.cost, b.max), detail: null, paths: b.kept };
 }
 
@@ -184,25 +200,30 @@ export function costFromDistance(d: number): number {
   return 10;
 }
 
-export function positionRule(ctx: RuleContext, paths: PathState[]): Outcome<null> {
-  const b = best(paths, (p) => {
-    let cost = 0;
-    let max = 0;
-    p.nodes.forEach((n, i) => {
-      const node = ctx.nodes[n]!;
-      const len = nodeLength(node);
-      const fast = ctx.minPositionCost(n, p.levels[i]!, len, node.posStart);
-      let nodeCost = fast ?? 10 * len;
-      if (fast === null) for (const o of occurrencesOf(ctx, n, p.levels[i]!)) {
+export function positionPath(ctx: RuleContext, p: PathState): { cost: number; max: number; narrowed: PathState } {
+  let cost = 0;
+  let max = 0;
+  for (let i = 0; i < p.nodes.length; i++) {
+    const n = p.nodes[i]!;
+    const node = ctx.nodes[n]!;
+    const len = nodeLength(node);
+    const fast = ctx.minPositionCost(n, p.levels[i]!, len, node.posStart);
+    let nodeCost = fast ?? 10 * len;
+    if (fast === null) {
+      for (const o of occurrencesOf(ctx, n, p.levels[i]!)) {
         const distance = Math.abs(bucketedPosition(o.start) - node.posStart);
         let c = 0;
         for (let k = 0; k < len; k++) c += costFromDistance(distance + k);
         if (c < nodeCost) nodeCost = c;
       }
-      cost += nodeCost;
-      max += 10 * len;
-    });
-    return { cost, max, narrowed: p };
-  });
+    }
+    cost += nodeCost;
+    max += 10 * len;
+  }
+  return { cost, max, narrowed: p };
+}
+
+export function positionRule(ctx: RuleContext, paths: PathState[]): Outcome<null> {
+  const b = best(paths, (p) => positionPath(ctx, p));
   return { cost: b.cost, rank: toRank(b.cost, b.max), detail: null, paths: b.kept };
 }

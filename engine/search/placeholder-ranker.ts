@@ -13,6 +13,10 @@ export class PlaceholderRanker implements Ranker {
     return { doc, paths: null, occurrences: null, context: null, results: [] };
   }
 
+  key(): number {
+    return 0;
+  }
+
   evaluate(step: Step, s: DocState): StepOutcome {
     if (step.kind !== 'sort') return { key: 0, results: [] };
     const value = sortValue(this.documentOf(s.doc), step.criterion.field, step.criterion.ascending);
