@@ -1,0 +1,151 @@
+// Assembles the runtime of one peer from its config: the peer mesh on
+// `listen.peerPort`, the cluster state machine, the driver host (whose
+// opener opens the LevelDB log under `dataDir` and starts a RaftDriver over
+// a RaftCore with the config's Raft tunables), the node clients, the router,
+// and the PeerServices over them.
+//
+// It does not start Raft: the raft-peer actor does, through `host`, and
+// restarts it from the log when it fails (actors/raft-peer.machine.ts). The
+// composition root — `startPeer` in cli/commands/peer.ts — joins this runtime
+// with the supervisor actors (runtime/ must not import actors/, STYLE G1).
+//
+// The mesh learns the other peers from the config first, then from the
+// replicated state once it lists peers (peer.add / peer.remove are the truth
+// after bootstrap).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock, Rng } from '../env/clock.ts';
+import type { PeerConfig } from '../config/schema.ts';
+import type { ClusterState } from '../cluster/index.ts';
+import { RaftCore } from '../raft/core.ts';
+import { RaftDriver } from '../raft/driver.ts';
+import { LevelLogStore } from '../raft/log-store-level.ts';
+import type { ConfState, RaftConfig } from '../raft/types.ts';
+import { createRouter } from '../routing/router.ts';
+import { PeerMesh } from '../../transport/peer/mesh.ts';
+import { DriverHost, type DriverOpener } from './driver-host.ts';
+import { peerLimits, type PeerLimits } from './limits.ts';
+import { NodeClients } from './node-clients.ts';
+import { createPeerServices } from './peer-services.ts';
+import type { PeerServices } from './services.ts';
+import { ClusterStateMachine } from './state-machine.ts';
+
+export interface PeerRuntime {
+  readonly services: PeerServices;
+  readonly stateMachine: ClusterStateMachine;
+  readonly host: DriverHost;
+  readonly mesh: PeerMesh;
+  readonly limits: PeerLimits;
+  /** The mesh's address as other peers dial it (ws://host:port/). */
+  readonly peerUrl: string;
+  /** Closes the driver (and its log store), the mesh and the node clients, in that order. */
+  close(): Promise<void>;
+}
+
+export interface PeerEnv {
+  clock: Clock;
+  rng: Rng;
+}
+
+/** The Raft voters a new log starts with: the configured peers, or this peer alone. */
+export function bootstrapMembership(config: PeerConfig): ConfState {
+  const voters = config.peers.length > 0 ? config.peers.map((p) => p.id) : [config.peerId];
+  return { voters: [...voters].sort(), learners: [] };
+}
+
+export function raftConfigOf(config: PeerConfig): RaftConfig {
+  return {
+    id: config.peerId,
+    electionTicks: config.raft.electionTicks,
+    heartbeatTicks: config.raft.heartbeatTicks,
+    maxSizePerMsgBytes: config.raft.maxSizePerMsgBytes,
+    maxInflightMessages: config.raft.maxInflightMessages,
+    maxUncommittedEntries: config.raft.maxUncommittedEntries,
+    checkQuorum: true,
+    preVote: true,
+  };
+}
+
+export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise<PeerRuntime> {
+  const limits = peerLimits(config);
+  const router = await createRouter();
+  await mkdir(config.dataDir, { recursive: true });
+  const mesh = await PeerMesh.start({
+    id: config.peerId, secret: clusterSecret(config, env.rng), clock: env.clock, rng: env.rng,
+    host: config.listen.host, port: config.listen.peerPort,
+    frameBytesMax: limits.frameBytesMax, sendBufferBytesMax: limits.sendBufferBytesMax,
+    handshakeTimeoutMs: limits.handshakeTimeoutMs, pingIntervalMs: limits.pingIntervalMs,
+    reconnect: { baseMs: limits.reconnectBaseMs, maxMs: limits.reconnectMaxMs },
+    requestTimeoutMs: limits.requestTimeoutMs, requestsPendingMax: limits.requestsPendingMax,
+  });
+  const stateMachine = new ClusterStateMachine(env.clock);
+  const open: DriverOpener = async (transport) => {
+    stateMachine.prepareForStart();
+    const store = await LevelLogStore.open({ path: join(config.dataDir, 'raft'), bootstrap: bootstrapMembership(config) });
+    try {
+      return await RaftDriver.start({
+        config: raftConfigOf(config), store, transport, stateMachine, clock: env.clock, rng: env.rng,
+        createNode: (raftConfig, restored, rng) => new RaftCore(raftConfig, restored, rng),
+        tickMs: config.raft.tickMs, snapshotEveryEntries: config.raft.snapshotEveryEntries,
+        proposalsPendingMax: limits.proposalsPendingMax, proposalTimeoutMs: limits.proposalTimeoutMs,
+        readsPendingMax: limits.readsPendingMax, readTimeoutMs: limits.readTimeoutMs,
+        incomingMessagesMax: limits.incomingMessagesMax,
+      });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  };
+  const host = new DriverHost(mesh, open);
+  const nodes = new NodeClients({
+    apiKey: config.secrets.nodeMasterKey, connectionsMax: config.search.nodeConnectionsMax,
+    headersTimeoutMs: config.search.searchTimeoutMs, bodyTimeoutMs: config.search.searchTimeoutMs,
+  });
+  const meshPeers = new Set<string>();
+  for (const peer of config.peers) {
+    if (peer.id === config.peerId) continue;
+    mesh.setPeer(peer.id, peer.address);
+    meshPeers.add(peer.id);
+  }
+  const followTopology = (state: Readonly<ClusterState>, peersChanged: boolean): void => {
+    nodes.reconcile(state);
+    if (peersChanged) reconcileMesh(mesh, meshPeers, config.peerId, state);
+  };
+  stateMachine.onApplied((_index, command) => {
+    if (command === null) return;
+    if (command.kind.startsWith('peer.')) followTopology(stateMachine.state, true);
+    else if (command.kind.startsWith('node.') || command.kind.startsWith('group.')) followTopology(stateMachine.state, false);
+  });
+  stateMachine.onRestored((state) => followTopology(state, true));
+  const services = createPeerServices({ peerId: config.peerId, config, clock: env.clock, rng: env.rng, router, host, stateMachine, nodes, limits });
+  return {
+    services, stateMachine, host, mesh, limits, peerUrl: mesh.url,
+    async close() {
+      await host.close();
+      stateMachine.close();
+      await mesh.close();
+      await nodes.close();
+    },
+  };
+}
+
+/** The state's peer list, once it has one, is what the mesh dials. */
+function reconcileMesh(mesh: PeerMesh, known: Set<string>, self: string, state: Readonly<ClusterState>): void {
+  if (state.peers.size === 0) return;
+  for (const peer of state.peers.values()) {
+    if (peer.id === self) continue;
+    mesh.setPeer(peer.id, peer.address);
+    known.add(peer.id);
+  }
+  for (const id of known) {
+    if (state.peers.has(id)) continue;
+    mesh.removePeer(id);
+    known.delete(id);
+  }
+}
+
+/** A lone peer has no one to authenticate, so without MIROIR_CLUSTER_SECRET it draws one (config validation requires it otherwise). */
+function clusterSecret(config: PeerConfig, rng: Rng): Uint8Array {
+  if (config.secrets.clusterSecret !== null) return new TextEncoder().encode(config.secrets.clusterSecret);
+  return Uint8Array.from({ length: 32 }, () => rng.int(256));
+}
