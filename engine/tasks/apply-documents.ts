@@ -6,7 +6,7 @@ import { MeiliError } from '../../api/errors/registry.ts';
 import type { Document } from '../core/contracts.ts';
 import { documentId, inferPrimaryKey } from '../documents/primary-key.ts';
 import type { LiveIndex } from '../store/state.ts';
-import { requireLive, stageIndexCreation, type ApplyContext } from './apply-context.ts';
+import { indexNotFound, requireLive, stageIndexCreation, type ApplyContext } from './apply-context.ts';
 import type { TaskOp } from './types.ts';
 
 type AdditionOp = Extract<TaskOp, { op: 'documentAddition' }>;
@@ -27,6 +27,8 @@ export function applyAdditions(ctx: ApplyContext, indexUid: string, items: Addit
   const results: ItemResult[] = [];
   for (const { op, documents } of items) {
     try {
+      // Meilisearch's allow_index_creation: a key without `indexes.create` only writes to existing indexes.
+      if (!live && !op.allowIndexCreation) throw indexNotFound(indexUid);
       let pk = primaryKey;
       if (op.primaryKey !== null) {
         if (pk !== null && pk !== op.primaryKey) {

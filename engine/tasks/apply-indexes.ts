@@ -107,10 +107,11 @@ export function applyIndexSwap(ctx: ApplyContext, swapTaskUid: number, swaps: In
   return { swaps };
 }
 
-export function applySettingsUpdate(ctx: ApplyContext, uid: string, patch: SettingsPatch, isDeletion: boolean): Record<string, unknown> {
+export function applySettingsUpdate(ctx: ApplyContext, uid: string, patch: SettingsPatch, isDeletion: boolean, allowIndexCreation: boolean): Record<string, unknown> {
   const existing = ctx.state.indexes.get(uid);
-  // A reset never creates the index (Meilisearch's autobatcher: creation only when not a deletion).
-  if (!existing && isDeletion) throw indexNotFound(uid);
+  // A reset never creates the index (Meilisearch's autobatcher: creation only when not a deletion),
+  // nor does a key without `indexes.create`.
+  if (!existing && (isDeletion || !allowIndexCreation)) throw indexNotFound(uid);
   const settings = applySettingsPatch(existing?.settings ?? defaultSettings(), patch);
   const live = existing ?? stageIndexCreation(ctx, uid, null);
   const meta = { ...live.meta, updatedAtMs: ctx.nowMs };

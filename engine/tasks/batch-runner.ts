@@ -34,7 +34,7 @@ function applyOne(ctx: ApplyContext, task: TaskRecord): Record<string, unknown> 
     case 'documentDeletionByIds': return applyDeletionByIds(ctx, uid, op.ids);
     case 'documentDeletionByFilter': return applyDeletionByFilter(ctx, uid, op.filter);
     case 'documentClear': return applyClear(ctx, uid);
-    case 'settingsUpdate': return applySettingsUpdate(ctx, uid, op.patch, op.isDeletion);
+    case 'settingsUpdate': return applySettingsUpdate(ctx, uid, op.patch, op.isDeletion, op.allowIndexCreation);
     case 'indexCreation': return applyIndexCreation(ctx, uid, op.primaryKey);
     case 'indexUpdate': return applyIndexUpdate(ctx, uid, op.primaryKey, op.newUid);
     case 'indexDeletion': return applyIndexDeletion(ctx, uid);

@@ -49,11 +49,11 @@ export interface IndexSwap {
 
 /** What a task does; stored with the task, so a restart can run it again. */
 export type TaskOp =
-  | { op: 'documentAddition'; method: 'replace' | 'update'; primaryKey: string | null; skipCreation: boolean; received: number }
+  | { op: 'documentAddition'; method: 'replace' | 'update'; primaryKey: string | null; skipCreation: boolean; received: number; allowIndexCreation: boolean }
   | { op: 'documentDeletionByIds'; ids: string[] }
   | { op: 'documentDeletionByFilter'; filter: unknown }
   | { op: 'documentClear' }
-  | { op: 'settingsUpdate'; patch: SettingsPatch; isDeletion: boolean }
+  | { op: 'settingsUpdate'; patch: SettingsPatch; isDeletion: boolean; allowIndexCreation: boolean }
   | { op: 'indexCreation'; primaryKey: string | null }
   | { op: 'indexUpdate'; primaryKey: string | null; newUid: string | null }
   | { op: 'indexDeletion' }

@@ -4,6 +4,7 @@
 // filterability problems fail inside the task.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
+import { canCreateIndex } from '../../auth/authorize.ts';
 import type { Document } from '../../core/contracts.ts';
 import { parseFilterOrThrow } from '../../documents/filter.ts';
 import { documentFormat, parseCsvDelimiter, parseDocuments } from '../../documents/payload.ts';
@@ -26,7 +27,8 @@ function addition(method: 'replace' | 'update', ctx: EngineContext) {
     const csvDelimiter = parseCsvDelimiter(queryString(query, 'csvDelimiter', 'invalid_document_csv_delimiter'));
     const format = documentFormat(request.headers['content-type'], csvDelimiter);
     const documents = parseDocuments(rawBody(request), format, csvDelimiter);
-    const op: TaskOp = { op: 'documentAddition', method, primaryKey, skipCreation, received: documents.length };
+    const allowIndexCreation = canCreateIndex(request.identity, indexUid);
+    const op: TaskOp = { op: 'documentAddition', method, primaryKey, skipCreation, received: documents.length, allowIndexCreation };
     return accepted(reply, await ctx.tasks.enqueue({ indexUid, op, documents, ...meta }));
   };
 }

@@ -2,7 +2,8 @@
 // one sub-route per setting with its own update verb (PUT for most, PATCH for
 // typoTolerance, faceting, pagination and embedders). Updates create a
 // missing index; resets never do, so their task fails with index_not_found.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { canCreateIndex } from '../../auth/authorize.ts';
 import { SETTINGS_KEYS, type Settings } from '../../core/settings.ts';
 import { parseSettingsBody, parseSettingValue, resetAllPatch } from '../../settings/validate.ts';
 import type { SettingsPatch } from '../../tasks/types.ts';
@@ -26,21 +27,23 @@ export async function settingsRoutes(app: FastifyInstance, { ctx }: RouteOptions
   const read = { config: { action: 'settings.get', index: 'param' } } as const;
   const write = { config: { action: 'settings.update', index: 'param' } } as const;
 
-  const enqueue = async (indexUid: string, patch: SettingsPatch, isDeletion: boolean, meta: { customMetadata?: string }) =>
-    ctx.tasks.enqueue({ indexUid, op: { op: 'settingsUpdate', patch, isDeletion }, ...meta });
+  const enqueue = async (request: FastifyRequest, indexUid: string, patch: SettingsPatch, isDeletion: boolean, meta: { customMetadata?: string }) => {
+    const allowIndexCreation = canCreateIndex(request.identity, indexUid);
+    return ctx.tasks.enqueue({ indexUid, op: { op: 'settingsUpdate', patch, isDeletion, allowIndexCreation }, ...meta });
+  };
 
   app.get('/indexes/:indexUid/settings', read, async (request) => settingsOf(ctx, indexUidParam(request)));
 
   app.patch('/indexes/:indexUid/settings', write, async (request, reply) => {
     const uid = indexUidParam(request);
     const { meta } = writeQuery(request);
-    return accepted(reply, await enqueue(uid, parseSettingsBody(request.body), false, meta));
+    return accepted(reply, await enqueue(request, uid, parseSettingsBody(request.body), false, meta));
   });
 
   app.delete('/indexes/:indexUid/settings', write, async (request, reply) => {
     const uid = indexUidParam(request);
     const { meta } = writeQuery(request);
-    return accepted(reply, await enqueue(uid, resetAllPatch(), true, meta));
+    return accepted(reply, await enqueue(request, uid, resetAllPatch(), true, meta));
   });
 
   for (const key of SETTINGS_KEYS) {
@@ -57,13 +60,13 @@ export async function settingsRoutes(app: FastifyInstance, { ctx }: RouteOptions
         const { meta } = writeQuery(request);
         const value = request.body;
         const patch = { [key]: value === null ? null : parseSettingValue(key, value, '') } as SettingsPatch;
-        return accepted(reply, await enqueue(uid, patch, false, meta));
+        return accepted(reply, await enqueue(request, uid, patch, false, meta));
       },
     });
     app.delete(path, write, async (request, reply) => {
       const uid = indexUidParam(request);
       const { meta } = writeQuery(request);
-      return accepted(reply, await enqueue(uid, { [key]: null } as SettingsPatch, true, meta));
+      return accepted(reply, await enqueue(request, uid, { [key]: null } as SettingsPatch, true, meta));
     });
   }
 }

@@ -4,6 +4,7 @@
 // compared with Meilisearch's shapes and messages.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Meilisearch } from 'meilisearch';
 import { expectApiError, startFixture, type Fixture } from './helpers.ts';
 
 let f: Fixture;
@@ -132,4 +133,15 @@ test('health, version and experimental features', async () => {
   const features = await f.client.getExperimentalFeatures();
   assert.ok(Object.values(features).every((v) => v === false));
   await expectApiError(f.client.updateExperimentalFeatures({ metrics: true }), 400, 'feature_not_enabled');
+});
+
+test('a key without indexes.create cannot create an index by writing to it', async () => {
+  const key = await f.client.createKey({ actions: ['documents.add', 'settings.update', 'tasks.get'], indexes: ['*'], expiresAt: null });
+  const limited = new Meilisearch({ host: f.node.url, apiKey: key.key });
+  const refused = await limited.index('not-yet').addDocuments([{ id: 1 }]).waitTask();
+  assert.equal(refused.status, 'failed');
+  assert.equal(refused.error?.code, 'index_not_found');
+  const settings = await limited.index('not-yet').updateSettings({ stopWords: ['a'] }).waitTask();
+  assert.equal(settings.error?.code, 'index_not_found');
+  assert.equal((await limited.index('movies').addDocuments([{ id: 50 }]).waitTask()).status, 'succeeded');
 });

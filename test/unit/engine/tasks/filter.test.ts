@@ -11,7 +11,7 @@ import type { TaskRecord } from '../../../../engine/tasks/types.ts';
 const task: TaskRecord = {
   uid: 7, batchUid: 3, indexUid: 'movies', status: 'succeeded', type: 'settingsUpdate', canceledBy: null, details: {},
   error: null, enqueuedAtMs: Date.UTC(2024, 0, 2, 12), startedAtMs: Date.UTC(2024, 0, 2, 12, 0, 1), finishedAtMs: Date.UTC(2024, 0, 2, 12, 0, 2),
-  customMetadata: null, op: { op: 'settingsUpdate', patch: {}, isDeletion: false },
+  customMetadata: null, op: { op: 'settingsUpdate', patch: {}, isDeletion: false, allowIndexCreation: true },
 };
 
 function code(query: Record<string, string>): string {

@@ -10,7 +10,7 @@ const base: TaskRecord = {
   uid: 4, batchUid: null, indexUid: 'movies', status: 'enqueued', type: 'documentAdditionOrUpdate', canceledBy: null,
   details: { receivedDocuments: 2, indexedDocuments: null }, error: null, enqueuedAtMs: Date.UTC(2024, 0, 1, 0, 0, 0, 120),
   startedAtMs: null, finishedAtMs: null, customMetadata: null,
-  op: { op: 'documentAddition', method: 'replace', primaryKey: null, skipCreation: false, received: 2 },
+  op: { op: 'documentAddition', method: 'replace', primaryKey: null, skipCreation: false, received: 2, allowIndexCreation: true },
 };
 
 test('full task: field order, null dates and duration while enqueued', () => {
