@@ -36,9 +36,10 @@ import type {
 /** The part of the peer mesh the driver uses (transport/peer/mesh.ts implements it). */
 export interface RaftTransport {
   sendRaft(message: RaftMessage): boolean;
-  onRaftMessage(handler: (message: RaftMessage) => void): void;
+  /** Registers the handler; the returned function removes it (close() calls it). */
+  onRaftMessage(handler: (message: RaftMessage) => void): () => void;
   request(peer: PeerId, method: string, body: Uint8Array, timeoutMs?: number): Promise<Uint8Array>;
-  handle(method: string, handler: (from: PeerId, body: Uint8Array) => Promise<Uint8Array> | Uint8Array): void;
+  handle(method: string, handler: (from: PeerId, body: Uint8Array) => Promise<Uint8Array> | Uint8Array): () => void;
 }
 
 /** The replicated application. `apply` sees every committed entry, the leader's empty no-op included. */
@@ -130,6 +131,8 @@ export class RaftDriver {
   #messagesDropped = 0;
   #state: 'running' | 'closed' | 'failed' = 'running';
   #failure: Error | null = null;
+  /** Removes this driver's handlers from the transport, so a new driver can take the mesh over. */
+  #unregister: Array<() => void> = [];
 
   private constructor(options: RaftDriverOptions, core: RaftNode, restored: PersistedState) {
     this.id = options.config.id;
@@ -148,8 +151,10 @@ export class RaftDriver {
     if (restored.snapshot !== null) options.stateMachine.restore(restored.snapshot.data);
     const core = options.createNode(options.config, restored, options.rng);
     const driver = new RaftDriver(options, core, restored);
-    options.transport.onRaftMessage((message) => driver.#receive(message));
-    options.transport.handle(PROPOSE_METHOD, (_from, body) => driver.#serveForwardedProposal(body));
+    driver.#unregister = [
+      options.transport.onRaftMessage((message) => driver.#receive(message)),
+      options.transport.handle(PROPOSE_METHOD, (_from, body) => driver.#serveForwardedProposal(body)),
+    ];
     driver.#armTicker();
     driver.#kick();
     return driver;
@@ -234,6 +239,7 @@ export class RaftDriver {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     this.#clearTicker();
+    for (const unregister of this.#unregister) unregister();
     await this.#loop;
     this.#failAll(new ClosedError('raft driver'));
     await this.#o.store.close();

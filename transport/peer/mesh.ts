@@ -143,19 +143,31 @@ export class PeerMesh {
     return [...this.#links.keys()].filter((p) => this.isConnected(p)).sort();
   }
 
-  onRaftMessage(handler: (message: RaftMessage) => void): void {
+  // Each registration returns its removal, so a supervised layer (the Raft
+  // driver, gossip) can be restarted on the same mesh.
+
+  onRaftMessage(handler: (message: RaftMessage) => void): () => void {
     assert(this.#raftHandler === null, 'one raft handler per mesh');
     this.#raftHandler = handler;
+    return () => {
+      if (this.#raftHandler === handler) this.#raftHandler = null;
+    };
   }
 
-  onGossip(topic: string, handler: (from: PeerId, body: Uint8Array) => void): void {
+  onGossip(topic: string, handler: (from: PeerId, body: Uint8Array) => void): () => void {
     assert(!this.#gossip.has(topic), `one handler per gossip topic (${topic})`);
     this.#gossip.set(topic, handler);
+    return () => {
+      if (this.#gossip.get(topic) === handler) this.#gossip.delete(topic);
+    };
   }
 
-  handle(method: string, handler: RequestHandler): void {
+  handle(method: string, handler: RequestHandler): () => void {
     assert(!this.#handlers.has(method), `one handler per request method (${method})`);
     this.#handlers.set(method, handler);
+    return () => {
+      if (this.#handlers.get(method) === handler) this.#handlers.delete(method);
+    };
   }
 
   /**

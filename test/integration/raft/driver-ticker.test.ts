@@ -48,7 +48,8 @@ test('ticks follow the clock when timers fire late, and a long stall makes up at
   const clock = new ManualClock();
   const store = await LevelLogStore.open({ path: join(root, 't1'), bootstrap: { voters: ['t1'], learners: [] } });
   let ticks = 0;
-  const transport = { sendRaft: () => true, onRaftMessage: () => undefined, request: async () => new Uint8Array(), handle: () => undefined };
+  const none = (): void => undefined;
+  const transport = { sendRaft: () => true, onRaftMessage: () => none, request: async () => new Uint8Array(), handle: () => none };
   const driver = await RaftDriver.start({
     config: raftConfig('t1', { electionTicks: 1000, heartbeatTicks: 1 }), store, transport, stateMachine: new KvStateMachine(), clock,
     rng: seededRng(1), tickMs: 10, snapshotEveryEntries: 1000, proposalsPendingMax: 10, proposalTimeoutMs: 1000, readsPendingMax: 10, readTimeoutMs: 1000,

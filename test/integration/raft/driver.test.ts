@@ -120,6 +120,20 @@ test('§7: snapshots compact the log, a lagging peer catches up from a snapshot,
   assert.deepEqual(peers[0]!.kv.order, [...before, 'd-after']);
 });
 
+test('a supervisor can restart a driver on the same mesh: it takes the handlers over and catches up from disk', async () => {
+  const peers = await cluster('f');
+  const leader = leaderOf(peers)!;
+  const follower = peers.find((p) => p !== leader)!;
+  await leader.driver.propose(put('f-0'));
+  await waitFor(() => follower.kv.order.length === 1, 'the follower applied f-0');
+  await follower.restartDriver();
+  await leader.driver.propose(put('f-1'));
+  await converged(peers, 2);
+  assert.deepEqual(follower.kv.order, ['f-0', 'f-1'], 'the new driver replayed f-0 from disk and received f-1');
+  const forwarded = await follower.driver.proposeAnywhere(put('f-2'));
+  assert.equal(forwarded.result, 3, 'the restarted driver forwards proposals to the leader');
+});
+
 test('thesis §3.10 and §4.1: leadership transfer and adding a learner pass through the driver', async () => {
   const peers = await cluster('e');
   const leader = leaderOf(peers)!;

@@ -31,6 +31,8 @@ export interface InProcessPeer {
   store: LevelLogStore;
   driver: RaftDriver;
   kv: KvStateMachine;
+  /** Closes the driver and starts a new one on the same mesh and data, as a supervisor would. */
+  restartDriver(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,23 @@ export async function startPeer(setup: PeerSetup): Promise<InProcessPeer> {
     frameBytesMax: 16 << 20, sendBufferBytesMax: 32 << 20, handshakeTimeoutMs: 2000, pingIntervalMs: 2000,
     reconnect: { baseMs: 20, maxMs: 500 }, requestTimeoutMs: 5000, requestsPendingMax: 10_000,
   });
+  const { store, driver, kv } = await startDriver(setup, mesh, seed);
+  const peer: InProcessPeer = {
+    id: setup.id, mesh, store, driver, kv,
+    async restartDriver() {
+      await peer.driver.close();
+      Object.assign(peer, await startDriver(setup, mesh, seed + 100));
+    },
+    async close() {
+      await peer.driver.close();
+      await mesh.close();
+    },
+  };
+  return peer;
+}
+
+/** Opens the store and starts a driver on an existing mesh (also how a supervisor restarts the driver). */
+export async function startDriver(setup: PeerSetup, mesh: PeerMesh, seed: number): Promise<{ store: LevelLogStore; driver: RaftDriver; kv: KvStateMachine }> {
   const store = await LevelLogStore.open({ path: setup.dir, bootstrap: setup.bootstrap });
   const kv = new KvStateMachine();
   const driver = await RaftDriver.start({
@@ -59,13 +78,7 @@ export async function startPeer(setup: PeerSetup): Promise<InProcessPeer> {
     incomingMessagesMax: 10_000,
     ...setup.driver,
   });
-  return {
-    id: setup.id, mesh, store, driver, kv,
-    async close() {
-      await driver.close();
-      await mesh.close();
-    },
-  };
+  return { store, driver, kv };
 }
 
 /** Tells every peer every other peer's address. */
