@@ -1,6 +1,6 @@
 // Applies topology commands: peers (addresses for the transport; Raft
 // membership itself is a Raft conf change), replica groups, nodes and their
-// hard states, and the dispatcher cursors.
+// hard states (cursors and node outcomes: apply-dispatch.ts).
 //
 // Node lifecycle (ARCHITECTURE §6):
 //   joining → active | draining | removed
@@ -11,7 +11,6 @@
 // another change is `rejected` here with the same error, never half-applied.
 
 import type {
-  DispatcherCursorCommand,
   GroupAddCommand,
   GroupRemoveCommand,
   NodeAddCommand,
@@ -22,6 +21,7 @@ import type {
 } from './commands.ts';
 import { APPLIED, ignored, rejected, type ApplyResult } from './apply-result.ts';
 import type { ClusterState } from './state.ts';
+import { forgetTargets, pruneUndispatchable } from './apply-dispatch.ts';
 
 const NEXT_STATES: Readonly<Record<NodeState, readonly NodeState[]>> = {
   joining: ['active', 'draining', 'removed'],
@@ -54,11 +54,14 @@ export function applyGroupAdd(state: ClusterState, c: GroupAddCommand): ApplyRes
 /** Removing a group stops reads from it at once; its nodes and their cursors go with it. */
 export function applyGroupRemove(state: ClusterState, c: GroupRemoveCommand): ApplyResult {
   if (!state.groups.delete(c.id)) return rejected('miroir_unknown_group', `Group \`${c.id}\` not found.`);
+  const gone = new Set<string>();
   for (const node of [...state.nodes.values()]) {
     if (node.group !== c.id) continue;
     state.nodes.delete(node.id);
     state.cursors.delete(node.id);
+    gone.add(node.id);
   }
+  forgetTargets(state, gone, c.nowMs);
   pruneUndispatchable(state);
   return APPLIED;
 }
@@ -83,34 +86,8 @@ export function applyNodeState(state: ClusterState, c: NodeStateCommand): ApplyR
   node.stateChangedAtMs = c.nowMs;
   if (c.state === 'removed') {
     state.cursors.delete(c.id);
+    forgetTargets(state, new Set([c.id]), c.nowMs);
     pruneUndispatchable(state);
   }
   return APPLIED;
-}
-
-/**
- * Cursors only move forward (a new leader may re-propose an older one) and
- * never past the entry that carries them; cursors of unknown or removed
- * nodes are dropped. Both are replay-safe no-ops, not errors.
- */
-/** Forgets undispatchable entries every live node's dispatcher has moved past. */
-function pruneUndispatchable(state: ClusterState): void {
-  let low = Number.POSITIVE_INFINITY;
-  for (const node of state.nodes.values()) {
-    if (node.state !== 'removed') low = Math.min(low, state.cursors.get(node.id) ?? 0);
-  }
-  for (const index of state.undispatchable) if (index <= low) state.undispatchable.delete(index);
-}
-
-export function applyDispatcherCursor(state: ClusterState, c: DispatcherCursorCommand, logIndex: number): ApplyResult {
-  let moved = 0;
-  for (const { nodeId, index } of c.cursors) {
-    const node = state.nodes.get(nodeId);
-    if (node === undefined || node.state === 'removed' || index >= logIndex) continue;
-    if (index <= (state.cursors.get(nodeId) ?? 0)) continue;
-    state.cursors.set(nodeId, index);
-    moved += 1;
-  }
-  pruneUndispatchable(state);
-  return moved > 0 ? APPLIED : ignored('no cursor moved forward');
 }

@@ -23,8 +23,8 @@ import {
 import { applyIndexCreate, applyIndexDelete, applyIndexSwap, applyIndexUpdate } from './apply-indexes.ts';
 import { applyKeyCreate, applyKeyDelete, applyKeyUpdate } from './apply-keys.ts';
 import { applyConfigSet, applyTaskProgress, applyTasksDelete, enforceTaskRetention } from './apply-tasks.ts';
+import { applyDispatcherBehind, applyDispatcherCursor, createsIndex, recordDispatch, type ApplyContext } from './apply-dispatch.ts';
 import {
-  applyDispatcherCursor,
   applyGroupAdd,
   applyGroupRemove,
   applyNodeAdd,
@@ -35,14 +35,22 @@ import {
 import type { ClusterState } from './state.ts';
 
 export type { ApplyResult } from './apply-result.ts';
+export type { ApplyContext } from './apply-dispatch.ts';
 
-export function apply(state: ClusterState, command: ClusterCommand, logIndex: number): ApplyResult {
+/**
+ * `ctx` carries the placement: with it, an accepted task command records its
+ * target nodes and its task follows their outcomes (apply-dispatch.ts);
+ * without it (metadata-only replicas in tests), tasks move only by `task.progress`.
+ */
+export function apply(state: ClusterState, command: ClusterCommand, logIndex: number, ctx?: ApplyContext): ApplyResult {
   assert(Number.isSafeInteger(logIndex), 'log indexes are integers');
   assert(logIndex > state.appliedIndex, `entries apply in log order (${logIndex} after ${state.appliedIndex})`);
   state.appliedIndex = logIndex;
+  const creates = ctx !== undefined && createsIndex(state, command);
   const result = dispatch(state, command, logIndex);
   if (result.kind === 'task') {
     if (!result.dispatch) state.undispatchable.add(logIndex);
+    else if (ctx !== undefined) recordDispatch(state, command, logIndex, result.task.taskUid, ctx, creates);
     enforceTaskRetention(state);
   }
   return result;
@@ -55,7 +63,7 @@ export function apply(state: ClusterState, command: ClusterCommand, logIndex: nu
  * from a newer peer version; either way this peer must stop rather than
  * diverge, so the error propagates with the log index.
  */
-export function applyEntry(state: ClusterState, data: Uint8Array, logIndex: number): ApplyResult {
+export function applyEntry(state: ClusterState, data: Uint8Array, logIndex: number, ctx?: ApplyContext): ApplyResult {
   // A new leader's first entry carries no command (runtime/raft/core.ts appends it empty).
   if (data.length === 0) {
     skipEntry(state, logIndex);
@@ -67,7 +75,7 @@ export function applyEntry(state: ClusterState, data: Uint8Array, logIndex: numb
   } catch (error) {
     throw new AssertionError(`log entry ${logIndex} does not decode as a cluster command`, { cause: error });
   }
-  return apply(state, command, logIndex);
+  return apply(state, command, logIndex, ctx);
 }
 
 /** Whether dispatchers send this committed entry to the nodes (false when its task failed at apply). */
@@ -95,6 +103,7 @@ function dispatch(state: ClusterState, c: ClusterCommand, logIndex: number): App
     case 'task.progress': return applyTaskProgress(state, c);
     case 'tasks.delete': return applyTasksDelete(state, c, logIndex);
     case 'dispatcher.cursor': return applyDispatcherCursor(state, c, logIndex);
+    case 'dispatcher.behind': return applyDispatcherBehind(state, c, logIndex);
     case 'node.add': return applyNodeAdd(state, c);
     case 'node.state': return applyNodeState(state, c);
     case 'group.add': return applyGroupAdd(state, c);

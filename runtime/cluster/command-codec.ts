@@ -12,6 +12,7 @@ import {
   type CommandOf,
   type Document,
   type IndexSwap,
+  type NodeOutcome,
 } from './commands.ts';
 import {
   DecodeError,
@@ -94,6 +95,25 @@ function swapAt(value: unknown, path: string): IndexSwap {
   return swap;
 }
 
+
+/** One node outcome: an error exactly when failed, counters as non-negative integers. */
+function outcomeAt(value: unknown, path: string): NodeOutcome {
+  const r = new FieldReader(expectObject(value, path), path);
+  const base = {
+    nodeId: r.nonEmptyStr('nodeId'), logIndex: r.int('logIndex', 1), status: r.oneOf('status', ['succeeded', 'failed'] as const),
+  };
+  const error = r.has('error') ? readErrorBody(r, 'error') : (r.value('error'), undefined);
+  if ((base.status === 'failed') !== (error !== undefined)) throw new DecodeError(`${path}.error: present exactly when the status is failed`);
+  let counts: Record<string, number> | undefined;
+  if (r.has('counts')) {
+    const cr = r.reader('counts');
+    counts = {};
+    for (const key of Object.keys(r.object('counts'))) counts[key] = cr.int(key);
+    cr.done();
+  } else r.value('counts');
+  r.done();
+  return withOptional(withOptional(base, 'error', error), 'counts', counts);
+}
 
 function optNullableStr(r: FieldReader, key: string): string | null | undefined {
   return r.has(key) ? r.strOrNull(key) : (r.value(key), undefined);
@@ -184,14 +204,24 @@ const decoders: Decoders = {
   'tasks.delete': (r) => ({
     v: 1, kind: 'tasks.delete', filter: taskFilterAt(r), originalFilter: r.str('originalFilter'), ...taskFields(r),
   }),
-  'dispatcher.cursor': (r) => ({
-    v: 1, kind: 'dispatcher.cursor',
-    cursors: r.array('cursors').map((c, i) => {
-      const cr = new FieldReader(expectObject(c, `${r.at('cursors')}[${i}]`), `${r.at('cursors')}[${i}]`);
-      const cursor = { nodeId: cr.nonEmptyStr('nodeId'), index: cr.int('index') };
-      cr.done();
-      return cursor;
-    }),
+  'dispatcher.cursor': (r) => {
+    const c = {
+      v: 1 as const, kind: 'dispatcher.cursor' as const,
+      cursors: r.array('cursors').map((c, i) => {
+        const cr = new FieldReader(expectObject(c, `${r.at('cursors')}[${i}]`), `${r.at('cursors')}[${i}]`);
+        const cursor = { nodeId: cr.nonEmptyStr('nodeId'), index: cr.int('index') };
+        cr.done();
+        return cursor;
+      }),
+    };
+    const outcomes = r.has('outcomes') ? r.array('outcomes').map((o, i) => outcomeAt(o, `${r.at('outcomes')}[${i}]`)) : (r.value('outcomes'), undefined);
+    const nowMs = r.has('nowMs') ? r.timeMs('nowMs') : (r.value('nowMs'), undefined);
+    if (outcomes !== undefined && nowMs === undefined) throw new DecodeError(`${r.at('nowMs')}: required with outcomes`);
+    return withOptional(withOptional(c, 'outcomes', outcomes), 'nowMs', nowMs);
+  },
+  'dispatcher.behind': (r) => ({
+    v: 1, kind: 'dispatcher.behind', nodeIds: r.stringArray('nodeIds'), compactedThrough: r.int('compactedThrough'),
+    nowMs: r.timeMs('nowMs'),
   }),
   'node.add': (r) => ({
     v: 1, kind: 'node.add', id: r.nonEmptyStr('id'), url: r.nonEmptyStr('url'), group: r.nonEmptyStr('group'),

@@ -58,6 +58,7 @@ export function sliceForNode(command: ClusterCommand, owns: ShardOwnership): Nod
     case 'task.progress':
     case 'tasks.delete':
     case 'dispatcher.cursor':
+    case 'dispatcher.behind':
     case 'node.add':
     case 'node.state':
     case 'group.add':

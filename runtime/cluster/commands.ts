@@ -127,8 +127,36 @@ export interface DispatcherCursor {
   index: number;
 }
 
-/** Cursors are committed in batches: one entry carries the cursors of many nodes. */
-export type DispatcherCursorCommand = V & { kind: 'dispatcher.cursor'; cursors: DispatcherCursor[] };
+/** What a node's task for one entry ended with (ARCHITECTURE §3 step 6). */
+export interface NodeOutcome {
+  nodeId: string;
+  logIndex: number;
+  status: 'succeeded' | 'failed';
+  /** The node's Meilisearch error; present exactly when failed. */
+  error?: ErrorBody;
+  /** Counters the node reported (indexedDocuments, deletedDocuments), summed over its requests. */
+  counts?: Record<string, number>;
+}
+
+/**
+ * Cursors are committed in batches: one entry carries the cursors of many
+ * nodes, and the outcomes of the entries those cursors passed (a cursor never
+ * passes an entry whose outcome it does not carry or already carried).
+ * `nowMs` is the proposer's clock for tasks the outcomes finish.
+ */
+export type DispatcherCursorCommand = V & {
+  kind: 'dispatcher.cursor';
+  cursors: DispatcherCursor[];
+  outcomes?: NodeOutcome[];
+  nowMs?: number;
+};
+
+/**
+ * The log was compacted past these nodes' cursors (retention bounds): they
+ * cannot be replayed and need a rebuild by shard copy. Their cursors jump to
+ * `compactedThrough`, and the entries they missed count as failed for them.
+ */
+export type DispatcherBehindCommand = V & { kind: 'dispatcher.behind'; nodeIds: string[]; compactedThrough: number; nowMs: number };
 
 export type NodeAddCommand = V & { kind: 'node.add'; id: string; url: string; group: string; nowMs: number };
 export type NodeStateCommand = V & { kind: 'node.state'; id: string; state: NodeState; nowMs: number };
@@ -179,6 +207,7 @@ export type ClusterCommand =
   | TaskProgressCommand
   | TasksDeleteCommand
   | DispatcherCursorCommand
+  | DispatcherBehindCommand
   | NodeAddCommand
   | NodeStateCommand
   | GroupAddCommand

@@ -41,6 +41,12 @@ export function stateInvariantViolations(state: ClusterState): string[] {
   for (const index of state.undispatchable) {
     if (index > state.appliedIndex) fail(`undispatchable entry ${index} is past the applied index`);
   }
+  for (const [index, record] of state.dispatch) {
+    if (record.logIndex !== index || index > state.appliedIndex) fail(`dispatch record ${index} is misplaced or not applied yet`);
+    if (index > state.lastDispatchIndex) fail(`dispatch record ${index} is past lastDispatchIndex ${state.lastDispatchIndex}`);
+    const task = state.tasks.get(record.taskUid);
+    if (task !== undefined && isFinished(task.status)) fail(`dispatch record ${index} kept for finished task ${record.taskUid}`);
+  }
   const unfinished = [...state.tasks.values()].filter((t) => !isFinished(t.status)).length;
   if (state.tasks.size > Math.max(state.settings.taskRetentionMax, unfinished)) {
     fail(`${state.tasks.size} tasks kept for a retention of ${state.settings.taskRetentionMax}`);

@@ -9,13 +9,14 @@
 //   command decoders (unknown fields refused), because a snapshot arrives over
 //   the network through install-snapshot.
 
-import { TASK_STATUSES, TASK_TYPES, type ApiKeyRecord, type ClusterState, type GroupRecord, type IndexRecord, type NodeRecord, type PeerRecord, type TaskRecord } from './state.ts';
+import { TASK_STATUSES, TASK_TYPES, type ApiKeyRecord, type DispatchRecord, type DispatchTarget, type NodeOutcomeRecord, type ClusterState, type GroupRecord, type IndexRecord, type NodeRecord, type PeerRecord, type TaskRecord } from './state.ts';
 import { NODE_STATES, WRITE_ACK_MODES } from './commands.ts';
 import { DecodeError, FieldReader, compareKeys, expectArray, expectInt, expectObject, expectString, readErrorBody } from './decode-fields.ts';
 import { packValue, unpackValue } from './msgpack.ts';
 
 const FORMAT = 'miroir.cluster-state';
-const FORMAT_VERSION = 1;
+/** 2: dispatch records, lastDispatchIndex and rebuildNeeded. */
+const FORMAT_VERSION = 2;
 
 function sortedBy<K extends string | number, T>(map: Map<K, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([, v]) => v);
@@ -36,6 +37,9 @@ export function serializeState(state: ClusterState): Uint8Array {
     tasks: sortedBy(state.tasks),
     cursors: [...state.cursors.entries()].sort(([a], [b]) => compareKeys(a, b)),
     undispatchable: [...state.undispatchable].sort((a, b) => a - b),
+    dispatch: sortedBy(state.dispatch),
+    lastDispatchIndex: state.lastDispatchIndex,
+    rebuildNeeded: [...state.rebuildNeeded.entries()].sort(([a], [b]) => compareKeys(a, b)),
   });
 }
 
@@ -61,6 +65,14 @@ export function restoreState(bytes: Uint8Array): ClusterState {
       }),
     ),
     undispatchable: new Set(r.array('undispatchable').map((v, i) => expectInt(v, `snapshot.undispatchable[${i}]`))),
+    dispatch: table(r, 'dispatch', readDispatch, (d) => d.logIndex),
+    lastDispatchIndex: r.int('lastDispatchIndex'),
+    rebuildNeeded: new Map(
+      r.array('rebuildNeeded').map((pair, i) => {
+        const p = expectArray(pair, `snapshot.rebuildNeeded[${i}]`);
+        return [expectString(p[0], `snapshot.rebuildNeeded[${i}][0]`), expectInt(p[1], `snapshot.rebuildNeeded[${i}][1]`)];
+      }),
+    ),
   };
   r.done();
   return state;
@@ -114,5 +126,42 @@ function readTask(f: FieldReader): TaskRecord {
     details: f.value('details') === null ? null : f.object('details'), error: f.value('error') === null ? null : readErrorBody(f, 'error'),
     enqueuedAtMs: f.int('enqueuedAtMs'), startedAtMs: f.intOrNull('startedAtMs'), finishedAtMs: f.intOrNull('finishedAtMs'),
     customMetadata: f.strOrNull('customMetadata'), logIndex: f.int('logIndex'),
+  };
+}
+
+function records<T>(f: FieldReader, key: string, read: (r: FieldReader) => T): T[] {
+  return f.array(key).map((item, i) => {
+    const path = `${f.at(key)}[${i}]`;
+    const r = new FieldReader(expectObject(item, path), path);
+    const record = read(r);
+    r.done();
+    return record;
+  });
+}
+
+const readTarget = (f: FieldReader): DispatchTarget => ({
+  nodeId: f.str('nodeId'), group: f.str('group'),
+  shards: f.value('shards') === null ? null : f.array('shards').map((v, i) => expectInt(v, `${f.at('shards')}[${i}]`)),
+});
+
+function readOutcome(f: FieldReader): NodeOutcomeRecord {
+  const counts: Record<string, number> = {};
+  const c = f.reader('counts');
+  for (const key of Object.keys(f.object('counts'))) counts[key] = c.int(key);
+  c.done();
+  return {
+    nodeId: f.str('nodeId'), status: f.oneOf('status', ['succeeded', 'failed'] as const),
+    error: f.value('error') === null ? null : readErrorBody(f, 'error'), counts,
+  };
+}
+
+function readDispatch(f: FieldReader): DispatchRecord {
+  const copies: Record<string, number> = {};
+  const c = f.reader('copies');
+  for (const key of Object.keys(f.object('copies'))) copies[key] = c.int(key, 1);
+  c.done();
+  return {
+    logIndex: f.int('logIndex'), taskUid: f.int('taskUid'), targets: records(f, 'targets', readTarget),
+    createsIndex: f.bool('createsIndex'), copies, outcomes: records(f, 'outcomes', readOutcome),
   };
 }

@@ -149,6 +149,52 @@ export interface ClusterState {
    * the dispatch lag).
    */
   undispatchable: Set<number>;
+  /**
+   * Log index → what its command owes the nodes: the target nodes computed at
+   * apply from the placement at that point of the log, and the outcomes
+   * reported so far. Only entries whose task still waits for a node outcome
+   * are kept (bounded by the dispatch lag, STYLE G14); a dispatcher that finds
+   * no record for an entry has nothing to send for it.
+   */
+  dispatch: Map<number, DispatchRecord>;
+  /** The log index of the last applied entry that had anything for a node (0: none yet). */
+  lastDispatchIndex: number;
+  /**
+   * Node id → the log index up to which its dispatcher could not replay: the
+   * log was compacted past its cursor (retention bounds, ARCHITECTURE §3 step 5).
+   * Such a node misses writes and must be rebuilt by shard copy.
+   */
+  rebuildNeeded: Map<string, number>;
+}
+
+/** One node that must receive (part of) a command. */
+export interface DispatchTarget {
+  nodeId: string;
+  group: string;
+  /** The shards whose documents or ids it receives, ascending; null: the whole command. */
+  shards: number[] | null;
+}
+
+/** What one target node reported for one entry (folded into the task when every target did). */
+export interface NodeOutcomeRecord {
+  nodeId: string;
+  status: 'succeeded' | 'failed';
+  error: ErrorBody | null;
+  /** Counters the node's task reported, e.g. indexedDocuments, deletedDocuments. */
+  counts: Record<string, number>;
+}
+
+export interface DispatchRecord {
+  logIndex: number;
+  taskUid: number;
+  /** Sorted by node id. */
+  targets: DispatchTarget[];
+  /** The command created its index: nodes that get no documents still create it (with its primary key). */
+  createsIndex: boolean;
+  /** Group → copies of each shard in that group at apply (min(RF, active nodes)). */
+  copies: Record<string, number>;
+  /** In report order. */
+  outcomes: NodeOutcomeRecord[];
 }
 
 export function emptyState(settings: Partial<ClusterSettings> = {}): ClusterState {
@@ -164,5 +210,8 @@ export function emptyState(settings: Partial<ClusterSettings> = {}): ClusterStat
     tasks: new Map(),
     cursors: new Map(),
     undispatchable: new Set(),
+    dispatch: new Map(),
+    lastDispatchIndex: 0,
+    rebuildNeeded: new Map(),
   };
 }
