@@ -348,6 +348,8 @@ export class RaftCore implements RaftNode {
   // ---- shared helpers for the role handlers ----
 
   send(m: OutgoingMessage): void {
+    // Spreading a union member keeps its kind and fields; TypeScript cannot see
+    // that through the spread, hence the cast.
     const message = { ...m, from: this.id, term: m.term ?? this.term } as RaftMessage;
     assert(message.to !== this.id, 'a peer never messages itself');
     this.msgs.push(message);

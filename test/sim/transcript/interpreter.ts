@@ -114,7 +114,9 @@ export class Interpreter {
         return `proposed ${r.term}/${r.index}`;
       }
       case 'propose-conf-change': {
-        const change = { kind: cmd.args[1], peer: cmd.args[2] } as ConfChange;
+        const kind = cmd.args[1];
+        if (kind !== 'addVoter' && kind !== 'addLearner' && kind !== 'removePeer') throw new Error(`unknown conf change ${kind}`);
+        const change: ConfChange = { kind, peer: cmd.args[2] ?? '' };
         const r = env.peer(id).core.proposeConfChange(change);
         return `proposed ${r.term}/${r.index}`;
       }
