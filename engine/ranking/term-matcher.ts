@@ -362,10 +362,11 @@ export class TermMatcher {
   }
 
   private matchesNode(list: Array<{ node: number; level: number; derived: boolean }>, n: number, levels: number, slot: number): boolean {
-    if (!this.filter.allowed(slot)) return false;
-    for (const hit of list) {
+    if (!this.postingMasksExact && !this.filter.allowed(slot)) return false;
+    for (let i = 0; i < list.length; i++) {
+      const hit = list[i]!;
       if (hit.node !== n || (levels & (1 << hit.level)) === 0) continue;
-      if (hit.derived && this.index.isExactOnlySlot(slot)) continue;
+      if (hit.derived && !this.postingMasksExact && this.index.isExactOnlySlot(slot)) continue;
       return true;
     }
     return false;
