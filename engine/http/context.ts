@@ -5,13 +5,15 @@
 // Contract, as agreed:
 // - Every route plugin receives `opts.ctx: EngineContext`.
 //   * `ctx.indexes.get(uid)` → the IndexEntry (`{uid, primaryKey, createdAt,
-//     updatedAt, index: SearchIndex}`) or undefined; `ctx.indexes.require(uid)`
+//     updatedAt, settings, index: SearchIndex}`) or undefined; `ctx.indexes.require(uid)`
 //     throws the 404 `index_not_found` MeiliError; `ctx.indexes.list()` gives
 //     every index sorted by uid (byte order). Entries are snapshots of the
 //     metadata; `index` is the live SearchIndex, only read from routes (all
 //     writes go through the task queue).
 //   * `ctx.tasks.enqueue(request)` durably stores a task (synced to disk)
-//     and resolves to the summarized task to answer with 202.
+//     and resolves to the summarized task to answer with 202; `ctx.tasks`
+//     also reads tasks and batches (`allTasks`, `task`, `allBatches`) and
+//     tells whether an index is indexing.
 //   * `ctx.db` is the root LevelDB (`level`) handle. The sublevel name `keys`
 //     is reserved for the API key store:
 //     `ctx.db.sublevel<string, T>('keys', { valueEncoding: 'json' })`.
@@ -35,7 +37,9 @@
 //   may see (null = all). GET /indexes, GET /stats and GET /tasks honour it.
 // - `keyRoutes` (engine/http/routes/keys.ts) and `searchRoutes`
 //   (engine/http/routes/search.ts) are Fastify plugins taking `{ ctx }`.
-//   app.ts registers them and the hook when those files exist.
+//   app.ts registers them and the hook. Document and settings writes ask
+//   `canCreateIndex(request.identity, uid)` (engine/auth/authorize.ts) for
+//   Meilisearch's allow_index_creation.
 // - Errors: throw `MeiliError` (api/errors/registry.ts); the one error handler
 //   of app.ts turns it into `{message, code, type, link}` with its status.
 import type { FastifyInstance } from 'fastify';
