@@ -72,6 +72,8 @@ export type RaftDriverEvent =
   | { type: 'raft.leader.changed'; leader: PeerId | null; term: number }
   | { type: 'raft.leader.gained'; term: number }
   | { type: 'raft.leader.lost'; term: number }
+  /** A message the transport refused outright (above the frame bound, e.g. a snapshot too large for one frame). */
+  | { type: 'raft.message.refused'; to: PeerId; kind: RaftMessage['kind']; reason: string }
   | { type: 'raft.failed'; error: Error };
 
 export interface DriverStatus extends RaftStatus {
@@ -298,6 +300,7 @@ export class RaftDriver {
       // Raft treats it as lost and retries, so count it rather than stop the peer.
       if (!(error instanceof OverloadedError)) throw error;
       this.#messagesDropped++;
+      this.#emit({ type: 'raft.message.refused', to: message.to, kind: message.kind, reason: error.message });
     }
   }
 

@@ -120,6 +120,29 @@ test('§7: snapshots compact the log, a lagging peer catches up from a snapshot,
   assert.deepEqual(peers[0]!.kv.order, [...before, 'd-after']);
 });
 
+test('a snapshot above the frame bound is refused by the transport and reported, not sent', async () => {
+  const ids = ['s1', 's2', 's3'];
+  const bootstrap = { voters: ids, learners: [] };
+  const small = { driver: { snapshotEveryEntries: 20 }, mesh: { frameBytesMax: 64 * 1024 } };
+  const peers = await Promise.all(ids.map((id) => start({ id, bootstrap, ...small })));
+  linkAll(peers);
+  const leader = await waitFor(() => leaderOf(peers), 'a leader');
+  const lagging = peers.find((p) => p !== leader)!;
+  const port = lagging.mesh.port;
+  await stop(lagging);
+  const refused: RaftDriverEvent[] = [];
+  leader.driver.subscribe((e) => { if (e.type === 'raft.message.refused') refused.push(e); });
+  // 60 values of 2 KiB: the state machine's snapshot (~120 KiB) no longer fits one 64 KiB frame.
+  for (let i = 0; i < 60; i++) await leader.driver.propose(encodeCommand({ id: `s-${i}`, key: `k${i}`, value: 'x'.repeat(2048) }));
+  await waitFor(() => leader.driver.status().snapshotIndex > 40, 'a snapshot on the leader');
+  const back = await start({ id: lagging.id, bootstrap, port, ...small });
+  linkAll([...peers.filter((p) => p !== lagging), back]);
+  await waitFor(() => refused.length > 0, 'the refused snapshot is reported');
+  assert.ok(refused.every((e) => e.type === 'raft.message.refused' && e.kind === 'raft.snapshot' && e.to === lagging.id));
+  assert.ok(leader.driver.status().messagesDropped > 0);
+  assert.equal(back.kv.order.length, 0, 'the lagging peer did not get the state this way');
+});
+
 test('a supervisor can restart a driver on the same mesh: it takes the handlers over and catches up from disk', async () => {
   const peers = await cluster('f');
   const leader = leaderOf(peers)!;

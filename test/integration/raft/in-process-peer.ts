@@ -7,7 +7,7 @@ import { RaftCore } from '../../../runtime/raft/core.ts';
 import type { ConfState, LogStore, RaftConfig } from '../../../runtime/raft/types.ts';
 import { realClock } from '../../../runtime/env/real.ts';
 import { seededRng } from '../../../runtime/env/rng.ts';
-import { PeerMesh } from '../../../transport/peer/mesh.ts';
+import { PeerMesh, type PeerMeshOptions } from '../../../transport/peer/mesh.ts';
 import { KvStateMachine } from './kv-state-machine.ts';
 
 export const CLUSTER_SECRET = new TextEncoder().encode('integration cluster secret 0123456789');
@@ -23,6 +23,7 @@ export interface PeerSetup {
   /** Lets a test observe the store and the transport the driver uses (both stay real underneath). */
   wrapStore?: (store: LogStore) => LogStore;
   wrapTransport?: (transport: RaftTransport) => RaftTransport;
+  mesh?: Partial<PeerMeshOptions>;
 }
 
 export interface InProcessPeer {
@@ -50,6 +51,7 @@ export async function startPeer(setup: PeerSetup): Promise<InProcessPeer> {
     id: setup.id, secret: CLUSTER_SECRET, clock: realClock, rng: seededRng(seed), host: '127.0.0.1', port: setup.port ?? 0,
     frameBytesMax: 16 << 20, sendBufferBytesMax: 32 << 20, handshakeTimeoutMs: 2000, pingIntervalMs: 2000,
     reconnect: { baseMs: 20, maxMs: 500 }, requestTimeoutMs: 5000, requestsPendingMax: 10_000,
+    ...setup.mesh,
   });
   const { store, driver, kv } = await startDriver(setup, mesh, seed);
   const peer: InProcessPeer = {
