@@ -38,7 +38,7 @@ export function createPeerServices(deps: PeerServicesDeps): PeerServices {
   let searchCounter = 0;
   let lastTerm = 0;
   host.subscribe((event) => {
-    if (event.type !== 'raft.failed') lastTerm = Math.max(lastTerm, event.term);
+    if ('term' in event) lastTerm = Math.max(lastTerm, event.term);
   });
   const electionMs = deps.config.raft.electionTicks * deps.config.raft.tickMs;
 

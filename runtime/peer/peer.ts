@@ -10,13 +10,12 @@
 // with the supervisor actors (runtime/ must not import actors/, STYLE G1).
 //
 // The mesh learns the other peers from the config first, then from the
-// replicated state once it lists peers (peer.add / peer.remove are the truth
-// after bootstrap).
+// replicated state: applied peer.add / peer.remove commands (the truth after
+// bootstrap) and installed snapshots.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, Rng } from '../env/clock.ts';
 import type { PeerConfig } from '../config/schema.ts';
-import type { ClusterState } from '../cluster/index.ts';
 import { RaftCore } from '../raft/core.ts';
 import { RaftDriver } from '../raft/driver.ts';
 import { LevelLogStore } from '../raft/log-store-level.ts';
@@ -101,22 +100,18 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
     apiKey: config.secrets.nodeMasterKey, connectionsMax: config.search.nodeConnectionsMax,
     headersTimeoutMs: config.search.searchTimeoutMs, bodyTimeoutMs: config.search.searchTimeoutMs,
   });
-  const meshPeers = new Set<string>();
-  for (const peer of config.peers) {
-    if (peer.id === config.peerId) continue;
-    mesh.setPeer(peer.id, peer.address);
-    meshPeers.add(peer.id);
-  }
-  const followTopology = (state: Readonly<ClusterState>, peersChanged: boolean): void => {
-    nodes.reconcile(state);
-    if (peersChanged) reconcileMesh(mesh, meshPeers, config.peerId, state);
-  };
+  for (const peer of config.peers) if (peer.id !== config.peerId) mesh.setPeer(peer.id, peer.address);
   stateMachine.onApplied((_index, command) => {
     if (command === null) return;
-    if (command.kind.startsWith('peer.')) followTopology(stateMachine.state, true);
-    else if (command.kind.startsWith('node.') || command.kind.startsWith('group.')) followTopology(stateMachine.state, false);
+    if (command.kind === 'peer.add' && command.id !== config.peerId) mesh.setPeer(command.id, command.address);
+    else if (command.kind === 'peer.remove' && command.id !== config.peerId) mesh.removePeer(command.id);
+    else if (command.kind.startsWith('node.') || command.kind.startsWith('group.')) nodes.reconcile(stateMachine.state);
   });
-  stateMachine.onRestored((state) => followTopology(state, true));
+  stateMachine.onRestored((state) => {
+    nodes.reconcile(state);
+    // Additions only: a snapshot cannot tell a removed peer from one not added yet.
+    for (const peer of state.peers.values()) if (peer.id !== config.peerId) mesh.setPeer(peer.id, peer.address);
+  });
   const services = createPeerServices({ peerId: config.peerId, config, clock: env.clock, rng: env.rng, router, host, stateMachine, nodes, limits });
   return {
     services, stateMachine, host, mesh, limits, peerUrl: mesh.url,
@@ -127,21 +122,6 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
       await nodes.close();
     },
   };
-}
-
-/** The state's peer list, once it has one, is what the mesh dials. */
-function reconcileMesh(mesh: PeerMesh, known: Set<string>, self: string, state: Readonly<ClusterState>): void {
-  if (state.peers.size === 0) return;
-  for (const peer of state.peers.values()) {
-    if (peer.id === self) continue;
-    mesh.setPeer(peer.id, peer.address);
-    known.add(peer.id);
-  }
-  for (const id of known) {
-    if (state.peers.has(id)) continue;
-    mesh.removePeer(id);
-    known.delete(id);
-  }
 }
 
 /** A lone peer has no one to authenticate, so without MIROIR_CLUSTER_SECRET it draws one (config validation requires it otherwise). */

@@ -1,0 +1,209 @@
+// `miroir peer --config FILE [--key.path=value …]`: runs one Miroir peer
+// (ARCHITECTURE §9). The configuration comes from the JSON file, `MIROIR_*`
+// environment variables and `--key.path=value` flags (runtime/config/);
+// secrets only from the environment. A configuration error prints every
+// issue, one per line, and exits 2.
+//
+// This module is also the composition root of a peer: `startPeer` joins the
+// peer runtime (runtime/peer/peer.ts: mesh, LevelDB log, state machine,
+// services) with its supervisor actors (actors/peer.machine.ts), which
+// runtime/ may not import (STYLE G1). `miroir dev` and the integration tests
+// start peers through it.
+//
+// The client API: the HTTP edge (api/app.ts, `buildApp({ services })`) is not
+// part of this build yet, so a peer serves Raft and the peer mesh but nothing
+// on `listen.clientPort`; the start-up line says so.
+import { readFileSync } from 'node:fs';
+import { createActor, fromCallback, fromPromise, waitFor, type ActorRefFrom, type EventObject } from 'xstate';
+import { peerMachine } from '../../actors/peer.machine.ts';
+import { raftPeerMachine } from '../../actors/raft-peer.machine.ts';
+import { leaderActor, leaderActorsLogic, type LeaderActor, type RestartPolicy } from '../../actors/supervision.ts';
+import { ConfigError, loadConfig, type PeerConfig } from '../../runtime/config/index.ts';
+import type { Clock, Rng } from '../../runtime/env/clock.ts';
+import { realClock, realRng } from '../../runtime/env/real.ts';
+import { bootstrapIfPristine } from '../../runtime/peer/bootstrap.ts';
+import type { DriverHost } from '../../runtime/peer/driver-host.ts';
+import { openPeerRuntime, type PeerRuntime } from '../../runtime/peer/peer.ts';
+import type { PeerServices } from '../../runtime/peer/services.ts';
+
+export interface StartPeerOptions {
+  clock: Clock;
+  rng: Rng;
+  /**
+   * The leader-only actors of this peer (dispatchers, task tracker …), built
+   * once from the runtime; each starts on `raft.leader.gained` with its
+   * `input(term)` and stops on `raft.leader.lost` (actors/supervision.ts).
+   * The bootstrap of a new cluster is always added.
+   */
+  leaderActors?: (runtime: PeerRuntime) => readonly LeaderActor[];
+  /** Supervisor back-off; the jitter seed defaults to one drawn from `rng`. */
+  restart?: Partial<RestartPolicy>;
+}
+
+export interface Peer {
+  readonly services: PeerServices;
+  readonly runtime: PeerRuntime;
+  readonly supervisor: ActorRefFrom<typeof peerMachine>;
+  /** Stops the supervisor (leader-only actors, then the driver), then the mesh and node clients. */
+  close(): Promise<void>;
+}
+
+/** Starts a peer; rejects (and releases everything) when its first Raft driver cannot start. */
+export async function startPeer(config: PeerConfig, options: StartPeerOptions): Promise<Peer> {
+  const runtime = await openPeerRuntime(config, options);
+  try {
+    await runtime.host.start();
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  const bootstrap = leaderActor('bootstrap', fromPromise(() => bootstrapIfPristine(runtime.services)), () => undefined);
+  const machine = peerMachine.provide({
+    actors: {
+      raftPeer: raftPeerMachine.provide({ actors: driverActors(runtime.host, true) }),
+      leaderActors: leaderActorsLogic([bootstrap, ...(options.leaderActors?.(runtime) ?? [])]),
+    },
+  });
+  const restart = { seed: options.rng.int(2 ** 31), ...options.restart };
+  const supervisor = createActor(machine, { clock: options.clock, input: { restart } });
+  supervisor.start();
+  let closing: Promise<void> | null = null;
+  return {
+    services: runtime.services,
+    runtime,
+    supervisor,
+    close() {
+      closing ??= (async () => {
+        supervisor.send({ type: 'peer.stop' });
+        await waitFor(supervisor, (s) => s.status !== 'active');
+        await runtime.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The raft-peer actor's driver actors over the host; the first start was already done by startPeer. */
+function driverActors(host: DriverHost, alreadyStarted: boolean) {
+  let skipNextStart = alreadyStarted;
+  return {
+    startDriver: fromPromise<void>(async () => {
+      if (skipNextStart) {
+        skipNextStart = false;
+        return;
+      }
+      await host.start();
+    }),
+    driverEvents: fromCallback<EventObject>(({ sendBack }) => host.subscribe((event) => sendBack(event))),
+    closeDriver: fromPromise<void>(() => host.close()),
+  };
+}
+
+const HELP = `usage: miroir peer --config FILE [--key.path=value …]
+
+Runs one Miroir peer: a member of the Raft group holding the cluster metadata
+and every write, serving the Meilisearch API.
+
+flags:
+  --config FILE        the JSON config file [MIROIR_CONFIG]
+  --<key.path>=VALUE   any config key, e.g. --raft.tickMs=50 or --listen.client-port=7701
+  -h, --help           show this help
+
+Every key may also come from the environment: MIROIR_<KEY_PATH> (raft.tickMs →
+MIROIR_RAFT_TICK_MS). Secrets come only from the environment:
+MIROIR_MASTER_KEY, MIROIR_NODE_MASTER_KEY, MIROIR_ADMIN_KEY, MIROIR_CLUSTER_SECRET.`;
+
+interface Args {
+  configPath: string | null;
+  flags: Record<string, string>;
+}
+
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Args | string {
+  let configPath: string | null = env.MIROIR_CONFIG ?? null;
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--') || arg === '--') return `unexpected argument \`${arg}\``;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) return `flag \`--${name}\` needs a value`;
+    if (name === 'config') configPath = value;
+    else flags[name] = value;
+  }
+  return { configPath, flags };
+}
+
+/** A closed stdout (the parent went away) must not crash a peer that is shutting down cleanly. */
+function tolerateClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
+function readConfig(args: Args): PeerConfig {
+  let fileText: string | null = null;
+  if (args.configPath !== null) {
+    try {
+      fileText = readFileSync(args.configPath, 'utf8');
+    } catch (error) {
+      throw new ConfigError([`${args.configPath}: cannot read the config file (${(error as Error).message})`]);
+    }
+  }
+  return loadConfig({ fileText, fileName: args.configPath ?? 'config file', env: process.env, flags: args.flags });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  tolerateClosedStdout();
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
+  const args = parseArgs(argv, process.env);
+  if (typeof args === 'string') {
+    console.error(`miroir peer: ${args}\n${HELP}`);
+    return 2;
+  }
+  let config: PeerConfig;
+  try {
+    config = readConfig(args);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error('miroir peer: invalid configuration');
+    for (const issue of error.issues) console.error(issue);
+    return 2;
+  }
+  const { rng, seed } = realRng();
+  let peer: Peer;
+  try {
+    peer = await startPeer(config, { clock: realClock, rng });
+  } catch (error) {
+    console.error(`miroir peer ${config.peerId}: cannot start: ${(error as Error).message}`);
+    return 1;
+  }
+  peer.runtime.host.subscribe((event) => {
+    if (event.type === 'raft.leader.changed') console.error(`miroir peer ${config.peerId}: leader ${event.leader ?? 'unknown'} (term ${event.term})`);
+    if (event.type === 'raft.failed') console.error(`miroir peer ${config.peerId}: raft driver failed, restarting: ${event.error.message}`);
+  });
+  console.log(
+    `miroir peer ${config.peerId}: peers ${peer.runtime.peerUrl} · client http://${config.listen.host}:${config.listen.clientPort} ` +
+    `not served (no HTTP edge in this build) · data ${config.dataDir} · seed ${seed}`,
+  );
+  return await new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      console.error(`miroir peer ${config.peerId}: ${signal}, shutting down`);
+      peer.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          console.error(`miroir peer ${config.peerId}: unclean shutdown: ${(error as Error).message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
