@@ -7,6 +7,7 @@
 // the same way: the unchanged body is sent to one healthy node, which rejects
 // it with Meilisearch's own message (no validation code is duplicated here).
 import { MeiliError } from '../../api/errors/registry.ts';
+import type { NodeRequest } from '../../transport/node-client/node-client.ts';
 import type { PeerServices } from '../peer/services.ts';
 import type { FilterParam } from '../routing/shard-filter.ts';
 import { isClientError } from './scatter.ts';
@@ -42,9 +43,9 @@ export function fuseTenantFilter(body: Body, tenantFilter: FilterParam | null | 
 }
 
 /**
- * Throws the error a node gives for `body` at `path` (POST). Used only for a
- * body the orchestrator already knows is invalid; `fallback` is thrown if no
- * node can be asked or a node unexpectedly accepts it.
+ * Throws the error a node gives for `body` at `path` (POST), or for `query`
+ * (GET). Used only for a request the orchestrator already knows is invalid;
+ * `fallback` is thrown if no node can be asked or a node unexpectedly accepts it.
  */
 export async function rejectThroughNode(
   services: PeerServices,
@@ -53,10 +54,29 @@ export async function rejectThroughNode(
   fallback: MeiliError,
   signal?: AbortSignal,
 ): Promise<never> {
+  return rejectRequestThroughNode(services, { method: 'POST', path, body }, fallback, signal);
+}
+
+export async function rejectQueryThroughNode(
+  services: PeerServices,
+  path: string,
+  query: Readonly<Record<string, string>>,
+  fallback: MeiliError,
+  signal?: AbortSignal,
+): Promise<never> {
+  return rejectRequestThroughNode(services, { method: 'GET', path, query: { ...query } }, fallback, signal);
+}
+
+async function rejectRequestThroughNode(
+  services: PeerServices,
+  request: NodeRequest,
+  fallback: MeiliError,
+  signal?: AbortSignal,
+): Promise<never> {
   const nodeId = anyHealthyNode(services);
   if (nodeId === null) throw fallback;
   try {
-    await services.node(nodeId).request({ method: 'POST', path, body, ...(signal ? { signal } : {}) });
+    await services.node(nodeId).request({ ...request, ...(signal ? { signal } : {}) });
   } catch (error) {
     if (isClientError(error)) throw error.toMeiliError();
     throw fallback;

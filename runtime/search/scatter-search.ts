@@ -27,7 +27,9 @@ import type { FilterParam } from '../routing/shard-filter.ts';
 import { distinctAttributeOf, facetingOf, maxTotalHitsOf } from './index-settings.ts';
 import { resolveIndex, withReadContext } from './read-context.ts';
 import type { ReadOptions } from './read-context.ts';
-import { encodeUid, fuseTenantFilter, isCount, isFilterParam, isPlainObject, rejectThroughNode } from './request-body.ts';
+import { encodeUid, fuseTenantFilter, isCount, isFilterParam, isPlainObject, rejectQueryThroughNode, rejectThroughNode } from './request-body.ts';
+import { plainQuery, searchBodyFromQuery } from './query-string.ts';
+import type { QueryString } from './query-string.ts';
 import type { Body } from './request-body.ts';
 import { requestUid } from './request-uid.ts';
 import { enforceReadPolicy, scatter } from './scatter.ts';
@@ -168,4 +170,23 @@ function mergeFieldsValid(body: Body): boolean {
 
 function badRequest(message: string): MeiliError {
   return new MeiliError('bad_request', message);
+}
+
+/** GET /indexes/{uid}/search: the query string converted to a body, or the node's error for it. */
+export async function searchIndexFromQuery(
+  services: PeerServices,
+  indexUid: string,
+  query: QueryString,
+  options: SearchOptions = {},
+): Promise<SearchOutcome> {
+  const index = await resolveIndex(services, indexUid);
+  const body = searchBodyFromQuery(query);
+  if (body === null) {
+    const path = `/indexes/${encodeUid(index.uid)}/search`;
+    const fallback = badRequest('The search query string is invalid.');
+    const plain = plainQuery(query);
+    if (plain === null) throw fallback;
+    return rejectQueryThroughNode(services, path, plain, fallback, options.signal);
+  }
+  return searchResolvedIndex(services, index, body, options);
 }
