@@ -1,0 +1,57 @@
+// The HTTP edge of one Miroir peer: `buildApp({ services })` assembles Fastify
+// with the one error/schema-error/not-found handler (api/plugins/errors.ts),
+// raw-body reading with Meilisearch's payload rules (api/plugins/body.ts),
+// client authentication from the replicated key records
+// (api/plugins/auth.ts), the admin key of `/_miroir/*`
+// (api/plugins/admin-auth.ts), and the route plugins. It never listens:
+// `miroir peer` and `miroir dev` do.
+//
+// Every route plugin is `xxxRoutes(app, { services })` and declares
+// `config: { action, index }` (api/plugins/request-context.ts).
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { PeerServices } from '../runtime/peer/services.ts';
+import { adminAuthHook } from './plugins/admin-auth.ts';
+import { authHook } from './plugins/auth.ts';
+import { installBodyHandling } from './plugins/body.ts';
+import { installErrorHandling } from './plugins/errors.ts';
+import type { Caller, RouteOptions } from './plugins/request-context.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { indexRoutes } from './routes/indexes.ts';
+import { instanceRoutes } from './routes/instance.ts';
+import { swapRoutes } from './routes/swap.ts';
+import { taskRoutes } from './routes/tasks.ts';
+
+/** Meilisearch's default `--http-payload-size-limit` (100 MB). */
+export const DEFAULT_PAYLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
+
+export interface AppDeps {
+  services: PeerServices;
+  /** Request bodies above it are answered 413 `payload_too_large`. */
+  payloadLimitBytes?: number;
+  /** Fastify's logger option (default: off). */
+  logger?: boolean;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const payloadLimitBytes = deps.payloadLimitBytes ?? DEFAULT_PAYLOAD_LIMIT_BYTES;
+  const app = Fastify({
+    bodyLimit: payloadLimitBytes,
+    logger: deps.logger ?? false,
+    // Index uids reach 400 bytes and document ids 511: Fastify's default (100) is too short.
+    routerOptions: { maxParamLength: 2048, ignoreTrailingSlash: true },
+  });
+  app.decorateRequest<Caller | null>('caller', null);
+  app.decorateRequest('tenantFilter', null);
+  installErrorHandling(app, { payloadLimitBytes });
+  installBodyHandling(app);
+  app.addHook('onRequest', adminAuthHook(deps.services.config.secrets.adminKey));
+  app.addHook('onRequest', authHook(deps.services));
+
+  const opts: RouteOptions = { services: deps.services };
+  await app.register(instanceRoutes, opts);
+  await app.register(indexRoutes, opts);
+  await app.register(swapRoutes, opts);
+  await app.register(taskRoutes, opts);
+  await app.register(adminRoutes, opts);
+  return app;
+}

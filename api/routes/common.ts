@@ -1,0 +1,69 @@
+// What the edge's route plugins share: the validated `:indexUid` parameter,
+// the `customMetadata` parameter of write routes, and the one way a write
+// becomes an answer — propose the command, wait until it is applied on this
+// peer, and answer with the summarized task of the ApplyResult (202), or with
+// the error apply rejected it with. Proposal failures (no leader, timeout,
+// overload) are runtime errors the error handler answers as retriable 5xx.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MeiliError } from '../errors/registry.ts';
+import type { ApplyResult, ClusterCommand, IndexRecord, SummarizedTask, TaskRecord } from '../../runtime/cluster/index.ts';
+import type { PeerServices } from '../../runtime/peer/services.ts';
+import { checkIndexUid } from '../../runtime/writes/index.ts';
+import { checkQueryKeys, queryString, type Query } from './query.ts';
+
+export function queryOf(request: FastifyRequest): Query {
+  return (request.query ?? {}) as Query;
+}
+
+/** The `:indexUid` path parameter, or Meilisearch's invalid_index_uid. */
+export function indexUidParam(request: FastifyRequest): string {
+  const { indexUid } = request.params as { indexUid: string };
+  const error = checkIndexUid(indexUid);
+  if (error !== null) throw error;
+  return indexUid;
+}
+
+export interface WriteMeta {
+  customMetadata?: string;
+}
+
+/** Checks a write route's query string (`accepted` parameters only) and reads `customMetadata`. */
+export function writeQuery(request: FastifyRequest, accepted: readonly string[] = ['customMetadata']): { query: Query; meta: WriteMeta } {
+  const query = queryOf(request);
+  checkQueryKeys(query, accepted);
+  const customMetadata = queryString(query, 'customMetadata', 'invalid_index_custom_metadata');
+  return { query, meta: customMetadata === undefined ? {} : { customMetadata } };
+}
+
+/** The result of applying a command: the rejection becomes its Meilisearch error. */
+export function unwrap(result: ApplyResult): Exclude<ApplyResult, { kind: 'rejected' }> {
+  if (result.kind === 'rejected') throw new MeiliError(result.error.code, result.error.message);
+  return result;
+}
+
+/** Commits a task command and resolves with its summarized task (the 202 body). */
+export async function proposeTask(services: PeerServices, command: ClusterCommand): Promise<SummarizedTask> {
+  const result = unwrap(await services.propose(command));
+  if (result.kind !== 'task') throw new Error(`command ${command.kind} applied without a task (${result.kind})`);
+  return result.task;
+}
+
+export function accepted(reply: FastifyReply, task: SummarizedTask): FastifyReply {
+  return reply.code(202).send(task);
+}
+
+/** The index from this peer's replica, syncing it once before answering 404 (another peer may just have created it). */
+export async function requireIndex(services: PeerServices, uid: string): Promise<Readonly<IndexRecord>> {
+  let index = services.state().indexes.get(uid);
+  if (index === undefined) {
+    await services.syncRead();
+    index = services.state().indexes.get(uid);
+  }
+  if (index === undefined) throw new MeiliError('index_not_found', `Index \`${uid}\` not found.`);
+  return index;
+}
+
+/** Whether the caller may see a task: tasks without an index are visible to every caller of the route. */
+export function taskVisible(request: FastifyRequest, task: Readonly<TaskRecord>): boolean {
+  return task.indexUid === null || request.caller.mayAccess(task.indexUid);
+}
