@@ -6,7 +6,8 @@
 //   1. persist hard state, entries and snapshot in one LogStore.save (one
 //      LevelDB batch), synced when Ready.mustSync;
 //   2. only then send the messages (a vote or an acknowledgement never leaves
-//      before what it promises is durable);
+//      before what it promises is durable). A Ready whose only change is the
+//      commit index is written without waiting: nothing depends on it;
 //   3. restore a received snapshot, apply committed entries in index order,
 //      settle proposal and ReadIndex futures;
 //   4. advance the core, then snapshot the state machine every
@@ -22,6 +23,16 @@
 // when another term's entry took its index, or TimeoutError when the outcome
 // is unknown. A store failure or a core assertion stops the driver
 // ('raft.failed'): its supervisor restarts the peer from the log.
+//
+// What the cluster layer uses: RaftDriver.start(options); propose(data) and
+// proposeConfChange(change) → Promise<{index, result}> on the leader
+// (NotLeaderError with leaderHint elsewhere); proposeAnywhere(data) forwards
+// one hop to the leader over the mesh; readIndex() → Promise<void> for a
+// linearizable read; transferLeadership(to); status(); isLeader / leader;
+// subscribe(listener) for raft.role.changed, raft.leader.changed,
+// raft.leader.gained, raft.leader.lost, raft.message.refused, raft.failed;
+// close(). The mesh is not the driver's to close: gossip and forwarded
+// client requests share it; close() only removes the driver's handlers.
 import { Packr } from 'msgpackr';
 import { assert } from '../assert.ts';
 import type { Clock, Rng, TimerHandle } from '../env/clock.ts';
