@@ -103,7 +103,7 @@ export class DocRanker implements Ranker {
     }
   }
 
-  private readonly narrowed = new Map<PathState, Map<string, PathState[]>>();
+  private readonly narrowed = new Map<PathState, Map<number, PathState[]>>();
 
   private internNarrowed(base: PathState, levels: number[]): PathState[] {
     let byLevels = this.narrowed.get(base);
@@ -111,7 +111,9 @@ export class DocRanker implements Ranker {
       byLevels = new Map();
       this.narrowed.set(base, byLevels);
     }
-    const key = levels.join(',');
+    // Level masks are 1, 2 or 4: three bits per node make a number key.
+    let key = 0;
+    for (const l of levels) key = key * 8 + l;
     let paths = byLevels.get(key);
     if (!paths) {
       paths = [{ nodes: base.nodes, levels }];
