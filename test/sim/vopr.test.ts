@@ -54,8 +54,18 @@ class Vopr {
       c.network.partition([c.ids.filter(() => c.rng.next() < 0.5)]);
       this.stats.partitions++;
     } else if (roll < 0.09) c.network.heal();
+    else if (roll < 0.093) this.degradeLink();
     else if (roll < 0.095) this.transfer();
     else if (roll < 0.105) this.changeMembership();
+  }
+
+  /** One direction of one link turns bad (asymmetric faults) until the next heal. */
+  private degradeLink(): void {
+    const from = this.random(this.c.ids);
+    const to = this.random(this.c.ids);
+    if (from === undefined || to === undefined || from === to) return;
+    const rng = this.c.rng;
+    this.c.network.setLink(from, to, { dropRate: rng.next() * 0.8, duplicateRate: rng.next() * 0.3, maxDelayTicks: rng.int(8) });
   }
 
   private transfer(): void {
