@@ -141,16 +141,25 @@ function tolerateClosedStdout(): void {
   });
 }
 
+/** Reads the file and loads the config; every problem (file and keys) comes back in one ConfigError. */
 function readConfig(args: Args): PeerConfig {
+  const issues: string[] = [];
   let fileText: string | null = null;
   if (args.configPath !== null) {
     try {
       fileText = readFileSync(args.configPath, 'utf8');
     } catch (error) {
-      throw new ConfigError([`${args.configPath}: cannot read the config file (${(error as Error).message})`]);
+      issues.push(`${args.configPath}: cannot read the config file (${(error as Error).message})`);
     }
   }
-  return loadConfig({ fileText, fileName: args.configPath ?? 'config file', env: process.env, flags: args.flags });
+  try {
+    const config = loadConfig({ fileText, fileName: args.configPath ?? 'config file', env: process.env, flags: args.flags });
+    if (issues.length === 0) return config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    issues.push(...error.issues);
+  }
+  throw new ConfigError(issues);
 }
 
 export async function run(argv: string[]): Promise<number> {
