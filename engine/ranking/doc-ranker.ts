@@ -106,6 +106,8 @@ export class DocRanker implements Ranker {
   private readonly narrowed = new Map<PathState, Map<number, PathState[]>>();
 
   private internNarrowed(base: PathState, levels: number[]): PathState[] {
+    // Beyond 17 nodes the number key would lose precision: no sharing then.
+    if (levels.length > 17) return [{ nodes: base.nodes, levels }];
     let byLevels = this.narrowed.get(base);
     if (!byLevels) {
       byLevels = new Map();
