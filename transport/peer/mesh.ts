@@ -202,7 +202,7 @@ export class PeerMesh {
     if (this.#closed) throw new ClosedError('peer mesh');
     const link = this.#links.get(peer);
     if (link === undefined || !link.isOpen) throw new NodeUnavailableError(peer, 'no connection to this peer');
-    const { id, response } = this.#requests.open(peer, timeoutMs, method);
+    const { id, response } = this.#requests.open(peer, link, timeoutMs, method);
     const frame: SessionFrame = { v: PEER_PROTOCOL_VERSION, kind: 'peer.request', id, method, body, timeoutMs };
     this.#sendWhenDrained(link, frame, () => this.#requests.isPending(id))
       .catch((error: unknown) => this.#requests.fail(id, error instanceof Error ? error : new Error(String(error))));
@@ -213,7 +213,7 @@ export class PeerMesh {
     if (this.#closed) return;
     this.#closed = true;
     for (const peer of [...this.#known.keys()]) this.removePeer(peer);
-    this.#requests.failPeer(null, () => new ClosedError('peer mesh'));
+    this.#requests.failLink(null, () => new ClosedError('peer mesh'));
     for (const ws of this.#handshaking) ws.terminate();
     const links = [...this.#links.values()];
     for (const link of links) link.close(CLOSE.goingAway, 'peer shutting down');
@@ -308,9 +308,10 @@ export class PeerMesh {
 
   #onLinkClosed(link: PeerConnection, code: number, reason: string): void {
     const peer = link.peerId;
+    // Requests sent on this link die with it, even when a newer link already replaced it.
+    this.#requests.failLink(link, peerGone);
     if (this.#links.get(peer) !== link) return;
     this.#links.delete(peer);
-    this.#requests.failPeer(peer, peerGone);
     this.#emit({ type: 'peer.disconnected', peer, code, reason });
     if (this.#dials(peer)) this.#redial(peer, null);
   }
@@ -324,7 +325,7 @@ export class PeerMesh {
         this.#serve(link, frame.id, frame.method, frame.body);
         return;
       case 'peer.response':
-        this.#requests.settle(link.peerId, frame.id, frame.ok ? { ok: true, body: frame.body } : { ok: false, error: frame.error });
+        this.#requests.settle(link, frame.id, frame.ok ? { ok: true, body: frame.body } : { ok: false, error: frame.error });
         return;
       default:
         this.#raftHandler?.(stripVersion(frame));

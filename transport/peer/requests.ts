@@ -22,6 +22,8 @@ export class PeerRequestError extends Error {
 
 interface Pending {
   peer: PeerId;
+  /** The link the request went out on: only its response counts, and its loss fails the request. */
+  link: object;
   resolve: (body: Uint8Array) => void;
   reject: (error: Error) => void;
   timer: TimerHandle;
@@ -47,7 +49,7 @@ export class RequestTracker {
   }
 
   /** Opens a pending request; throws OverloadedError at the bound. */
-  open(peer: PeerId, timeoutMs: number, method: string): { id: number; response: Promise<Uint8Array> } {
+  open(peer: PeerId, link: object, timeoutMs: number, method: string): { id: number; response: Promise<Uint8Array> } {
     if (this.#pending.size >= this.#pendingMax) throw new OverloadedError('peer requests in flight', this.#pendingMax);
     const id = this.#nextId++;
     const response = new Promise<Uint8Array>((resolve, reject) => {
@@ -55,15 +57,15 @@ export class RequestTracker {
         this.#pending.delete(id);
         reject(new TimeoutError(`peer request ${method} to ${peer}`, timeoutMs));
       }, timeoutMs);
-      this.#pending.set(id, { peer, resolve, reject, timer });
+      this.#pending.set(id, { peer, link, resolve, reject, timer });
     });
     return { id, response };
   }
 
-  /** Settles the request `id` from `peer`; a late or unknown id is ignored (its deadline already answered). */
-  settle(peer: PeerId, id: number, outcome: { ok: true; body: Uint8Array } | { ok: false; error: WireError }): void {
+  /** Settles the request `id` answered on `link`; a late or unknown id is ignored (its deadline already answered). */
+  settle(link: object, id: number, outcome: { ok: true; body: Uint8Array } | { ok: false; error: WireError }): void {
     const pending = this.#pending.get(id);
-    if (pending === undefined || pending.peer !== peer) return;
+    if (pending === undefined || pending.link !== link) return;
     this.#pending.delete(id);
     this.#clock.clearTimeout(pending.timer);
     if (outcome.ok) pending.resolve(outcome.body);
@@ -78,10 +80,10 @@ export class RequestTracker {
     pending.reject(error);
   }
 
-  /** Fails every request to `peer` (its connection is gone), or every request when `peer` is null. */
-  failPeer(peer: PeerId | null, error: (peer: PeerId) => Error): void {
+  /** Fails every request sent on `link` (it is gone), or every request when `link` is null. */
+  failLink(link: object | null, error: (peer: PeerId) => Error): void {
     for (const [id, pending] of this.#pending) {
-      if (peer === null || pending.peer === peer) this.fail(id, error(pending.peer));
+      if (link === null || pending.link === link) this.fail(id, error(pending.peer));
     }
   }
 }
