@@ -26,6 +26,7 @@ import { rejectStaleTerm, stepFollower } from './follower.ts';
 import {
   appendEntry,
   bcastAppend,
+  flushReadRound,
   handleReadIndex,
   leaderAppliedConfChange,
   propose,
@@ -101,6 +102,8 @@ export class RaftCore implements RaftNode {
   readonly readOnly = new ReadOnly(MAX_PENDING_READS);
   /** Reads that arrived before the leader committed an entry of its term (thesis §6.4 step 1). */
   pendingReads: PendingRead[] = [];
+  /** Reads were queued since the last Ready: a confirming heartbeat round is due. */
+  readRoundPending = false;
 
   msgs: RaftMessage[] = [];
   readStates: ReadState[] = [];
@@ -177,6 +180,7 @@ export class RaftCore implements RaftNode {
       this.softStateChanged() ||
       this.hardStateChanged() ||
       this.msgs.length > 0 ||
+      this.readRoundPending ||
       this.readStates.length > 0 ||
       this.log.stableIndex < this.log.lastIndex() ||
       this.log.pendingSnapshot !== null ||
@@ -186,6 +190,7 @@ export class RaftCore implements RaftNode {
 
   ready(): Ready {
     assert(!this.readyOutstanding, 'ready() called again before advance()');
+    flushReadRound(this);
     const hardState = this.hardStateChanged() ? this.hardState() : null;
     const softState = this.softStateChanged() ? this.softState() : null;
     const entries = this.log.unstableEntries();
@@ -331,6 +336,7 @@ export class RaftCore implements RaftNode {
     this.pendingConfIndex = 0;
     this.readOnly.reset();
     this.pendingReads = [];
+    this.readRoundPending = false;
   }
 
   resetProgress(): void {

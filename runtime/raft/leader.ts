@@ -9,7 +9,6 @@ import { NotLeaderError, ProposalDroppedError } from '../errors.ts';
 import type { PendingRead, RaftCore } from './core.ts';
 import { members, refusal } from './membership.ts';
 import { committedIndex, hasQuorum } from './quorum.ts';
-import { ReadOnly } from './read-only.ts';
 import type { ConfChange, EntryPayload, PeerId, ProposalReceipt, RaftMessage } from './types.ts';
 
 type Msg<K extends RaftMessage['kind']> = Extract<RaftMessage, { kind: K }>;
@@ -235,7 +234,17 @@ export function handleReadIndex(core: RaftCore, read: PendingRead): void {
     return;
   }
   const added = core.readOnly.add({ ...read, index: core.log.committed, acks: new Set([core.id]) });
-  if (added) bcastHeartbeat(core, ReadOnly.context(read.from, read.requestId));
+  // The confirming heartbeat round goes out with the next Ready, once for all
+  // reads queued until then: its context is the newest request's, and a
+  // quorum for it confirms every request before it too.
+  if (added) core.readRoundPending = true;
+}
+
+/** Sends the heartbeat round that confirms the reads queued since the last Ready. */
+export function flushReadRound(core: RaftCore): void {
+  if (!core.readRoundPending) return;
+  core.readRoundPending = false;
+  if (core.role === 'leader') bcastHeartbeat(core, core.readOnly.lastContext());
 }
 
 function releasePendingReads(core: RaftCore): void {
