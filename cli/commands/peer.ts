@@ -10,10 +10,13 @@
 // runtime/ may not import (STYLE G1). `miroir dev` and the integration tests
 // start peers through it.
 //
-// The client API: the HTTP edge (api/app.ts, `buildApp({ services })`) is not
-// part of this build yet, so a peer serves Raft and the peer mesh but nothing
-// on `listen.clientPort`; the start-up line says so.
+// The client API is the HTTP edge of api/app.ts (`buildApp({ services })`),
+// listening on `listen.host:listen.clientPort` when `clientApi` is set (the
+// command always sets it). Shutdown order: edge, supervisor (leader-only
+// actors, then the Raft driver and its LevelDB log), mesh, node clients.
 import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../api/app.ts';
 import { createActor, fromCallback, fromPromise, waitFor, type ActorRefFrom, type EventObject } from 'xstate';
 import { peerMachine } from '../../actors/peer.machine.ts';
 import { raftPeerMachine } from '../../actors/raft-peer.machine.ts';
@@ -38,13 +41,17 @@ export interface StartPeerOptions {
   leaderActors?: (runtime: PeerRuntime) => readonly LeaderActor[];
   /** Supervisor back-off; the jitter seed defaults to one drawn from `rng`. */
   restart?: Partial<RestartPolicy>;
+  /** Serve the Meilisearch API (api/app.ts) on listen.host:listen.clientPort. */
+  clientApi?: boolean;
 }
 
 export interface Peer {
   readonly services: PeerServices;
   readonly runtime: PeerRuntime;
   readonly supervisor: ActorRefFrom<typeof peerMachine>;
-  /** Stops the supervisor (leader-only actors, then the driver), then the mesh and node clients. */
+  /** The client API's address (http://host:port), null when not served. */
+  readonly clientUrl: string | null;
+  /** Closes the edge, then the supervisor (leader-only actors, then the driver), then the mesh and node clients. */
   close(): Promise<void>;
 }
 
@@ -67,23 +74,40 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
   const restart = { seed: options.rng.int(2 ** 31), ...options.restart };
   const supervisor = createActor(machine, { clock: options.clock, input: { restart } });
   supervisor.start();
+  let edge: FastifyInstance | null = null;
   let closing: Promise<void> | null = null;
-  return {
-    services: runtime.services,
-    runtime,
-    supervisor,
-    close() {
-      closing ??= (async () => {
-        supervisor.send({ type: 'peer.stop' });
-        await waitFor(supervisor, (s) => s.status !== 'active');
-        await runtime.close();
-      })();
-      return closing;
-    },
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await edge?.close();
+      supervisor.send({ type: 'peer.stop' });
+      await waitFor(supervisor, (s) => s.status !== 'active');
+      await runtime.close();
+    })();
+    return closing;
   };
+  let clientUrl: string | null = null;
+  if (options.clientApi === true) {
+    try {
+      edge = await buildApp({ services: runtime.services });
+      await edge.listen({ host: config.listen.host, port: config.listen.clientPort });
+      const address = edge.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : config.listen.clientPort;
+      clientUrl = `http://${config.listen.host}:${port}`;
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+  return { services: runtime.services, runtime, supervisor, clientUrl, close };
 }
 
-/** The raft-peer actor's driver actors over the host; the first start was already done by startPeer. */
+/**
+ * The raft-peer actor's driver actors over the host; the first start was
+ * already done by startPeer. No driver event is lost between a start and the
+ * `driverEvents` subscription: the actor enters `running` in the same chain of
+ * microtasks that resolves the start, and a driver emits only from timers and
+ * I/O callbacks.
+ */
 function driverActors(host: DriverHost, alreadyStarted: boolean) {
   let skipNextStart = alreadyStarted;
   return {
@@ -185,7 +209,7 @@ export async function run(argv: string[]): Promise<number> {
   const { rng, seed } = realRng();
   let peer: Peer;
   try {
-    peer = await startPeer(config, { clock: realClock, rng });
+    peer = await startPeer(config, { clock: realClock, rng, clientApi: true });
   } catch (error) {
     console.error(`miroir peer ${config.peerId}: cannot start: ${(error as Error).message}`);
     return 1;
@@ -195,8 +219,7 @@ export async function run(argv: string[]): Promise<number> {
     if (event.type === 'raft.failed') console.error(`miroir peer ${config.peerId}: raft driver failed, restarting: ${event.error.message}`);
   });
   console.log(
-    `miroir peer ${config.peerId}: peers ${peer.runtime.peerUrl} · client http://${config.listen.host}:${config.listen.clientPort} ` +
-    `not served (no HTTP edge in this build) · data ${config.dataDir} · seed ${seed}`,
+    `miroir peer ${config.peerId}: client ${peer.clientUrl ?? 'not served'} · peers ${peer.runtime.peerUrl} · data ${config.dataDir} · seed ${seed}`,
   );
   return await new Promise<number>((resolve) => {
     let stopping = false;
