@@ -7,6 +7,8 @@ import { MeiliError } from '../../../api/errors/registry.ts';
 import { canCreateIndex } from '../../auth/authorize.ts';
 import type { Document } from '../../core/contracts.ts';
 import { parseFilterOrThrow } from '../../documents/filter.ts';
+import { documentId } from '../../documents/primary-key.ts';
+import { parseDocumentSort, sortDocuments } from '../../documents/sort.ts';
 import { documentFormat, parseCsvDelimiter, parseDocuments } from '../../documents/payload.ts';
 import type { TaskOp } from '../../tasks/types.ts';
 import { rawBody } from '../body.ts';
@@ -110,12 +112,27 @@ function browseFromBody(raw: unknown): BrowseQuery & { sort: string[] | undefine
 
 function browse(ctx: EngineContext, indexUid: string, q: BrowseQuery & { sort: string[] | undefined }) {
   const entry = ctx.indexes.require(indexUid);
-  if (q.sort !== undefined && q.sort.length > 0) {
-    throw new MeiliError('invalid_document_sort', 'Sorting documents is not supported by this node; drop the `sort` parameter or sort on the client.');
-  }
+  const rules = q.sort !== undefined && q.sort.length > 0 ? parseDocumentSort(q.sort, entry.settings.sortableAttributes) : null;
   const filter = parseFilterOrThrow(q.filter, 'invalid_document_filter');
-  const page = entry.index.list({ offset: q.offset, limit: q.limit, filter, fields: q.fields, ids: q.ids }, indexUid);
-  return { results: page.results, offset: q.offset, limit: q.limit, total: page.total };
+  if (rules === null) {
+    const page = entry.index.list({ offset: q.offset, limit: q.limit, filter, fields: q.fields, ids: q.ids }, indexUid);
+    return { results: page.results, offset: q.offset, limit: q.limit, total: page.total };
+  }
+  // Sorted: rank every matching document, then fetch the page's documents with the field selection.
+  const all = entry.index.list({ offset: 0, limit: entry.index.count(), filter, fields: null, ids: q.ids }, indexUid);
+  const pk = entry.primaryKey as string;
+  const pageIds = sortDocuments(all.results, rules).slice(q.offset, q.offset + q.limit).map((doc) => documentId(doc, pk));
+  const selected = entry.index.list({ offset: 0, limit: pageIds.length, filter: null, fields: q.fields === null ? null : [...new Set([...q.fields, pk])], ids: pageIds }, indexUid).results;
+  const byId = new Map(selected.map((doc) => [documentId(doc, pk), doc]));
+  const results = pageIds.map((id) => dropUnasked(byId.get(id) as Document, pk, q.fields));
+  return { results, offset: q.offset, limit: q.limit, total: all.total };
+}
+
+/** Removes the primary key again when it was only fetched to put the page back in order. */
+function dropUnasked(doc: Document, pk: string, fields: string[] | null): Document {
+  if (fields === null || fields.includes(pk)) return doc;
+  const { [pk]: _dropped, ...rest } = doc;
+  return rest;
 }
 
 function deleteBatchIds(raw: unknown): string[] {

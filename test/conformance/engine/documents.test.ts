@@ -145,3 +145,17 @@ test('a key without indexes.create cannot create an index by writing to it', asy
   assert.equal(settings.error?.code, 'index_not_found');
   assert.equal((await limited.index('movies').addDocuments([{ id: 50 }]).waitTask()).status, 'succeeded');
 });
+
+test('documents sorted on sortable attributes, missing values last', async () => {
+  const index = f.client.index('sorted');
+  await index.addDocuments([
+    { id: 1, name: 'beta', year: 2001 }, { id: 2, name: 'Alpha', year: 1999 }, { id: 3, name: 'gamma' }, { id: 4, name: 'delta', year: 2010 },
+  ]).waitTask();
+  await expectApiError(index.getDocuments({ sort: ['name:asc'] }), 400, 'invalid_document_sort',
+    'Attribute `name` is not sortable. This index does not have configured sortable attributes.');
+  await index.updateSortableAttributes(['year', 'name']).waitTask();
+  const byYear = await index.getDocuments({ sort: ['year:desc'], fields: ['name'], limit: 3 });
+  assert.deepEqual(byYear, { results: [{ name: 'delta' }, { name: 'beta' }, { name: 'Alpha' }], offset: 0, limit: 3, total: 4 });
+  const names = await index.getDocuments({ sort: ['name:asc'], fields: ['name'] });
+  assert.deepEqual(names.results.map((d) => d.name), ['Alpha', 'beta', 'delta', 'gamma']);
+});
