@@ -6,6 +6,7 @@
 import type { Rank } from './rank.ts';
 import { globalScore, localScore, merge } from './rank.ts';
 import type { MatchType } from './doc-rules.ts';
+import type { SortResult } from './sort-values.ts';
 
 export type StepResult =
   | { kind: 'words'; rank: Rank }
@@ -15,7 +16,7 @@ export type StepResult =
   | { kind: 'position'; rank: Rank; unified: boolean }
   | { kind: 'exactAttribute'; rank: Rank; matchType: MatchType }
   | { kind: 'exactWords'; rank: Rank; matchingWords: number; maxMatchingWords: number }
-  | { kind: 'sort'; field: string; ascending: boolean; value: unknown };
+  | SortResult;
 
 export function rankingScore(results: readonly StepResult[]): number {
   const ranks: Rank[] = [];
@@ -65,6 +66,11 @@ export function scoreDetails(results: readonly StepResult[], hidden: (field: str
         break;
       }
       case 'sort': {
+        if (r.geo) {
+          const [lat, lng] = r.geo.point;
+          out[`_geoPoint(${lat}, ${lng}):${r.ascending ? 'asc' : 'desc'}`] = { order: order++, value: r.value, distance: r.geo.distance };
+          break;
+        }
         const key = hidden(r.field) ? `<hidden-rule-${order}>` : `${r.field}:${r.ascending ? 'asc' : 'desc'}`;
         out[key] = { order: order++, value: hidden(r.field) ? '<hidden>' : r.value };
         break;

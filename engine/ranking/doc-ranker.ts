@@ -13,7 +13,7 @@ import type { PathState, RuleContext } from './doc-rules.ts';
 import { bucketedPosition, costFromDistance, fidPath, fidRule, fullPath, positionPath, positionRule, proximityPath, proximityRule, typoPathCost, typoRule } from './doc-rules.ts';
 import { exactnessRule } from './exactness-rule.ts';
 import type { Step } from './rule-list.ts';
-import { compareSortValues, sortValue } from './sort-values.ts';
+import { compareSortValues, sortStep } from './sort-values.ts';
 import type { SortValue } from './sort-values.ts';
 import type { DocOccurrences, SlotFilter, TermMatcher } from './term-matcher.ts';
 import type { WordsPlan } from './words-rule.ts';
@@ -133,8 +133,8 @@ export class DocRanker implements Ranker {
         return { key: r, results: [{ kind: 'words', rank }] };
       }
       case 'sort': {
-        const value = sortValue(this.documentOf(s.doc), step.criterion.field, step.criterion.ascending);
-        return { key: 0, sortKey: value, results: [{ kind: 'sort', field: step.criterion.field, ascending: step.criterion.ascending, value }] };
+        const { sortKey, result } = sortStep(this.documentOf(s.doc), step.criterion);
+        return { key: 0, sortKey, results: [result] };
       }
       case 'typo': {
         const o = typoRule(this.context(s), this.pathsOf(s));

@@ -9,10 +9,9 @@
 // Placeholder searches keep only the sort steps.
 import type { MatchingStrategy } from '../core/contracts.ts';
 
-export interface SortCriterion {
-  field: string;
-  ascending: boolean;
-}
+import type { SortCriterion } from './sort-values.ts';
+
+export type { SortCriterion };
 
 export type Step =
   | { kind: 'words' }

@@ -41,3 +41,49 @@ export function compareSortValues(a: SortValue, b: SortValue, ascending: boolean
   const order = a < b ? -1 : a > b ? 1 : 0;
   return ascending ? order : -order;
 }
+
+/** A sort criterion: a field, or a `_geoPoint(lat, lng)` origin when `point` is set. */
+export interface SortCriterion {
+  field: string;
+  ascending: boolean;
+  point?: [number, number];
+}
+
+/** The sort step of one document: its key and what the score details report. */
+export function sortStep(doc: Record<string, unknown>, c: SortCriterion): { sortKey: SortValue; result: SortResult } {
+  if (!c.point) {
+    const value = sortValue(doc, c.field, c.ascending);
+    return { sortKey: value, result: { kind: 'sort', field: c.field, ascending: c.ascending, value } };
+  }
+  const geo = geoOf(doc);
+  const distance = geo ? haversineMeters(c.point, geo) : null;
+  return {
+    sortKey: distance,
+    result: { kind: 'sort', field: c.field, ascending: c.ascending, value: geo ? { lat: geo[0], lng: geo[1] } : null, geo: { point: c.point, distance } },
+  };
+}
+
+export interface SortResult {
+  kind: 'sort';
+  field: string;
+  ascending: boolean;
+  value: unknown;
+  geo?: { point: [number, number]; distance: number | null };
+}
+
+function geoOf(doc: Record<string, unknown>): [number, number] | null {
+  const g = doc._geo as { lat?: unknown; lng?: unknown } | null | undefined;
+  if (!g || typeof g !== 'object') return null;
+  const lat = Number(g.lat);
+  const lng = Number(g.lng);
+  return Number.isFinite(lat) && Number.isFinite(lng) ? [lat, lng] : null;
+}
+
+/** Great-circle distance in metres (haversine, mean Earth radius as in geoutils). */
+export function haversineMeters(a: [number, number], b: [number, number]): number {
+  const rad = Math.PI / 180;
+  const dLat = (b[0] - a[0]) * rad;
+  const dLng = (b[1] - a[1]) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+}

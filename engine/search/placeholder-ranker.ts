@@ -4,7 +4,7 @@
 import type { DocState, Ranker, StepOutcome } from '../ranking/doc-ranker.ts';
 import type { Step } from '../ranking/rule-list.ts';
 import type { SortValue } from '../ranking/sort-values.ts';
-import { compareSortValues, sortValue } from '../ranking/sort-values.ts';
+import { compareSortValues, sortStep } from '../ranking/sort-values.ts';
 
 export class PlaceholderRanker implements Ranker {
   constructor(private readonly documentOf: (doc: number) => Record<string, unknown>) {}
@@ -19,8 +19,8 @@ export class PlaceholderRanker implements Ranker {
 
   evaluate(step: Step, s: DocState): StepOutcome {
     if (step.kind !== 'sort') return { key: 0, results: [] };
-    const value = sortValue(this.documentOf(s.doc), step.criterion.field, step.criterion.ascending);
-    return { key: 0, sortKey: value, results: [{ kind: 'sort', field: step.criterion.field, ascending: step.criterion.ascending, value }] };
+    const { sortKey, result } = sortStep(this.documentOf(s.doc), step.criterion);
+    return { key: 0, sortKey, results: [result] };
   }
 
   compareSort(a: SortValue, b: SortValue, step: Step): number {

@@ -9,7 +9,15 @@ import type { SortCriterion } from '../ranking/rule-list.ts';
 
 export function parseSort(sort: readonly string[] | null, settings: Settings, indexUid: string): SortCriterion[] | null {
   if (sort === null || sort.length === 0) return null;
-  const criteria = sort.map((s) => {
+  const criteria = sort.map((s): SortCriterion => {
+    const geo = /^_geoPoint\(\s*([^,\s]+)\s*,\s*([^)\s]+)\s*\):(asc|desc)$/.exec(s.trim());
+    if (geo) {
+      const point: [number, number] = [Number(geo[1]), Number(geo[2])];
+      if (point.some((x) => !Number.isFinite(x))) {
+        throw new MeiliError('invalid_search_sort', `Invalid syntax for the geo parameter: expected expression formatted like \`_geoPoint(latitude, longitude)\` and ending by \`:asc\` or \`:desc\`, found \`${s}\`.`);
+      }
+      return { field: '_geo', ascending: geo[3] === 'asc', point };
+    }
     const m = /^(.+):(asc|desc)$/.exec(s.trim());
     if (!m) throw new MeiliError('invalid_search_sort', `Invalid syntax for the sort parameter: expected expression ending by \`:asc\` or \`:desc\`, found \`${s}\`.`);
     return { field: m[1]!, ascending: m[2] === 'asc' };
