@@ -13,13 +13,21 @@ import type { PeerServices } from '../runtime/peer/services.ts';
 import { adminAuthHook } from './plugins/admin-auth.ts';
 import { authHook } from './plugins/auth.ts';
 import { installBodyHandling } from './plugins/body.ts';
-import { installErrorHandling } from './plugins/errors.ts';
+import { installErrorHandling, type RouteShape } from './plugins/errors.ts';
 import type { Caller, RouteOptions } from './plugins/request-context.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { documentWriteRoutes } from './routes/documents-write.ts';
 import { indexRoutes } from './routes/indexes.ts';
 import { instanceRoutes } from './routes/instance.ts';
 import { swapRoutes } from './routes/swap.ts';
 import { taskRoutes } from './routes/tasks.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the app (method and URL pattern), for the 405 answer and the tests. */
+    miroirRoutes: readonly RouteShape[];
+  }
+}
 
 /** Meilisearch's default `--http-payload-size-limit` (100 MB). */
 export const DEFAULT_PAYLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
@@ -42,7 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorateRequest<Caller | null>('caller', null);
   app.decorateRequest('tenantFilter', null);
-  installErrorHandling(app, { payloadLimitBytes });
+  app.decorate('miroirRoutes', installErrorHandling(app, { payloadLimitBytes }));
   installBodyHandling(app);
   app.addHook('onRequest', adminAuthHook(deps.services.config.secrets.adminKey));
   app.addHook('onRequest', authHook(deps.services));
@@ -51,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(instanceRoutes, opts);
   await app.register(indexRoutes, opts);
   await app.register(swapRoutes, opts);
+  await app.register(documentWriteRoutes, opts);
   await app.register(taskRoutes, opts);
   await app.register(adminRoutes, opts);
   return app;

@@ -83,8 +83,9 @@ export function sendError(reply: FastifyReply, error: MeiliError): FastifyReply 
   return reply.code(error.status).type('application/json; charset=utf-8').send(body);
 }
 
-interface RouteShape {
+export interface RouteShape {
   method: string;
+  url: string;
   pattern: RegExp;
 }
 
@@ -101,12 +102,16 @@ export interface ErrorHandlingOptions {
   payloadLimitBytes: number;
 }
 
-/** Installs the three handlers on the root instance (child contexts inherit them). */
-export function installErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): void {
+/**
+ * Installs the three handlers on the root instance (child contexts inherit
+ * them). Returns the table of routes registered afterwards, which the
+ * not-found handler uses to tell 405 from 404.
+ */
+export function installErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): readonly RouteShape[] {
   const routes: RouteShape[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) if (method !== 'HEAD') routes.push({ method, pattern: patternOf(route.url) });
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, pattern: patternOf(route.url) });
   });
 
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -136,4 +141,5 @@ export function installErrorHandling(app: FastifyInstance, options: ErrorHandlin
     }
     return sendError(reply, new MeiliError('not_found', 'Not found.'));
   });
+  return routes;
 }

@@ -1,0 +1,94 @@
+// Document writes (API.md §1.2) as Raft commands (ARCHITECTURE §3): the whole
+// request is validated first — index uid, content type, payload syntax,
+// primary key, every document id, reserved `_miroir_*` fields — then the
+// write is split by shard (runtime/writes/) and proposed as ONE command; the
+// client gets the 202 summarized task once it is committed and applied on
+// this peer. Nothing invalid ever enters the log.
+//
+// A write to a missing index creates it when the caller may create that
+// index (`indexes.create`, Meilisearch's rule); deletions never create one,
+// their task fails with index_not_found at apply.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MeiliError } from '../errors/registry.ts';
+import type { PeerServices } from '../../runtime/peer/services.ts';
+import { prepareDeleteIds, type ShardOf } from '../../runtime/writes/index.ts';
+import type { RouteOptions } from '../plugins/request-context.ts';
+import { accepted, indexUidParam, proposeTask, writeQuery } from './common.ts';
+import { expectObject, invalidType, kindOf, missingField } from './deserr.ts';
+
+export function shardOfFor(services: PeerServices): ShardOf {
+  return (documentId, shards) => services.router.shardOf(documentId, shards);
+}
+
+/** S of the index, or the cluster's default for one a write would create (apply decides). */
+export function shardsOf(services: PeerServices, indexUid: string): number {
+  const state = services.state();
+  return state.indexes.get(indexUid)?.shards ?? state.settings.defaultShards;
+}
+
+function orThrow<T>(value: T | MeiliError): T {
+  if (value instanceof MeiliError) throw value;
+  return value;
+}
+
+/** The body of POST /documents/delete-batch: an array of ids (strings or integers). */
+function batchIds(raw: unknown): unknown[] {
+  if (!Array.isArray(raw)) throw invalidType('bad_request', '', ['array'], raw);
+  return raw;
+}
+
+/** The body of POST /documents/delete: `{filter}`, a non-empty string or array. */
+function deletionFilter(raw: unknown): unknown {
+  const body = expectObject(raw, ['filter']);
+  const filter = body['filter'];
+  if (filter === undefined) throw missingField('missing_document_filter', 'filter');
+  const kind = kindOf(filter);
+  if (kind !== 'string' && kind !== 'array') throw invalidType('invalid_document_filter', '.filter', ['string', 'array'], filter);
+  const empty = kind === 'string' ? (filter as string).trim() === '' : (filter as unknown[]).length === 0;
+  if (empty) throw new MeiliError('invalid_document_filter', 'Sending an empty filter is forbidden.');
+  return filter;
+}
+
+async function deleteIds(services: PeerServices, request: FastifyRequest, indexUid: string, ids: readonly unknown[]) {
+  const { meta } = writeQuery(request);
+  const command = orThrow(
+    prepareDeleteIds({
+      indexUid,
+      shards: shardsOf(services, indexUid),
+      ids,
+      shardOf: shardOfFor(services),
+      nowMs: services.clock.nowMs(),
+      ...meta,
+    }),
+  );
+  return proposeTask(services, command);
+}
+
+export async function documentWriteRoutes(app: FastifyInstance, { services }: RouteOptions): Promise<void> {
+  const del = { config: { action: 'documents.delete', index: 'param' } } as const;
+
+  app.delete('/indexes/:indexUid/documents/:documentId', del, async (request, reply) => {
+    const indexUid = indexUidParam(request);
+    const { documentId } = request.params as { documentId: string };
+    return accepted(reply, await deleteIds(services, request, indexUid, [documentId]));
+  });
+
+  app.post('/indexes/:indexUid/documents/delete-batch', del, async (request, reply) => {
+    const indexUid = indexUidParam(request);
+    return accepted(reply, await deleteIds(services, request, indexUid, batchIds(request.body)));
+  });
+
+  app.post('/indexes/:indexUid/documents/delete', del, async (request, reply) => {
+    const indexUid = indexUidParam(request);
+    const { meta } = writeQuery(request);
+    const filter = deletionFilter(request.body);
+    const nowMs = services.clock.nowMs();
+    return accepted(reply, await proposeTask(services, { v: 1, kind: 'documents.deleteFilter', indexUid, filter, nowMs, ...meta }));
+  });
+
+  app.delete('/indexes/:indexUid/documents', del, async (request, reply) => {
+    const indexUid = indexUidParam(request);
+    const { meta } = writeQuery(request);
+    return accepted(reply, await proposeTask(services, { v: 1, kind: 'documents.clear', indexUid, nowMs: services.clock.nowMs(), ...meta }));
+  });
+}
