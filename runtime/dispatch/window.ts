@@ -1,0 +1,181 @@
+// The pure half of one node's dispatcher (STYLE G3): which committed entries
+// become requests for the node, how node task answers settle an entry, the
+// contiguous finished prefix that the cursor may pass, and when a cursor
+// batch is due. The actor (actors/node-dispatcher.machine.ts) does the I/O.
+//
+// Vocabulary: the *window* holds, in log order, the entries read for this
+// node that have requests; entries with nothing for the node are passed over
+// by `readThrough` alone. An entry is *finished* when its outcome is known
+// (every request's node task finished, or the node refused a request
+// outright with a 4xx). The cursor may pass every entry up to the first
+// unfinished one.
+//
+// Everything here is plain data: the window lives in the actor's context.
+import type { ErrorBody } from '../../api/errors/registry.ts';
+import { decodeCommand, type ClusterState, type NodeOutcome } from '../cluster/index.ts';
+import type { Entry } from '../raft/types.ts';
+import { planBytes, planRequests, type PlannedRequest } from './plan.ts';
+
+export interface RequestState {
+  request: PlannedRequest;
+  /** The node task enqueued for it; null until sent (or when answered without a task). */
+  taskUid: number | null;
+  /** Set once known: the node's outcome for this request. */
+  result: { ok: true; counts: Record<string, number> } | { ok: false; error: ErrorBody } | null;
+}
+
+export interface WindowEntry {
+  logIndex: number;
+  bytes: number;
+  requests: RequestState[];
+  /** Index into `requests` of the next one to send. */
+  next: number;
+}
+
+/** A node task as GET /tasks shows it (only the fields used). */
+export interface NodeTaskView {
+  uid: number;
+  status: string;
+  error?: ErrorBody | null;
+  details?: Record<string, unknown> | null;
+}
+
+const FINISHED = new Set(['succeeded', 'failed', 'canceled']);
+const COUNT_KEYS = ['indexedDocuments', 'deletedDocuments'] as const;
+
+/**
+ * Plans committed entries for `nodeId` in order, stopping before the window
+ * would exceed `entriesMax` entries or `bytesMax` bytes (at least one entry
+ * always fits) and at the state's applied index (a record is only known once
+ * applied). Returns the new window entries and the last log index passed.
+ */
+export function planEntries(
+  entries: readonly Entry[], state: Readonly<ClusterState>, nodeId: string,
+  room: { entries: number; bytes: number },
+): { planned: WindowEntry[]; readThrough: number | null } {
+  const planned: WindowEntry[] = [];
+  let readThrough: number | null = null;
+  let bytes = 0;
+  for (const entry of entries) {
+    if (entry.index > state.appliedIndex) break;
+    const requests = entryRequests(entry, state, nodeId);
+    if (requests.length > 0) {
+      const size = planBytes(requests);
+      if (planned.length >= room.entries || (planned.length > 0 && bytes + size > room.bytes)) break;
+      bytes += size;
+      planned.push({ logIndex: entry.index, bytes: size, next: 0, requests: requests.map((request) => ({ request, taskUid: null, result: null })) });
+    }
+    readThrough = entry.index;
+  }
+  return { planned, readThrough };
+}
+
+function entryRequests(entry: Entry, state: Readonly<ClusterState>, nodeId: string): PlannedRequest[] {
+  if (entry.payload.kind !== 'command' || entry.payload.data.length === 0) return [];
+  const record = state.dispatch.get(entry.index);
+  const target = record?.targets.find((t) => t.nodeId === nodeId);
+  if (record === undefined || target === undefined) return [];
+  if (record.outcomes.some((o) => o.nodeId === nodeId)) return [];
+  return planRequests(decodeCommand(entry.payload.data), target, record.createsIndex);
+}
+
+/** Counters from a finished node task's details. */
+function countsOf(details: Record<string, unknown> | null | undefined): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of COUNT_KEYS) {
+    const v = details?.[key];
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) counts[key] = v;
+  }
+  return counts;
+}
+
+/** Records what the node answered when the request was sent (its task uid, or an outright refusal). */
+export function recordSent(req: RequestState, answer: { taskUid: number } | { error: ErrorBody }): void {
+  if ('taskUid' in answer) {
+    req.taskUid = answer.taskUid;
+    return;
+  }
+  req.result = req.request.tolerate?.includes(answer.error.code) ? { ok: true, counts: {} } : { ok: false, error: answer.error };
+}
+
+/** Applies polled node tasks to the requests waiting for them; returns how many settled. */
+export function recordTasks(window: readonly WindowEntry[], tasks: readonly NodeTaskView[]): number {
+  const byUid = new Map(tasks.map((t) => [t.uid, t]));
+  let settled = 0;
+  for (const entry of window) {
+    for (const req of entry.requests) {
+      if (req.result !== null || req.taskUid === null) continue;
+      const task = byUid.get(req.taskUid);
+      if (task === undefined || !FINISHED.has(task.status)) continue;
+      settled += 1;
+      if (task.status === 'succeeded') req.result = { ok: true, counts: req.request.countsFrom ? countsOf(task.details) : {} };
+      else if (task.error && req.request.tolerate?.includes(task.error.code)) req.result = { ok: true, counts: {} };
+      else req.result = { ok: false, error: task.error ?? canceledError(task.uid) };
+    }
+  }
+  return settled;
+}
+
+function canceledError(uid: number): ErrorBody {
+  return {
+    message: `The node canceled its task ${uid}.`, code: 'internal', type: 'internal', link: 'https://docs.meilisearch.com/errors#internal',
+  };
+}
+
+/** Node task uids still owed an answer. */
+export function awaitedTaskUids(window: readonly WindowEntry[]): number[] {
+  return window.flatMap((e) => e.requests.filter((r) => r.result === null && r.taskUid !== null).map((r) => r.taskUid as number));
+}
+
+/** The outcome of a finished entry (a refused request ends the entry: later ones are not sent), or null. */
+export function entryOutcome(entry: WindowEntry, nodeId: string): NodeOutcome | null {
+  const counts: Record<string, number> = {};
+  for (const req of entry.requests) {
+    if (req.result === null) return null;
+    if (!req.result.ok) return { nodeId, logIndex: entry.logIndex, status: 'failed', error: req.result.error };
+    Object.assign(counts, req.result.counts);
+  }
+  return { nodeId, logIndex: entry.logIndex, status: 'succeeded', counts };
+}
+
+/** Whether the entry's next request may be sent (none refused before it). */
+export function hasUnsent(entry: WindowEntry): boolean {
+  return entry.next < entry.requests.length && !entry.requests.slice(0, entry.next).some((r) => r.result?.ok === false);
+}
+
+/**
+ * Takes the finished prefix off the window: its outcomes, and the cursor it
+ * allows (every entry read up to the first unfinished one).
+ */
+export function takeFinished(window: WindowEntry[], readThrough: number, nodeId: string): { cursor: number; outcomes: NodeOutcome[] } {
+  const outcomes: NodeOutcome[] = [];
+  while (window.length > 0) {
+    const first = window[0] as WindowEntry;
+    const outcome = hasUnsent(first) ? null : entryOutcome(first, nodeId);
+    if (outcome === null) return { cursor: first.logIndex - 1, outcomes };
+    outcomes.push(outcome);
+    window.shift();
+  }
+  return { cursor: readThrough, outcomes };
+}
+
+export interface CommitPolicy {
+  /** Outcomes that make a batch due at once. */
+  batchEntriesMax: number;
+  /** Longest a finished entry waits for its cursor batch. */
+  intervalMs: number;
+}
+
+/**
+ * Whether to propose a cursor now. A cursor that only passes entries with
+ * nothing for any node (cursor and progress entries) is never proposed: that
+ * would append an entry that itself needs passing, forever.
+ */
+export function commitDue(
+  p: { pendingCursor: number; committedCursor: number; outcomes: number; windowEmpty: boolean; sinceFirstPendingMs: number },
+  lastDispatchIndex: number, policy: CommitPolicy,
+): boolean {
+  if (p.pendingCursor <= p.committedCursor) return false;
+  if (p.outcomes === 0 && p.committedCursor >= lastDispatchIndex) return false;
+  return p.windowEmpty || p.outcomes >= policy.batchEntriesMax || p.sinceFirstPendingMs >= policy.intervalMs;
+}
