@@ -33,6 +33,7 @@ import { encodeUid, isCount, isFilterParam, isPlainObject, rejectQueryThroughNod
 import { documentsQueryFromQuery, plainQuery } from './query-string.ts';
 import type { QueryString } from './query-string.ts';
 import { enforceReadPolicy, isClientError, NODE_READ_RETRY, scatter, shardUnavailable } from './scatter.ts';
+import { clientErrorOf } from './node-error.ts';
 
 export interface DocumentsOutcome {
   readonly response: MergedDocumentsPage;
@@ -90,7 +91,7 @@ async function documentFrom(
       const code = error.body.code;
       if (code === 'document_not_found' || code === 'index_not_found') return 'not-found';
     }
-    if (isClientError(error)) throw error.toMeiliError();
+    if (isClientError(error)) throw clientErrorOf(error);
     if (signal.aborted) return 'unavailable';
     if (error instanceof MeiliError) throw error;
     return 'unavailable';

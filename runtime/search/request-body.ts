@@ -11,6 +11,7 @@ import type { NodeRequest } from '../../transport/node-client/node-client.ts';
 import type { PeerServices } from '../peer/services.ts';
 import type { FilterParam } from '../routing/shard-filter.ts';
 import { isClientError } from './scatter.ts';
+import { clientErrorOf } from './node-error.ts';
 
 export type Body = Record<string, unknown>;
 
@@ -78,7 +79,7 @@ async function rejectRequestThroughNode(
   try {
     await services.node(nodeId).request({ ...request, ...(signal ? { signal } : {}) });
   } catch (error) {
-    if (isClientError(error)) throw error.toMeiliError();
+    if (isClientError(error)) throw clientErrorOf(error);
     throw fallback;
   }
   throw fallback;

@@ -25,6 +25,7 @@
 import { MeiliError } from '../../api/errors/registry.ts';
 import { NodeResponseError } from '../../transport/node-client/errors.ts';
 import { retryRead } from '../../transport/node-client/retry.ts';
+import { clientErrorOf } from './node-error.ts';
 import type { RetryPolicy } from '../../transport/node-client/retry.ts';
 import { coveringSet, shardOwnersInOrder } from '../routing/covering-set.ts';
 import type { IndexReadContext } from './read-context.ts';
@@ -130,7 +131,7 @@ export function isClientError(error: unknown): error is NodeResponseError {
 }
 
 export function throwIfClientError(error: unknown): void {
-  if (isClientError(error)) throw error.toMeiliError();
+  if (isClientError(error)) throw clientErrorOf(error);
   if (error instanceof MeiliError) throw error;
 }
 

@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeiliError } from '../../../../api/errors/registry.ts';
+import { multiSearch } from '../../../../runtime/search/multi-search.ts';
 import { facetSearchIndex, searchIndex } from '../../../../runtime/search/scatter-search.ts';
 import { corpus, fakePeer, http, loadIndex, startEngines, type Engines, type FakePeer, type IndexSpec } from './cluster-harness.ts';
 
@@ -119,14 +120,24 @@ describe('errors', () => {
     });
   });
 
-  test('a node 4xx (filter on a non-filterable field) passes through unchanged', async () => {
-    const expected = await http(engines.oracle.url, 'POST', '/indexes/books/search', { filter: 'title = x' }).catch((e) => e.body);
-    await assert.rejects(searchIndex(peer1.services, 'books', { filter: 'title = x' }), (e: unknown) => {
-      assert.ok(e instanceof MeiliError);
-      assert.equal(e.code, expected.code);
-      assert.equal(e.status, 400);
-      return true;
-    });
+  test('a node 4xx passes through as the oracle words it, `_miroir_shard` never listed', async () => {
+    const cases: [string, Record<string, unknown>][] = [
+      ['search', { filter: 'title = x' }],
+      ['search', { facets: ['title'] }],
+      ['search', { q: 'river', distinct: 'title' }],
+      ['facet-search', { facetName: 'title' }],
+    ];
+    for (const [route, body] of cases) {
+      const expected = await http(engines.oracle.url, 'POST', `/indexes/books/${route}`, body).catch((e) => e.body);
+      assert.ok(typeof expected?.code === 'string', JSON.stringify(expected));
+      const run = route === 'search' ? searchIndex(peer1.services, 'books', body) : facetSearchIndex(peer1.services, 'books', body);
+      await assert.rejects(run, (e: unknown) => {
+        assert.ok(e instanceof MeiliError);
+        assert.equal(e.status, 400);
+        assert.deepEqual(e.toBody(), expected, JSON.stringify(body));
+        return true;
+      });
+    }
   });
 
   test('a wrongly typed pagination field gets the node’s own message', async () => {
@@ -173,6 +184,74 @@ describe('node failures', () => {
       }
     } finally {
       peer2.broken.delete('n1');
+    }
+  });
+});
+
+describe('multi-search', () => {
+  const strip = (response: Record<string, unknown>): Record<string, unknown> => {
+    const out = comparable(response);
+    if (Array.isArray(out['results'])) out['results'] = (out['results'] as Record<string, unknown>[]).map(comparable);
+    return out;
+  };
+  const oracleMulti = (body: unknown): Promise<any> =>
+    http(engines.oracle.url, 'POST', '/multi-search', body).catch((e: { body?: unknown }) => ({ error: e.body }));
+
+  test('plain: every query answered as its own cluster search', async () => {
+    const body = { queries: QUERIES.slice(0, 12).map((q) => ({ indexUid: 'books', ...q })) };
+    const { response, degradedShards } = await multiSearch(peer1.services, body);
+    assert.deepEqual(degradedShards, {});
+    assert.deepEqual(strip(response), strip(await oracleMulti(body)));
+  });
+
+  const FEDERATED: Record<string, unknown>[] = [
+    { federation: {}, queries: [{ indexUid: 'books', q: 'river' }, { indexUid: 'books', q: 'stone', federationOptions: { weight: 0.5 } }] },
+    {
+      federation: { limit: 10, offset: 5 },
+      queries: [{ indexUid: 'books', q: 'garden', filter: 'genre = drama' }, { indexUid: 'books', q: 'night', filter: 'genre = comedy' }],
+    },
+    { federation: { page: 2, hitsPerPage: 7, facetsByIndex: { books: ['genre'] } }, queries: [{ indexUid: 'books', q: 'ocean' }] },
+    {
+      federation: { mergeFacets: {}, facetsByIndex: { books: ['genre', 'year'] } },
+      queries: [{ indexUid: 'books', q: 'light', showRankingScore: true }, { indexUid: 'books', q: 'winter', filter: 'year < 2000' }],
+    },
+    {
+      federation: { limit: 30 },
+      queries: [{ indexUid: 'books', q: 'silver', sort: ['year:desc'] }, { indexUid: 'books', q: 'dragon', sort: ['year:desc'] }],
+    },
+    { federation: { distinct: 'genre' }, queries: [{ indexUid: 'books', q: 'house' }, { indexUid: 'books', q: 'train' }] },
+  ];
+
+  test('federated: merged across queries as one node merges them', async () => {
+    let matched = 0;
+    for (const body of FEDERATED) {
+      const expected = await oracleMulti(body);
+      assert.ok(Array.isArray(expected.hits), JSON.stringify(expected));
+      const { response } = await multiSearch(peer1.services, body);
+      assert.deepEqual(strip(response), strip(expected), JSON.stringify(body));
+      matched++;
+    }
+    assert.equal(matched, FEDERATED.length);
+  });
+
+  test('errors: a missing index is a prefixed 400; shape errors are the node’s own', async () => {
+    const missing = { queries: [{ indexUid: 'books' }, { indexUid: 'nope' }] };
+    await assert.rejects(multiSearch(peer1.services, missing), (e: unknown) => {
+      assert.ok(e instanceof MeiliError);
+      assert.equal(e.status, 400);
+      assert.deepEqual({ error: e.toBody() }, { error: { message: 'Inside `.queries[1]`: Index `nope` not found.', code: 'index_not_found', type: 'invalid_request', link: 'https://docs.meilisearch.com/errors#index_not_found' } });
+      return true;
+    });
+    const badFilter = { queries: [{ indexUid: 'books' }, { indexUid: 'books', filter: 'title = x' }] };
+    const pagination = { federation: {}, queries: [{ indexUid: 'books', limit: 5 }] };
+    for (const body of [badFilter, pagination]) {
+      const expected = await oracleMulti(body);
+      assert.ok(expected.error, JSON.stringify(expected));
+      await assert.rejects(multiSearch(peer1.services, body), (e: unknown) => {
+        assert.ok(e instanceof MeiliError);
+        assert.deepEqual({ error: e.toBody() }, expected);
+        return true;
+      });
     }
   });
 });
