@@ -1,11 +1,11 @@
-// The one request-shape validator of the engine (STYLE G11's schema-error
-// formatter): it checks JSON bodies and query strings field by field and
+// The one request-shape validator of the edge and the engine (STYLE G11's
+// schema-error formatter): it checks JSON bodies and query strings field by field and
 // fails with Meilisearch's deserr messages, word for word:
 //   Invalid value type at `.offset`: expected a positive integer, but found a string: `"doggo"`
 //   Unknown field `x`: expected one of `a`, `b`
 //   Invalid value in parameter `offset`: could not parse `doggo` as a positive integer
 // Each field names the error code it fails under (invalid_document_offset…).
-import { MeiliError } from '../../api/errors/registry.ts';
+import { MeiliError } from '../errors/registry.ts';
 
 export type ValueKind = 'null' | 'boolean' | 'integer' | 'negative' | 'float' | 'string' | 'array' | 'object';
 

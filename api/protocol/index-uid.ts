@@ -1,6 +1,6 @@
 // Index uid rules (API.md §0): ASCII alphanumerics, `-` and `_`, 1..400
 // bytes (the message says 512, the check is 400, as in Meilisearch).
-import { MeiliError } from '../../api/errors/registry.ts';
+import { MeiliError } from '../errors/registry.ts';
 
 const PATTERN = /^[a-zA-Z0-9_-]{1,400}$/;
 

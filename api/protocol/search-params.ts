@@ -2,17 +2,18 @@
 // messages: the POST body of /indexes/{uid}/search, its GET query string,
 // the facet-search body, and one query of a multi-search (engine/federation/
 // request.ts uses the field readers here). The result is the SearchQuery of
-// engine/core/contracts.ts with every default filled in, plus the options
-// this engine does not implement (`hybrid`, `vector`, …), kept so the route
-// can answer them with Meilisearch's errors.
-import { MeiliError } from '../../api/errors/registry.ts';
-import type { MatchingStrategy, SearchQuery } from '../core/contracts.ts';
+// search-query.ts with every default filled in, plus the options the engine
+// does not implement (`hybrid`, `vector`, …), kept so a route can answer
+// them with Meilisearch's errors. Shared by the engine and the edge, so both
+// refuse a bad search with the same code and message.
+import { MeiliError } from '../errors/registry.ts';
+import type { MatchingStrategy, SearchQuery } from './search-query.ts';
 import {
   checkQueryKeys, invalidType, invalidValue, kindOf, missingField, queryBool, queryList, queryString,
   queryUint, unknownField, unknownValue, type Query, type ValueKind,
 } from './deserr.ts';
 
-/** Accepted by the engine's shape check but not served by it. */
+/** Accepted by Meilisearch's shape check but not served by the engine. */
 export interface UnsupportedOptions {
   hybrid: { embedder: string; semanticRatio: number } | null;
   vector: number[] | null;

@@ -8,11 +8,11 @@
 //   and by the key's index patterns; finally the key must hold the action
 //   (wildcards expanded) and not be expired.
 import { MeiliError } from '../../api/errors/registry.ts';
-import { actionAllowed } from './actions.ts';
-import { anyPatternMatches } from './index-pattern.ts';
+import { actionAllowed } from '../../api/protocol/auth/actions.ts';
+import { anyPatternMatches } from '../../api/protocol/auth/index-pattern.ts';
 import type { KeyStore } from './key-store.ts';
-import { resolveIndexRule, rulePatterns, type SearchRules } from './search-rules.ts';
-import { verifyTenantToken } from './tenant-token.ts';
+import { resolveIndexRule, rulePatterns, type SearchRules } from '../../api/protocol/auth/search-rules.ts';
+import { verifyTenantToken } from '../../api/protocol/auth/tenant-token.ts';
 
 /** Who is calling, once authorized. `keyIndexes` and `keyActions` null mean no restriction. */
 export interface Identity {

@@ -6,7 +6,7 @@
 // so GET /keys lists them as Search, Admin, Read-Only Admin, Chat.
 import { randomUUID } from 'node:crypto';
 import type { Level } from 'level';
-import { keyMatches } from './key-derivation.ts';
+import { keyMatches } from '../../api/protocol/auth/key-derivation.ts';
 
 export interface KeyRecord {
   readonly uid: string;

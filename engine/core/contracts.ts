@@ -6,9 +6,10 @@
 // The HTTP layer validates request shapes and hands typed queries to a
 // SearchIndex; the SearchIndex asks its FacetStore for filter and facet work.
 import type { Bitset } from './bitset.ts';
-import type { Settings } from './settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 
-export type Document = Record<string, unknown>;
+export type { Document } from '../../api/protocol/documents/document.ts';
+import type { Document } from '../../api/protocol/documents/document.ts';
 
 /** Internal document id: dense, assigned in insertion order, never reused. */
 export type DocId = number;
@@ -57,35 +58,9 @@ export interface FacetStore {
 
 export type FacetStoreFactory = (settings: Settings) => FacetStore;
 
-export type MatchingStrategy = 'last' | 'all' | 'frequency';
-
-/** A search request after shape validation (types, ranges, unknown fields). */
-export interface SearchQuery {
-  q: string | null;
-  offset: number;
-  limit: number;
-  page: number | null;
-  hitsPerPage: number | null;
-  attributesToRetrieve: string[] | null;
-  attributesToCrop: string[] | null;
-  cropLength: number;
-  cropMarker: string;
-  attributesToHighlight: string[] | null;
-  highlightPreTag: string;
-  highlightPostTag: string;
-  showMatchesPosition: boolean;
-  filter: unknown;
-  sort: string[] | null;
-  distinct: string | null;
-  facets: string[] | null;
-  matchingStrategy: MatchingStrategy;
-  attributesToSearchOn: string[] | null;
-  rankingScoreThreshold: number | null;
-  showRankingScore: boolean;
-  showRankingScoreDetails: boolean;
-  /** Set by multi-search federation: hits are returned unpaginated up to this many. */
-  locales: string[] | null;
-}
+// The search request shapes are part of the HTTP protocol (api/protocol/).
+export type { MatchingStrategy, SearchQuery } from '../../api/protocol/search-query.ts';
+import type { MatchingStrategy, SearchQuery } from '../../api/protocol/search-query.ts';
 
 export interface SearchResult {
   hits: Document[];

@@ -4,7 +4,7 @@
 // per-field facet structures, the live documents and their `_geo` points.
 import { Bitset } from '../core/bitset.ts';
 import type { DocId } from '../core/contracts.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import { FieldIndex } from './field-index.ts';
 
 export interface FacetData {

@@ -11,7 +11,7 @@ import { Bitset } from '../core/bitset.ts';
 import type {
   DocId, Document, FacetDistributionResult, FacetHit, FacetStore, FilterErrorCode,
 } from '../core/contracts.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import type { FilterExpr } from '../filter/ast.ts';
 import { facetDistribution } from './distribution.ts';
 import { evaluateFilter } from './evaluate.ts';

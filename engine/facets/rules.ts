@@ -5,7 +5,7 @@
 // features on. A granular rule matches its patterns exactly or through `*`
 // (`*`, `x*`, `*x`, `*x*`), and never nested fields. The first matching rule
 // decides a field's features.
-import type { FilterableRule, Settings } from '../core/settings.ts';
+import type { FilterableRule, Settings } from '../../api/protocol/settings/settings.ts';
 
 export type PatternMatch = 'match' | 'parent' | 'none';
 

@@ -6,7 +6,7 @@
 // returned per index or merged.
 import { MeiliError } from '../../api/errors/registry.ts';
 import type { IndexEntry } from '../http/context.ts';
-import { defaultSearchQuery } from '../http/search-params.ts';
+import { defaultSearchQuery } from '../../api/protocol/search-params.ts';
 import type { Federation, MultiSearchQuery } from './request.ts';
 import { byteOrder, federatedHit, mergeFacets, mergeHits, type ComputedFacets, type QueryHits } from './merge.ts';
 import { checkUnsupportedAfterSearch, checkUnsupportedBeforeSearch, featureNotEnabled, searchEntry, withRuleFilter } from './search-runner.ts';

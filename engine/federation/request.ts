@@ -4,12 +4,12 @@
 // Rules that depend on whether the request is federated are checked by
 // `checkQueryRules`, with Meilisearch's "Inside `.queries[i]`: " messages.
 import { MeiliError } from '../../api/errors/registry.ts';
-import { checkIndexUid } from '../tasks/index-uid.ts';
-import { invalidType, invalidValue, kindOf, missingField, unknownField } from '../http/deserr.ts';
+import { checkIndexUid } from '../../api/protocol/index-uid.ts';
+import { invalidType, invalidValue, kindOf, missingField, unknownField } from '../../api/protocol/deserr.ts';
 import {
   applySearchField, bool, defaultSearchQuery, defaultUnsupported, optUintOrNull, SEARCH_FIELDS, str, strList, uint,
   type ParsedSearch,
-} from '../http/search-params.ts';
+} from '../../api/protocol/search-params.ts';
 
 export interface FederationOptions {
   weight: number;

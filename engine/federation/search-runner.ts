@@ -5,8 +5,8 @@
 import { MeiliError } from '../../api/errors/registry.ts';
 import type { SearchQuery, SearchResult } from '../core/contracts.ts';
 import type { IndexEntry } from '../http/context.ts';
-import type { UnsupportedOptions } from '../http/search-params.ts';
-import { fuseFilters } from '../auth/search-rules.ts';
+import type { UnsupportedOptions } from '../../api/protocol/search-params.ts';
+import { fuseFilters } from '../../api/protocol/auth/search-rules.ts';
 
 export function featureNotEnabled(what: string, feature: string, discussion: number): MeiliError {
   return new MeiliError('feature_not_enabled', `${what} requires enabling the \`${feature}\` experimental feature. See https://github.com/orgs/meilisearch/discussions/${discussion}`);

@@ -6,8 +6,8 @@
 // code and message.
 import type { FastifyRequest } from 'fastify';
 import { MeiliError } from '../../api/errors/registry.ts';
-import { mimeEssence } from '../documents/payload.ts';
-import { jsonSyntaxMessage } from '../documents/json-error.ts';
+import { mimeEssence } from '../../api/protocol/documents/payload.ts';
+import { jsonSyntaxMessage } from '../../api/protocol/documents/json-error.ts';
 
 export function rawBody(request: FastifyRequest): Buffer {
   const body = request.body;

@@ -45,7 +45,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Level } from 'level';
 import type { SearchIndex } from '../core/contracts.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import type { Clock } from '../../runtime/env/clock.ts';
 import type { BatchRecord, SummarizedTask, TaskRecord, TaskRequest } from '../tasks/types.ts';
 

@@ -2,10 +2,10 @@
 // path parameter, the `customMetadata` query parameter of write routes, the
 // query object, and the index views.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { checkIndexUid } from '../tasks/index-uid.ts';
+import { checkIndexUid } from '../../api/protocol/index-uid.ts';
 import { formatDate } from '../tasks/time-format.ts';
 import type { SummarizedTask } from '../tasks/types.ts';
-import { checkQueryKeys, queryString, type Query } from './deserr.ts';
+import { checkQueryKeys, queryString, type Query } from '../../api/protocol/deserr.ts';
 import type { IndexEntry } from './context.ts';
 
 export function queryOf(request: FastifyRequest): Query {

@@ -5,7 +5,7 @@
 // for the few documents it actually ranks.
 // Invariants: a word is in the dictionary iff its postings are non-empty; a
 // document's forward entry lists exactly the postings it was added to.
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import { utf8Length } from '../text/normalize.ts';
 import { MAX_POSITION, MAX_WORD_BYTES, Tokenizer } from '../text/tokenizer.ts';
 import { flattenLeaves, leafText, pathMatches } from './flatten.ts';

@@ -5,7 +5,7 @@
 // Positions advance like document positions (1 per soft separator, 8 per
 // hard one), so query positions and document positions can be compared.
 // Pure: the result depends only on the text and the settings.
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import type { Tokenizer } from '../text/tokenizer.ts';
 import { typoBudget } from './typo-budget.ts';
 

@@ -3,7 +3,7 @@
 // its synonyms. A path through the graph covers every term exactly once,
 // using single terms or n-grams; `paths` enumerates them for a set of kept
 // terms. Pure: derived from the parsed query and the settings only.
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import type { Tokenizer } from '../text/tokenizer.ts';
 import { utf8Length } from '../text/normalize.ts';
 import type { BaseTerm, ParsedQuery } from './parse-query.ts';

@@ -2,7 +2,7 @@
 // 0 when typo tolerance is off, the word is shorter than `oneTypo` characters,
 // listed in `disableOnWords`, or (with `disableOnNumbers`) made only of digits
 // and punctuation; 1 below `twoTypos` characters; 2 otherwise.
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import { normalizeWord } from '../text/normalize.ts';
 
 const NUMERIC = /^[\p{Nd}\p{P}]+$/u;

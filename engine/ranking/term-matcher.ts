@@ -6,7 +6,7 @@
 // level 1 the one-typo words and the word split in two; level 2 the two-typo
 // words. Derivations are never capped (see word-dictionary.ts).
 import { Bitset } from '../core/bitset.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import type { DocTokens, InvertedIndex } from '../index/inverted-index.ts';
 import type { QueryNode } from '../query/query-graph.ts';
 import { BUCKET_BITS, bucketBit, bucketValue } from '../index/position-buckets.ts';

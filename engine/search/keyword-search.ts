@@ -4,7 +4,7 @@
 // Work is proportional to the postings the query's derivations touch.
 import { Bitset } from '../core/bitset.ts';
 import type { MatchingStrategy } from '../core/contracts.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import { pathMatches } from '../index/flatten.ts';
 import type { InvertedIndex } from '../index/inverted-index.ts';
 import { slotBit } from '../index/searchable-fields.ts';

@@ -8,7 +8,7 @@ import type {
   DocId, Document, DocumentsPage, FacetHit, FacetStore, FacetStoreFactory, FilterExpr, MatchingStrategy,
   SearchIndex, SearchQuery, SearchResult,
 } from '../core/contracts.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import { parseClientFilter } from './client-filter.ts';
 import { InvertedIndex } from '../index/inverted-index.ts';
 import type { SynonymMap } from '../query/query-graph.ts';

@@ -6,7 +6,7 @@
 // the response keys in Meilisearch's order.
 import type { Bitset } from '../core/bitset.ts';
 import type { Document, FacetStore, SearchQuery, SearchResult } from '../core/contracts.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import type { InvertedIndex } from '../index/inverted-index.ts';
 import { bucketSort, resultsOf } from '../ranking/bucket-sort.ts';
 import type { StepResult } from '../ranking/details.ts';

@@ -3,7 +3,7 @@
 // sortable attributes), `distinct` (must be filterable) and
 // `attributesToSearchOn` (must be searchable).
 import { MeiliError } from '../../api/errors/registry.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import { pathMatches } from '../index/flatten.ts';
 import type { SortCriterion } from '../ranking/rule-list.ts';
 

@@ -3,7 +3,7 @@
 // field by field. Checks that Meilisearch runs at indexing time (typo word
 // sizes) fail the task here with its message.
 import { MeiliError } from '../../api/errors/registry.ts';
-import { defaultSettings, SETTINGS_KEYS, type Settings } from '../core/settings.ts';
+import { defaultSettings, SETTINGS_KEYS, type Settings } from '../../api/protocol/settings/settings.ts';
 import type { SettingsPatch } from '../tasks/types.ts';
 
 type Partial2 = Record<string, unknown>;

@@ -13,7 +13,7 @@
 // numeric order.
 import { Level } from 'level';
 import type { Document } from '../core/contracts.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import type { BatchRecord, TaskRecord } from '../tasks/types.ts';
 
 export interface IndexMeta {

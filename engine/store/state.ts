@@ -6,7 +6,7 @@
 // Tasks left `processing` by a crash are put back to `enqueued`: nothing of
 // them reached the disk (see transaction.ts), so running them again is exact.
 import type { SearchIndex } from '../core/contracts.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import type { BatchRecord, TaskRecord } from '../tasks/types.ts';
 import { pad, type Counters, type Db, type IndexMeta } from './db.ts';
 

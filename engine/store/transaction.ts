@@ -6,7 +6,7 @@
 // After a crash a batch is either entirely on disk or not at all, and a task
 // not marked finished on disk is simply run again.
 import type { Document } from '../core/contracts.ts';
-import type { Settings } from '../core/settings.ts';
+import type { Settings } from '../../api/protocol/settings/settings.ts';
 import type { BatchRecord, TaskRecord } from '../tasks/types.ts';
 import { docKey, pad, type Counters, type Db, type DocRecord, type IndexMeta } from './db.ts';
 

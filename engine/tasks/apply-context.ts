@@ -3,7 +3,7 @@
 // time the batch started. Apply functions return the task's final details or
 // throw a MeiliError, which fails that task only.
 import type { FilterErrorCode, FilterExpr } from '../core/contracts.ts';
-import { defaultSettings } from '../core/settings.ts';
+import { defaultSettings } from '../../api/protocol/settings/settings.ts';
 import { MeiliError } from '../../api/errors/registry.ts';
 import type { IndexMeta } from '../store/db.ts';
 import type { EngineState, IndexFactory, LiveIndex } from '../store/state.ts';

@@ -4,7 +4,7 @@
 // document fails its whole task with nothing applied (API.md §8).
 import { MeiliError } from '../../api/errors/registry.ts';
 import type { Document } from '../core/contracts.ts';
-import { documentId, inferPrimaryKey } from '../documents/primary-key.ts';
+import { documentId, inferPrimaryKey } from '../../api/protocol/documents/primary-key.ts';
 import type { LiveIndex } from '../store/state.ts';
 import { indexNotFound, requireLive, stageIndexCreation, type ApplyContext } from './apply-context.ts';
 import type { TaskOp } from './types.ts';

@@ -2,7 +2,7 @@
 // settings updates. Each stages its LevelDB writes and in-memory effects in
 // the batch's transaction and returns the task's final details.
 import { MeiliError } from '../../api/errors/registry.ts';
-import { defaultSettings } from '../core/settings.ts';
+import { defaultSettings } from '../../api/protocol/settings/settings.ts';
 import { applySettingsPatch } from '../settings/apply.ts';
 import type { LiveIndex } from '../store/state.ts';
 import { indexNotFound, requireLive, stageIndexCreation, type ApplyContext } from './apply-context.ts';

@@ -2,8 +2,8 @@
 // POST /tasks/cancel and DELETE /tasks (lists comma-separated, `*` = any,
 // dates RFC 3339 or YYYY-MM-DD) and matching a task against them.
 import { MeiliError } from '../../api/errors/registry.ts';
-import { checkQueryKeys, queryString, type Query } from '../http/deserr.ts';
-import { indexUidMessage, isValidIndexUid } from './index-uid.ts';
+import { checkQueryKeys, queryString, type Query } from '../../api/protocol/deserr.ts';
+import { indexUidMessage, isValidIndexUid } from '../../api/protocol/index-uid.ts';
 import { parseFilterDate } from './time-format.ts';
 import { TASK_STATUSES, TASK_TYPES, type TaskFilter, type TaskRecord, type TaskStatus, type TaskType } from './types.ts';
 

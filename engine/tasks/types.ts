@@ -4,7 +4,6 @@
 // structs; the views themselves are built in engine/tasks/view.ts.
 import type { ErrorBody } from '../../api/errors/registry.ts';
 import type { Document } from '../core/contracts.ts';
-import type { Settings } from '../core/settings.ts';
 
 export type TaskStatus = 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
 
@@ -24,7 +23,8 @@ export const TASK_TYPES: readonly TaskType[] = [
 ];
 
 /** A settings update: a key set to null resets that setting to its default. */
-export type SettingsPatch = { [K in keyof Settings]?: Settings[K] | null };
+export type { SettingsPatch } from '../../api/protocol/settings/settings.ts';
+import type { SettingsPatch } from '../../api/protocol/settings/settings.ts';
 
 /** The filters shared by GET /tasks, POST /tasks/cancel and DELETE /tasks. */
 export interface TaskFilter {

@@ -60,7 +60,25 @@ test('pure cores import no I/O', () => {
 test('layers point one way: runtime and transport do not import actors, api or cli', () => {
   const lower = [...sources('runtime'), ...sources('transport')];
   const offenders = lower.filter((f) =>
-    importsOf(f).some((i) => /(^|\/)(actors|cli)\//.test(i) || (/(^|\/)api\//.test(i) && !i.includes('api/errors/'))),
+    importsOf(f).some((i) => /(^|\/)(actors|cli)\//.test(i) || (/(^|\/)api\//.test(i) && !/api\/(errors|protocol)\//.test(i))),
+  );
+  assert.deepEqual(offenders, []);
+});
+
+// api/protocol holds Meilisearch's request parsing and validation, shared by
+// the edge, the runtime and the engine so all three answer a bad request
+// alike. It stays a pure layer: no I/O, no framework, nothing above it.
+// node:crypto is allowed for HMAC (key derivation, tenant tokens): pure computation.
+test('api/protocol is pure: it imports only itself, api/errors and node:crypto', () => {
+  const offenders = sources('api/protocol').filter((f) =>
+    importsOf(f).some((i) => i !== 'node:crypto' && !(i.startsWith('.') && /^(api\/(protocol|errors)\/)/.test(join(f, '..', i)))),
+  );
+  assert.deepEqual(offenders, []);
+});
+
+test('the engine imports from api/ only the protocol layer and the error registry', () => {
+  const offenders = sources('engine').filter((f) =>
+    importsOf(f).some((i) => /(^|\/)api\//.test(i) && !/api\/(errors|protocol)\//.test(i)),
   );
   assert.deepEqual(offenders, []);
 });

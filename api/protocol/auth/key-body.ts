@@ -2,8 +2,8 @@
 // with Meilisearch's deserr messages. Fields are checked in the order the
 // client sent them (deserr stops at the first error); missing required
 // fields are reported afterwards in declaration order.
-import { MeiliError } from '../../api/errors/registry.ts';
-import { invalidType, invalidValue, kindOf, missingField, unknownField, unknownValue } from '../http/deserr.ts';
+import { MeiliError } from '../../errors/registry.ts';
+import { invalidType, invalidValue, kindOf, missingField, unknownField, unknownValue } from '../deserr.ts';
 import { ACTIONS, isAction } from './actions.ts';
 import { indexPatternError, isValidIndexPattern } from './index-pattern.ts';
 import { parseUuid } from './uuid.ts';

@@ -10,7 +10,7 @@
 // Errors after step 1 are `invalid_api_key` with "Could not decode tenant
 // token, …." messages, as in Meilisearch (a bad signature does not fall back).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { MeiliError } from '../../api/errors/registry.ts';
+import { MeiliError } from '../../errors/registry.ts';
 import { deriveKey } from './key-derivation.ts';
 import { parseSearchRules, type SearchRules } from './search-rules.ts';
 

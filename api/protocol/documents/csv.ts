@@ -3,8 +3,8 @@
 // or `:string` suffix types a column (split on the last `:`; an unknown suffix
 // keeps the whole header as a string field), empty cells become null, and a
 // bad number or boolean is a malformed payload naming its line.
-import { MeiliError } from '../../api/errors/registry.ts';
-import type { Document } from '../core/contracts.ts';
+import { MeiliError } from '../../errors/registry.ts';
+import type { Document } from './document.ts';
 
 type ColumnType = 'string' | 'number' | 'boolean';
 

@@ -3,8 +3,8 @@
 // every problem becomes Meilisearch's error. The whole payload is parsed
 // before the task is enqueued, so syntax errors are synchronous (400/415);
 // primary-key and id problems are the task's business (primary-key.ts).
-import { MeiliError } from '../../api/errors/registry.ts';
-import type { Document } from '../core/contracts.ts';
+import { MeiliError } from '../../errors/registry.ts';
+import type { Document } from './document.ts';
 import { parseCsv } from './csv.ts';
 import { jsonSyntaxMessage } from './json-error.ts';
 

@@ -3,8 +3,8 @@
 // `paid` count, a Meilisearch quirk); exactly one candidate wins. Ids are
 // integers (kept as their decimal string) or strings of 1..511 bytes of
 // [a-zA-Z0-9_-]; `"1"` and `1` are the same id. Nested keys use dots.
-import { MeiliError } from '../../api/errors/registry.ts';
-import type { Document } from '../core/contracts.ts';
+import { MeiliError } from '../../errors/registry.ts';
+import type { Document } from './document.ts';
 
 export function inferPrimaryKey(first: Document | undefined): string {
   const candidates = first ? Object.keys(first).filter((k) => k.toLowerCase().endsWith('id')) : [];

@@ -1,7 +1,7 @@
 // The index settings of a Meilisearch index (API.md §1.4): the 20 keys a
 // fresh index answers on GET /settings, in the order Meilisearch returns them,
-// with its defaults. Validation of client bodies lives with the HTTP layer;
-// this module only knows the shape and the defaults.
+// with its defaults. Validation of client bodies is validate.ts; this module
+// only knows the shape and the defaults.
 
 export interface FilterableRule {
   attributePatterns: string[];
@@ -84,3 +84,6 @@ export function defaultSettings(): Settings {
 }
 
 export const SETTINGS_KEYS = Object.keys(defaultSettings()) as Array<keyof Settings>;
+
+/** A settings body after validation: a null value resets that setting to its default. */
+export type SettingsPatch = { [K in keyof Settings]?: Settings[K] | null };

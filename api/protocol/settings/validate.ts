@@ -4,12 +4,12 @@
 // sizes in the order Meilisearch checks them, run in the task (apply.ts).
 // A null value resets a setting; nested objects (typoTolerance, faceting,
 // pagination) are partial and merged field by field when applied.
-import { MeiliError } from '../../api/errors/registry.ts';
-import { SETTINGS_KEYS, type Settings } from '../core/settings.ts';
+import { MeiliError } from '../../errors/registry.ts';
+import { SETTINGS_KEYS, type Settings } from './settings.ts';
 import {
   expectObject, invalidType, invalidValue, kindOf, stringArray, unknownValue,
-} from '../http/deserr.ts';
-import type { SettingsPatch } from '../tasks/types.ts';
+} from '../deserr.ts';
+import type { SettingsPatch } from './settings.ts';
 
 type Key = keyof Settings;
 

@@ -7,15 +7,15 @@ import { MeiliError } from '../../../api/errors/registry.ts';
 import { canCreateIndex } from '../../auth/authorize.ts';
 import type { Document } from '../../core/contracts.ts';
 import { parseFilterOrThrow } from '../../documents/filter.ts';
-import { documentId } from '../../documents/primary-key.ts';
+import { documentId } from '../../../api/protocol/documents/primary-key.ts';
 import { parseDocumentSort, sortDocuments } from '../../documents/sort.ts';
-import { documentFormat, parseCsvDelimiter, parseDocuments } from '../../documents/payload.ts';
+import { documentFormat, parseCsvDelimiter, parseDocuments } from '../../../api/protocol/documents/payload.ts';
 import type { TaskOp } from '../../tasks/types.ts';
 import { rawBody } from '../body.ts';
 import type { EngineContext, RouteOptions } from '../context.ts';
 import {
   checkQueryKeys, expectObject, invalidType, kindOf, missingField, optBool, optUint, queryBool, queryList, queryString, queryUint, type Query,
-} from '../deserr.ts';
+} from '../../../api/protocol/deserr.ts';
 import { accepted, indexUidParam, queryOf, writeQuery } from '../route-helpers.ts';
 
 const WRITE_PARAMS = ['primaryKey', 'csvDelimiter', 'customMetadata', 'skipCreation'];

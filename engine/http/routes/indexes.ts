@@ -2,9 +2,9 @@
 // rename), delete. Writes answer 202 with a summarized task; a duplicate
 // creation or a missing index on update/delete fails inside the task.
 import { MeiliError } from '../../../api/errors/registry.ts';
-import { checkIndexUid } from '../../tasks/index-uid.ts';
+import { checkIndexUid } from '../../../api/protocol/index-uid.ts';
 import type { RouteOptions } from '../context.ts';
-import { checkQueryKeys, expectObject, invalidType, missingField, queryUint } from '../deserr.ts';
+import { checkQueryKeys, expectObject, invalidType, missingField, queryUint } from '../../../api/protocol/deserr.ts';
 import { accepted, indexUidParam, indexView, queryOf, visible, writeQuery } from '../route-helpers.ts';
 import type { FastifyInstance } from 'fastify';
 

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
 import type { RouteOptions } from '../context.ts';
-import { expectObject } from '../deserr.ts';
+import { expectObject } from '../../../api/protocol/deserr.ts';
 
 const FEATURES = [
   'metrics', 'logsRoute', 'editDocumentsByFunction', 'containsFilter', 'dynamicSearchRules', 'network',

@@ -4,14 +4,14 @@
 // auth hook (engine/auth/store-registry.ts).
 import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
-import { deriveKey } from '../../auth/key-derivation.ts';
-import { parseCreateKey, parsePatchKey } from '../../auth/key-body.ts';
+import { deriveKey } from '../../../api/protocol/auth/key-derivation.ts';
+import { parseCreateKey, parsePatchKey } from '../../../api/protocol/auth/key-body.ts';
 import type { KeyRecord, KeyStore } from '../../auth/key-store.ts';
 import { keyStoreFor } from '../../auth/store-registry.ts';
-import { tryParseUuid } from '../../auth/uuid.ts';
+import { tryParseUuid } from '../../../api/protocol/auth/uuid.ts';
 import { formatDate } from '../../tasks/time-format.ts';
 import type { RouteOptions } from '../context.ts';
-import { checkQueryKeys, queryUint, type Query } from '../deserr.ts';
+import { checkQueryKeys, queryUint, type Query } from '../../../api/protocol/deserr.ts';
 
 export interface KeyView {
   name: string | null;

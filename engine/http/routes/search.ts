@@ -5,7 +5,7 @@
 // multi-search), the tenant-token filter is fused with the user's, and the
 // SearchIndex answers. Every answer carries a fresh UUIDv7 `requestUid`.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { fuseFilters } from '../../auth/search-rules.ts';
+import { fuseFilters } from '../../../api/protocol/auth/search-rules.ts';
 import { FULL_ACCESS, indexVisible, invalidApiKey, ruleFilterFor, type Identity } from '../../auth/authorize.ts';
 import { federatedSearch, indexNotFoundInMultiSearch, withQueryIndex } from '../../federation/federated-search.ts';
 import { checkQueryRules, parseMultiSearchBody, type MultiSearchQuery } from '../../federation/request.ts';
@@ -13,10 +13,10 @@ import {
   checkUnsupportedAfterSearch, checkUnsupportedBeforeSearch, performanceDetails, searchAnswer, searchEntry, withRuleFilter,
 } from '../../federation/search-runner.ts';
 import { uuidV7 } from '../../federation/uuid-v7.ts';
-import { checkIndexUid } from '../../tasks/index-uid.ts';
+import { checkIndexUid } from '../../../api/protocol/index-uid.ts';
 import type { EngineContext, IndexEntry, RouteOptions } from '../context.ts';
-import type { Query } from '../deserr.ts';
-import { parseFacetSearchBody, parseSearchBody, parseSearchQueryString, type ParsedSearch } from '../search-params.ts';
+import type { Query } from '../../../api/protocol/deserr.ts';
+import { parseFacetSearchBody, parseSearchBody, parseSearchQueryString, type ParsedSearch } from '../../../api/protocol/search-params.ts';
 
 function identityOf(request: FastifyRequest): Identity {
   return (request.identity as Identity | undefined) ?? FULL_ACCESS;

@@ -4,8 +4,8 @@
 // missing index; resets never do, so their task fails with index_not_found.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canCreateIndex } from '../../auth/authorize.ts';
-import { SETTINGS_KEYS, type Settings } from '../../core/settings.ts';
-import { parseSettingsBody, parseSettingValue, resetAllPatch } from '../../settings/validate.ts';
+import { SETTINGS_KEYS, type Settings } from '../../../api/protocol/settings/settings.ts';
+import { parseSettingsBody, parseSettingValue, resetAllPatch } from '../../../api/protocol/settings/validate.ts';
 import type { SettingsPatch } from '../../tasks/types.ts';
 import type { EngineContext, RouteOptions } from '../context.ts';
 import { accepted, indexUidParam, writeQuery } from '../route-helpers.ts';

@@ -8,7 +8,7 @@ import { MeiliError } from '../../../api/errors/registry.ts';
 import { formatDate } from '../../tasks/time-format.ts';
 import type { EngineContext, IndexEntry, RouteOptions } from '../context.ts';
 import { formatBytesBinary } from '../body.ts';
-import { checkQueryKeys, queryBool, queryString, type Query } from '../deserr.ts';
+import { checkQueryKeys, queryBool, queryString, type Query } from '../../../api/protocol/deserr.ts';
 import { indexUidParam, queryOf, visible } from '../route-helpers.ts';
 
 type SizeFormat = (bytes: number) => number | string;

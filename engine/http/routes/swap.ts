@@ -2,10 +2,10 @@
 // Shape errors are synchronous; missing or existing indexes fail the task.
 import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
-import { checkIndexUid } from '../../tasks/index-uid.ts';
+import { checkIndexUid } from '../../../api/protocol/index-uid.ts';
 import type { IndexSwap } from '../../tasks/types.ts';
 import type { RouteOptions } from '../context.ts';
-import { expectObject, invalidType } from '../deserr.ts';
+import { expectObject, invalidType } from '../../../api/protocol/deserr.ts';
 import { accepted, writeQuery } from '../route-helpers.ts';
 
 function parseSwaps(raw: unknown): IndexSwap[] {

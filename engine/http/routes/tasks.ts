@@ -7,7 +7,7 @@ import { FILTER_PARAMS, hasFilterParam, LIST_PARAMS, matchesFilter, parseTaskFil
 import type { TaskRecord } from '../../tasks/types.ts';
 import { taskView } from '../../tasks/view.ts';
 import type { RouteOptions } from '../context.ts';
-import { queryBool, queryUint, type Query } from '../deserr.ts';
+import { queryBool, queryUint, type Query } from '../../../api/protocol/deserr.ts';
 import { queryOf, visible } from '../route-helpers.ts';
 
 /** Newest first unless `reverse`; `from` is inclusive; `next` is the first uid of the next page. */

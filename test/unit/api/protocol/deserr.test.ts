@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeiliError } from '../../../../api/errors/registry.ts';
-import { checkQueryKeys, describeKinds, expectObject, invalidType, queryBool, queryUint } from '../../../../engine/http/deserr.ts';
+import { checkQueryKeys, describeKinds, expectObject, invalidType, queryBool, queryUint } from '../../../../api/protocol/deserr.ts';
 
 function message(fn: () => unknown): string {
   try { fn(); } catch (e) { assert.ok(e instanceof MeiliError); return e.message; }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { MeiliError } from '../../../../api/errors/registry.ts';
 import {
   defaultSearchQuery, parseFacetSearchBody, parseSearchBody, parseSearchQueryString, splitSortParameter,
-} from '../../../../engine/http/search-params.ts';
+} from '../../../../api/protocol/search-params.ts';
 
 function fails(fn: () => unknown, code: string, message: string): void {
   assert.throws(fn, (e: unknown) => e instanceof MeiliError && e.code === code && e.message === message, `${code}: ${message}`);

@@ -12,7 +12,7 @@ import { Level } from 'level';
 import { generateTenantToken } from 'meilisearch/token';
 import { MeiliError } from '../../../../api/errors/registry.ts';
 import { authorize, canCreateIndex, FULL_ACCESS, indexVisible, ruleFilterFor, type AuthRequest } from '../../../../engine/auth/authorize.ts';
-import { deriveKey } from '../../../../engine/auth/key-derivation.ts';
+import { deriveKey } from '../../../../api/protocol/auth/key-derivation.ts';
 import { KeyStore } from '../../../../engine/auth/key-store.ts';
 
 const MASTER = 'masterKey';

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Bitset } from '../../../../engine/core/bitset.ts';
-import { defaultSettings, type Settings } from '../../../../engine/core/settings.ts';
+import { defaultSettings, type Settings } from '../../../../api/protocol/settings/settings.ts';
 import { createFacetStore } from '../../../../engine/facets/facet-store.ts';
 import { facetKey, formatF64 } from '../../../../engine/facets/normalize.ts';
 import { factsOf } from './oracle.ts';

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Bitset } from '../../../../engine/core/bitset.ts';
-import { defaultSettings } from '../../../../engine/core/settings.ts';
+import { defaultSettings } from '../../../../api/protocol/settings/settings.ts';
 import { createFacetStore } from '../../../../engine/facets/facet-store.ts';
 import { FilterParseError, parseFilter } from '../../../../engine/filter/parse.ts';
 import { MeiliError } from '../../../../api/errors/registry.ts';

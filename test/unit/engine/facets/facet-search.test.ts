@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Bitset } from '../../../../engine/core/bitset.ts';
-import { defaultSettings, type Settings } from '../../../../engine/core/settings.ts';
+import { defaultSettings, type Settings } from '../../../../api/protocol/settings/settings.ts';
 import fc from 'fast-check';
 import { createFacetStore } from '../../../../engine/facets/facet-store.ts';
 import { prefixWithin } from '../../../../engine/facets/typo-match.ts';

@@ -5,7 +5,7 @@
 // Method: Meilisearch's attribute_patterns tests plus hand-checked cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings } from '../../../../engine/core/settings.ts';
+import { defaultSettings } from '../../../../api/protocol/settings/settings.ts';
 import {
   compareBytes, matchFacetedField, matchFieldLegacy, matchingFeatures, matchPattern, patternsWhere,
 } from '../../../../engine/facets/rules.ts';

@@ -4,8 +4,8 @@
 // Method: fixed queries with their expected terms.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings } from '../../../../engine/core/settings.ts';
-import type { Settings } from '../../../../engine/core/settings.ts';
+import { defaultSettings } from '../../../../api/protocol/settings/settings.ts';
+import type { Settings } from '../../../../api/protocol/settings/settings.ts';
 import { parseQuery } from '../../../../engine/query/parse-query.ts';
 import { typoBudget } from '../../../../engine/query/typo-budget.ts';
 import { Tokenizer } from '../../../../engine/text/tokenizer.ts';

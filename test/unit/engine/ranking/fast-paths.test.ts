@@ -7,7 +7,7 @@
 // TermMatcher.occurrences().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings } from '../../../../engine/core/settings.ts';
+import { defaultSettings } from '../../../../api/protocol/settings/settings.ts';
 import { InvertedIndex } from '../../../../engine/index/inverted-index.ts';
 import { parseQuery } from '../../../../engine/query/parse-query.ts';
 import { buildNodes, buildSynonyms } from '../../../../engine/query/query-graph.ts';

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeiliError } from '../../../../api/errors/registry.ts';
-import { defaultSettings } from '../../../../engine/core/settings.ts';
+import { defaultSettings } from '../../../../api/protocol/settings/settings.ts';
 import { createFacetStore } from '../../../../engine/facets/facet-store.ts';
 import { createSearchIndex } from '../../../../engine/search/search-index.ts';
 import { searchQuery } from './search-fixture.ts';

@@ -2,8 +2,8 @@
 // defaults, and an index over the movies Meilisearch's own score-details test
 // uses (crates/meilisearch/tests/search). Not a test file.
 import type { Document, SearchIndex, SearchQuery } from '../../../../engine/core/contracts.ts';
-import { defaultSettings } from '../../../../engine/core/settings.ts';
-import type { Settings } from '../../../../engine/core/settings.ts';
+import { defaultSettings } from '../../../../api/protocol/settings/settings.ts';
+import type { Settings } from '../../../../api/protocol/settings/settings.ts';
 import { createSearchIndex } from '../../../../engine/search/search-index.ts';
 import { tinyFacetStore } from './tiny-facet-store.ts';
 

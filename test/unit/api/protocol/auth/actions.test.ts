@@ -2,8 +2,8 @@
 // Method: table of (granted, required) → allowed, plus pattern matching cases.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { actionAllowed, isAction } from '../../../../engine/auth/actions.ts';
-import { isValidIndexPattern, patternMatches } from '../../../../engine/auth/index-pattern.ts';
+import { actionAllowed, isAction } from '../../../../../api/protocol/auth/actions.ts';
+import { isValidIndexPattern, patternMatches } from '../../../../../api/protocol/auth/index-pattern.ts';
 
 test('wildcard actions expand as Meilisearch expands them', () => {
   const cases: Array<[string[], string, boolean]> = [

@@ -3,8 +3,8 @@
 // Method: feed bodies to the parsers and compare code and message.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MeiliError } from '../../../../api/errors/registry.ts';
-import { parseCreateKey, parsePatchKey } from '../../../../engine/auth/key-body.ts';
+import { MeiliError } from '../../../../../api/errors/registry.ts';
+import { parseCreateKey, parsePatchKey } from '../../../../../api/protocol/auth/key-body.ts';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 

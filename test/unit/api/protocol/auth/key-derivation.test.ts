@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deriveKey, keyMatches } from '../../../../engine/auth/key-derivation.ts';
+import { deriveKey, keyMatches } from '../../../../../api/protocol/auth/key-derivation.ts';
 
 test('the nil uid under MASTER_KEY gives the key from meilisearch tests/auth/errors.rs', () => {
   assert.equal(deriveKey('MASTER_KEY', '00000000-0000-0000-0000-000000000000'),

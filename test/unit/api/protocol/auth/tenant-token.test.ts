@@ -6,10 +6,10 @@ import { createHmac } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateTenantToken } from 'meilisearch/token';
-import { MeiliError } from '../../../../api/errors/registry.ts';
-import { deriveKey } from '../../../../engine/auth/key-derivation.ts';
-import { fuseFilters, parseSearchRules, resolveIndexRule } from '../../../../engine/auth/search-rules.ts';
-import { verifyTenantToken } from '../../../../engine/auth/tenant-token.ts';
+import { MeiliError } from '../../../../../api/errors/registry.ts';
+import { deriveKey } from '../../../../../api/protocol/auth/key-derivation.ts';
+import { fuseFilters, parseSearchRules, resolveIndexRule } from '../../../../../api/protocol/auth/search-rules.ts';
+import { verifyTenantToken } from '../../../../../api/protocol/auth/tenant-token.ts';
 
 const MASTER = 'masterKey';
 const UID = '6062abda-a5aa-4414-ac91-ecd7944c0f8d';

@@ -3,8 +3,8 @@
 // documentFormat and compare documents or MeiliError code and message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MeiliError } from '../../../../api/errors/registry.ts';
-import { documentFormat, parseCsvDelimiter, parseDocuments } from '../../../../engine/documents/payload.ts';
+import { MeiliError } from '../../../../../api/errors/registry.ts';
+import { documentFormat, parseCsvDelimiter, parseDocuments } from '../../../../../api/protocol/documents/payload.ts';
 
 function fails(fn: () => unknown, code: string, message?: string | RegExp): void {
   assert.throws(fn, (error: unknown) => {

@@ -3,8 +3,8 @@
 // the expected key, id string or error code and message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MeiliError } from '../../../../api/errors/registry.ts';
-import { documentId, inferPrimaryKey, normalizeId } from '../../../../engine/documents/primary-key.ts';
+import { MeiliError } from '../../../../../api/errors/registry.ts';
+import { documentId, inferPrimaryKey, normalizeId } from '../../../../../api/protocol/documents/primary-key.ts';
 
 function errorOf(fn: () => unknown): MeiliError {
   try {

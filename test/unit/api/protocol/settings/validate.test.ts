@@ -4,10 +4,10 @@
 // parseSettingsBody / parseSettingValue / applySettingsPatch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MeiliError } from '../../../../api/errors/registry.ts';
-import { defaultSettings } from '../../../../engine/core/settings.ts';
-import { applySettingsPatch } from '../../../../engine/settings/apply.ts';
-import { parseSettingsBody, parseSettingValue } from '../../../../engine/settings/validate.ts';
+import { MeiliError } from '../../../../../api/errors/registry.ts';
+import { defaultSettings } from '../../../../../api/protocol/settings/settings.ts';
+import { applySettingsPatch } from '../../../../../engine/settings/apply.ts';
+import { parseSettingsBody, parseSettingValue } from '../../../../../api/protocol/settings/validate.ts';
 
 function error(fn: () => unknown): MeiliError {
   try { fn(); } catch (e) { assert.ok(e instanceof MeiliError); return e; }
