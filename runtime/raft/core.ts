@@ -42,6 +42,7 @@ import { ReadOnly } from './read-only.ts';
 import type {
   ConfChange,
   ConfState,
+  Entry,
   HardState,
   PeerId,
   PersistedState,
@@ -245,6 +246,10 @@ export class RaftCore implements RaftNode {
     this.confs.compact(index, snapshot.meta.confState);
     this.snapshot = snapshot;
     return snapshot;
+  }
+
+  entries(lo: number, hi: number, maxBytes: number): Entry[] | null {
+    return this.log.slice(lo, hi, maxBytes);
   }
 
   status(): RaftStatus {

@@ -31,14 +31,24 @@
 // linearizable read; transferLeadership(to); status(); isLeader / leader;
 // subscribe(listener) for raft.role.changed, raft.leader.changed,
 // raft.leader.gained, raft.leader.lost, raft.message.refused, raft.failed;
-// close(). The mesh is not the driver's to close: gossip and forwarded
+// readCommitted(from, maxBytes) for the node dispatchers (CommittedLog of
+// runtime/dispatch/services.ts); close().
+//
+// Retention (ARCHITECTURE §3 step 5): the committed log is the dispatchers'
+// queue, so with `retention` set a snapshot cuts the log only up to the
+// retention floor (what every dispatcher has passed), or further when the
+// entries kept would exceed `bytesMax` or `ageMs`. The snapshot's data is the
+// state at `applied`, which may be past its index: the state machine skips
+// re-delivered entries it already applied (runtime/peer/state-machine.ts), as
+// etcd does with its consistent index. The mesh is not the driver's to close: gossip and forwarded
 // client requests share it; close() only removes the driver's handlers.
 import { Packr } from 'msgpackr';
 import { assert } from '../assert.ts';
 import type { Clock, Rng, TimerHandle } from '../env/clock.ts';
 import {
-  ClosedError, MiroirError, OverloadedError, ProposalDroppedError, TimeoutError,
+  ClosedError, LogCompactedError, MiroirError, OverloadedError, ProposalDroppedError, TimeoutError,
 } from '../errors.ts';
+import { entrySizeBytes } from './log.ts';
 import type {
   ConfChange, Entry, LogStore, PeerId, PersistedState, ProposalReceipt, RaftConfig, RaftMessage, RaftNode, RaftStatus,
   Ready, Role, Snapshot,
@@ -76,6 +86,18 @@ export interface RaftDriverOptions {
   readTimeoutMs: number;
   /** Raft messages buffered between two event-loop turns; more are dropped (Raft retransmits). */
   incomingMessagesMax: number;
+  /** Keeps committed entries readers still need; without it a snapshot cuts the log at `applied`. */
+  retention?: LogRetention;
+}
+
+/** What the log keeps for its readers (the node dispatchers), and its bounds (STYLE G14). */
+export interface LogRetention {
+  /** The highest log index every reader can do without (runtime/cluster compactionFloor). */
+  floor(): number;
+  /** Bytes of entries kept above the floor at most; past it the oldest are cut anyway. */
+  bytesMax: number;
+  /** Entries applied longer ago than this are cut anyway. */
+  ageMs: number;
 }
 
 export type RaftDriverEvent =
@@ -138,6 +160,10 @@ export class RaftDriver {
   #applied: number;
   #appliedTerm: number;
   #snapshotIndex: number;
+  /** `applied` at the last snapshot attempt (the snapshot itself may have cut less). */
+  #snapshotAttemptAt: number;
+  /** (index, when applied) at each snapshot attempt, above the cut: the age bound's clock. */
+  #appliedMarks: { index: number; atMs: number }[] = [];
   #role: Role = 'follower';
   #leader: PeerId | null = null;
   #readSeq = 0;
@@ -154,6 +180,7 @@ export class RaftDriver {
     this.#snapshotIndex = restored.snapshot?.meta.index ?? 0;
     this.#applied = this.#snapshotIndex;
     this.#appliedTerm = restored.snapshot?.meta.term ?? 0;
+    this.#snapshotAttemptAt = this.#snapshotIndex;
   }
 
   /** Loads the store, restores the state machine from the snapshot, and starts ticking. */
@@ -245,6 +272,24 @@ export class RaftDriver {
       }, this.#o.readTimeoutMs);
       this.#reads.set(requestId, { index: null, resolve, reject, timer });
     });
+  }
+
+  /**
+   * Committed (and applied) entries from `fromIndex` on, in order, at most
+   * `maxBytes` of them but at least one when any is there; [] when none is
+   * yet. LogCompactedError when `fromIndex` was cut by a snapshot.
+   */
+  readCommitted(fromIndex: number, maxBytes: number): Entry[] {
+    assert(Number.isSafeInteger(fromIndex) && fromIndex >= 1, 'log indexes start at 1');
+    if (fromIndex > this.#applied) return [];
+    const entries = this.#core.entries(fromIndex, this.#applied + 1, maxBytes);
+    if (entries === null) throw new LogCompactedError(fromIndex);
+    return entries;
+  }
+
+  /** The last index cut from the log (0: none): readers below it get LogCompactedError. */
+  get compactedThrough(): number {
+    return this.#snapshotIndex;
   }
 
   /** Stops ticking, lets the Ready in flight finish, fails what is pending, closes the store. */
@@ -360,8 +405,11 @@ export class RaftDriver {
   }
 
   async #maybeSnapshot(): Promise<void> {
-    if (this.#applied - this.#snapshotIndex < this.#o.snapshotEveryEntries) return;
-    const index = this.#applied;
+    if (this.#applied - this.#snapshotAttemptAt < this.#o.snapshotEveryEntries) return;
+    this.#snapshotAttemptAt = this.#applied;
+    this.#appliedMarks.push({ index: this.#applied, atMs: this.#o.clock.nowMs() });
+    const index = this.#compactionPoint();
+    if (index <= this.#snapshotIndex) return;
     const data = this.#o.stateMachine.snapshot();
     this.#core.compact(index, data);
     // The core changes membership when a conf entry is applied, so its conf now is the conf at `index`.
@@ -369,6 +417,25 @@ export class RaftDriver {
     // Not synced: losing it to a power cut loses the snapshot and the log cut together (one batch).
     await this.#o.store.save({ hardState: null, entries: [], snapshot, sync: false });
     this.#snapshotIndex = index;
+  }
+
+  /** Where a snapshot may cut the log now: `applied`, or the retention floor within its bounds. */
+  #compactionPoint(): number {
+    const retention = this.#o.retention;
+    if (retention === undefined) return this.#applied;
+    let cut = Math.min(this.#applied, Math.max(this.#snapshotIndex, retention.floor()));
+    const kept = this.#core.entries(cut + 1, this.#applied + 1, Number.POSITIVE_INFINITY) ?? [];
+    let bytes = kept.reduce((sum, e) => sum + entrySizeBytes(e), 0);
+    for (const entry of kept) {
+      if (bytes <= retention.bytesMax) break;
+      bytes -= entrySizeBytes(entry);
+      cut = entry.index;
+    }
+    const oldMs = this.#o.clock.nowMs() - retention.ageMs;
+    for (const mark of this.#appliedMarks) if (mark.atMs <= oldMs) cut = Math.max(cut, mark.index);
+    this.#appliedMarks = this.#appliedMarks.filter((m) => m.index > cut);
+    assert(cut <= this.#applied, 'the log is never cut past applied');
+    return cut;
   }
 
   #softStateChanged(role: Role, leader: PeerId | null): void {

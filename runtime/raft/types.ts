@@ -195,5 +195,10 @@ export interface RaftNode {
   advance(ready: Ready): void;
   /** The application applied up to `index`; snapshot `data` may replace the log before it. */
   compact(index: number, data: Uint8Array): void;
+  /**
+   * Entries [lo, hi) still in the log, at most `maxBytes` of them but at least
+   * one, or null when `lo` was compacted away. `hi` may not pass the last index + 1.
+   */
+  entries(lo: number, hi: number, maxBytes: number): Entry[] | null;
   status(): RaftStatus;
 }
