@@ -1,0 +1,324 @@
+// `miroir dev`: a whole local cluster from one command (ARCHITECTURE §9):
+// engine nodes (`miroir node`) and peers (`miroir peer --config FILE`) as
+// child processes under one data dir (default ./.miroir/), client API on
+// 127.0.0.1:7700 (the first peer; the others on the following ports).
+//
+// Files in the data dir:
+//   layout.json   ids, ports and directories, fixed on the first start and
+//                 reused on restarts (the node URLs are committed in the log);
+//   secrets.json  generated keys (mode 0600), reused on restarts;
+//   peers/<id>.json, peers/<id>/, nodes/<id>/, logs/<id>.log;
+//   dev.json      every running process (role, id, pid, ports, data dir, url)
+//                 for scripts that must find or kill one; removed on a clean stop.
+//
+// Ready means: every peer answers /_miroir/ready (a leader is known and the
+// bootstrap is applied), the committed topology lists every node `active`,
+// and every node answers /health. SIGINT/SIGTERM stop the peers, then the
+// nodes; children also stop by themselves when this process dies, however
+// it dies (cli/dev/exit-with-parent.js).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { baseEnv, startChild, type DevChild } from '../dev/child.ts';
+import {
+  DEFAULT_OPTIONS, clientUrl, layoutConflicts, nodeUrl, optionIssues, peerConfigFile, planLayout,
+  type DevLayout, type DevOptions,
+} from '../dev/layout.ts';
+
+const HELP = `usage: miroir dev [flags]
+
+Starts a local Miroir cluster: engine nodes and peers as child processes, all
+data under one directory. Ctrl-C stops everything.
+
+flags:
+  --peers N          Miroir peers (Raft members), default 3
+  --nodes N          engine nodes per replica group, default 3
+  --groups N         replica groups (RG), default 1
+  --rf N             copies of each shard inside a group, default 1
+  --shards N         shards (S) of new indexes, default 64
+  --port P           client API of the first peer, default 7700; peer i serves
+                     P+i, peer meshes use P+100+i, nodes P+200+j; 0 picks free ports
+  --data-dir DIR     default ./.miroir
+  --master-key KEY   client master key (at least 16 bytes) [MIROIR_MASTER_KEY];
+                     generated on the first start otherwise
+  -h, --help         show this help
+
+A restart with the same data dir brings the same cluster back with its data.
+The running processes are listed in DIR/dev.json.`;
+
+const READY_TIMEOUT_MS = 120_000;
+const STOP_GRACE_MS = 10_000;
+
+interface Secrets {
+  masterKey: string;
+  nodeMasterKey: string;
+  adminKey: string;
+  clusterSecret: string;
+}
+
+interface Args {
+  given: Partial<DevOptions>;
+  dataDir: string;
+  masterKey: string | null;
+}
+
+const NUMERIC: Record<string, keyof DevOptions> = {
+  peers: 'peers', nodes: 'nodesPerGroup', groups: 'groups', rf: 'rf', shards: 'shards', port: 'port',
+};
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args | string {
+  const given: Partial<DevOptions> = {};
+  let dataDir = '.miroir';
+  let masterKey = env.MIROIR_MASTER_KEY || null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) return `unexpected argument \`${arg}\``;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) return `flag \`--${name}\` needs a value`;
+    const key = NUMERIC[name];
+    if (name === 'data-dir') dataDir = value;
+    else if (name === 'master-key') masterKey = value;
+    else if (key === undefined) return `unknown flag \`--${name}\``;
+    else if (!/^[0-9]+$/.test(value)) return `flag \`--${name}\` needs a whole number, got \`${value}\``;
+    else (given as Record<string, number>)[key] = Number(value);
+  }
+  return { given, dataDir, masterKey };
+}
+
+async function freePort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, host, ok));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return port;
+}
+
+function readJson<T>(path: string): T | null {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : null;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The saved layout, or a new one saved for the next start; a string is the reason it cannot be used. */
+async function loadLayout(root: string, given: Partial<DevOptions>): Promise<DevLayout | string> {
+  const path = join(root, 'layout.json');
+  const saved = readJson<DevLayout>(path);
+  if (saved !== null) {
+    const conflicts = layoutConflicts(saved, given);
+    return conflicts.length > 0 ? `${conflicts.join('\n')}\n(use another --data-dir, or remove ${root})` : saved;
+  }
+  const options: DevOptions = { ...DEFAULT_OPTIONS, ...given };
+  const issues = optionIssues(options);
+  if (issues.length > 0) return issues.join('\n');
+  const layout = await planLayout(options, () => freePort(options.host));
+  writeFileSync(path, `${JSON.stringify(layout, null, 2)}\n`);
+  return layout;
+}
+
+/** Saved secrets (generated on the first start); a --master-key replaces the saved one. */
+function loadSecrets(root: string, masterKey: string | null): Secrets | string {
+  if (masterKey !== null && Buffer.byteLength(masterKey) < 16) return '--master-key must be at least 16 bytes';
+  const path = join(root, 'secrets.json');
+  const key = (): string => randomBytes(24).toString('base64url');
+  const secrets = readJson<Secrets>(path) ?? { masterKey: key(), nodeMasterKey: key(), adminKey: key(), clusterSecret: key() };
+  if (masterKey !== null) secrets.masterKey = masterKey;
+  writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+interface Running {
+  role: 'peer' | 'node';
+  id: string;
+  child: DevChild;
+  entry: Record<string, unknown>;
+}
+
+function startNodes(root: string, layout: DevLayout, secrets: Secrets, env: NodeJS.ProcessEnv): Running[] {
+  return layout.nodes.map((node) => {
+    const dataDir = join(root, node.dir);
+    const child = startChild({
+      name: `node ${node.id}`,
+      args: ['node', '--http-addr', `${layout.host}:${node.port}`, '--db-path', dataDir, '--master-key', secrets.nodeMasterKey],
+      env,
+      logPath: join(root, 'logs', `${node.id}.log`),
+    });
+    const entry = { role: 'node', id: node.id, group: node.group, pid: child.process.pid ?? null, ports: { http: node.port }, dataDir, url: nodeUrl(layout, node) };
+    return { role: 'node', id: node.id, child, entry };
+  });
+}
+
+function startPeers(root: string, layout: DevLayout, secrets: Secrets, env: NodeJS.ProcessEnv): Running[] {
+  const peerEnv = {
+    ...env,
+    MIROIR_MASTER_KEY: secrets.masterKey,
+    MIROIR_NODE_MASTER_KEY: secrets.nodeMasterKey,
+    MIROIR_ADMIN_KEY: secrets.adminKey,
+    MIROIR_CLUSTER_SECRET: secrets.clusterSecret,
+  };
+  return layout.peers.map((peer) => {
+    const configPath = join(root, 'peers', `${peer.id}.json`);
+    writeFileSync(configPath, `${JSON.stringify(peerConfigFile(layout, peer, root), null, 2)}\n`);
+    const child = startChild({
+      name: `peer ${peer.id}`,
+      args: ['peer', '--config', configPath],
+      env: peerEnv,
+      logPath: join(root, 'logs', `${peer.id}.log`),
+    });
+    const entry = {
+      role: 'peer', id: peer.id, pid: child.process.pid ?? null, ports: { client: peer.clientPort, peer: peer.peerPort },
+      dataDir: join(root, peer.dir), config: configPath, url: clientUrl(layout, peer),
+    };
+    return { role: 'peer', id: peer.id, child, entry };
+  });
+}
+
+function writeDevJson(root: string, status: 'starting' | 'ready', layout: DevLayout, running: readonly Running[]): void {
+  const processes = running.map((r) => ({ ...r.entry, exited: r.child.hasExited() }));
+  const dev = { pid: process.pid, status, dataDir: root, url: clientUrl(layout, layout.peers[0]!), processes };
+  writeFileSync(join(root, 'dev.json'), `${JSON.stringify(dev, null, 2)}\n`);
+}
+
+async function probe(url: string, headers: Record<string, string> = {}): Promise<unknown> {
+  try {
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(5_000) });
+    return response.ok ? await response.json() : null;
+  } catch (error) {
+    // Refused or timed out: the process is still starting, which is what the caller polls for.
+    if (error instanceof Error) return null;
+    throw error;
+  }
+}
+
+/** Polls `gap` (what is still missing, '' when nothing) until it is empty; returns the last gap on a timeout or a child's exit. */
+async function waitUntil(gap: () => Promise<string>, running: readonly Running[]): Promise<string | null> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let missing = 'nothing probed yet';
+  while (Date.now() < deadline) {
+    const exited = running.find((r) => r.child.hasExited());
+    if (exited) return `${exited.role} ${exited.id} exited (log: ${exited.child.spec.logPath})`;
+    missing = await gap();
+    if (missing === '') return null;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  return missing;
+}
+
+async function nodesGap(layout: DevLayout): Promise<string> {
+  for (const node of layout.nodes) {
+    const health = (await probe(`${nodeUrl(layout, node)}/health`)) as { status?: string } | null;
+    if (health?.status !== 'available') return `node ${node.id} is not healthy`;
+  }
+  return '';
+}
+
+async function clusterGap(layout: DevLayout, secrets: Secrets): Promise<string> {
+  for (const peer of layout.peers) {
+    if ((await probe(`${clientUrl(layout, peer)}/_miroir/ready`)) === null) return `peer ${peer.id} is not ready`;
+  }
+  const admin = { authorization: `Bearer ${secrets.adminKey}` };
+  const topology = (await probe(`${clientUrl(layout, layout.peers[0]!)}/_miroir/topology`, admin)) as { nodes?: Array<{ id: string; state: string }> } | null;
+  for (const node of layout.nodes) {
+    const committed = topology?.nodes?.find((n) => n.id === node.id);
+    if (committed?.state !== 'active') return `node ${node.id} is not active in the committed topology`;
+  }
+  return nodesGap(layout);
+}
+
+async function stopAll(running: readonly Running[]): Promise<void> {
+  // Peers first: a node stopped under a live dispatcher would only produce retries and noise.
+  await Promise.all(running.filter((r) => r.role === 'peer').map((r) => r.child.stop(STOP_GRACE_MS)));
+  await Promise.all(running.filter((r) => r.role === 'node').map((r) => r.child.stop(STOP_GRACE_MS)));
+}
+
+function printReady(root: string, layout: DevLayout, secrets: Secrets, elapsedMs: number): void {
+  const urls = layout.peers.map((p) => clientUrl(layout, p));
+  console.log(`miroir dev: ready in ${(elapsedMs / 1000).toFixed(1)} s — ${layout.peers.length} peers, ${layout.nodes.length} nodes, RF ${layout.rf}`);
+  console.log(`  client API  ${urls[0]}${urls.length > 1 ? `  (every peer serves it: ${urls.slice(1).join(', ')})` : ''}`);
+  console.log(`  master key  ${secrets.masterKey}`);
+  console.log(`  admin key   ${secrets.adminKey}  (for /_miroir/*)`);
+  console.log(`  data        ${root}  (processes: dev.json, logs: logs/)`);
+  console.log('Press Ctrl-C to stop.');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
+  const args = parseArgs(argv, process.env);
+  if (typeof args === 'string') {
+    console.error(`miroir dev: ${args}\n${HELP}`);
+    return 2;
+  }
+  const root = resolve(args.dataDir);
+  mkdirSync(join(root, 'logs'), { recursive: true });
+  mkdirSync(join(root, 'peers'), { recursive: true });
+  const previous = readJson<{ pid: number }>(join(root, 'dev.json'));
+  if (previous !== null && previous.pid !== process.pid && isAlive(previous.pid)) {
+    console.error(`miroir dev: a cluster is already running from ${root} (pid ${previous.pid})`);
+    return 1;
+  }
+  const layout = await loadLayout(root, args.given);
+  const secrets = loadSecrets(root, args.masterKey);
+  if (typeof layout === 'string' || typeof secrets === 'string') {
+    console.error(`miroir dev: ${typeof layout === 'string' ? layout : secrets}`);
+    return 2;
+  }
+  return supervise(root, layout, secrets);
+}
+
+async function supervise(root: string, layout: DevLayout, secrets: Secrets): Promise<number> {
+  const startedAt = Date.now();
+  const env = baseEnv(process.env);
+  const running: Running[] = startNodes(root, layout, secrets, env);
+  let stopping: Promise<number> | null = null;
+  const stop = (code: number): Promise<number> => {
+    stopping ??= stopAll(running).then(() => {
+      rmSync(join(root, 'dev.json'), { force: true });
+      return code;
+    });
+    return stopping;
+  };
+  const signalled = new Promise<number>((ok) => {
+    const onSignal = (signal: string): void => {
+      console.error(`miroir dev: ${signal}, stopping every process`);
+      void stop(0).then(ok);
+    };
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+  });
+  writeDevJson(root, 'starting', layout, running);
+  const ready = async (): Promise<string | null> => {
+    const nodesMissing = await waitUntil(() => nodesGap(layout), running);
+    if (nodesMissing !== null || stopping !== null) return nodesMissing;
+    running.push(...startPeers(root, layout, secrets, env));
+    writeDevJson(root, 'starting', layout, running);
+    return waitUntil(() => clusterGap(layout, secrets), running);
+  };
+  const gap = await Promise.race([ready(), signalled.then(() => 'stopped')]);
+  if (gap === 'stopped') return signalled;
+  if (gap !== null) {
+    console.error(`miroir dev: the cluster did not become ready: ${gap}`);
+    return stop(1);
+  }
+  writeDevJson(root, 'ready', layout, running);
+  printReady(root, layout, secrets, Date.now() - startedAt);
+  for (const r of running) {
+    void r.child.exited.then((how) => {
+      if (stopping !== null) return;
+      console.error(`miroir dev: ${r.role} ${r.id} (pid ${r.child.process.pid}) exited (${how}); log: ${r.child.spec.logPath}`);
+      writeDevJson(root, 'ready', layout, running);
+    });
+  }
+  return signalled;
+}

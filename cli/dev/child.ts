@@ -1,0 +1,60 @@
+// One process started by `miroir dev`: `miroir node …` or `miroir peer …`
+// run with the same Node and loader as the parent, its output appended to a
+// log file, and the exit-with-parent guard preloaded (the child stops itself
+// when the parent dies, even by SIGKILL). Whether it is up is for the caller
+// to probe over HTTP: every port is known before the start.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+
+const BIN = new URL('../bin.js', import.meta.url).pathname;
+const GUARD = new URL('./exit-with-parent.js', import.meta.url).href;
+
+export interface ChildSpec {
+  /** For messages: `peer p1`, `node n2`. */
+  name: string;
+  /** Arguments after `miroir`. */
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  logPath: string;
+}
+
+export interface DevChild {
+  readonly spec: ChildSpec;
+  readonly process: ChildProcess;
+  /** Resolves with the exit code or signal once the process is gone. */
+  readonly exited: Promise<string>;
+  hasExited(): boolean;
+  /** SIGTERM; SIGKILL after `graceMs`; resolves once the process is gone. */
+  stop(graceMs: number): Promise<string>;
+}
+
+/** The environment without the variables a child reads as its own configuration. */
+export function baseEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('MIROIR_') && !k.startsWith('MEILI_')));
+}
+
+export function startChild(spec: ChildSpec): DevChild {
+  // The child writes its log itself, so its last words (a shutdown after the parent died) are kept.
+  const log = openSync(spec.logPath, 'a');
+  const child = spawn(process.execPath, ['--import', GUARD, BIN, ...spec.args], {
+    env: spec.env,
+    stdio: ['pipe', log, log],
+  });
+  closeSync(log);
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`));
+  });
+  // The pipe is the guard's lifeline; nothing is written to it, and a closed one must not crash the parent.
+  child.stdin!.on('error', () => undefined);
+  const hasExited = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  const stop = async (graceMs: number): Promise<string> => {
+    if (!hasExited()) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    return exited;
+  };
+  return { spec, process: child, exited, hasExited, stop };
+}
