@@ -66,12 +66,17 @@ export function applyGroupRemove(state: ClusterState, c: GroupRemoveCommand): Ap
   return APPLIED;
 }
 
-export function applyNodeAdd(state: ClusterState, c: NodeAddCommand): ApplyResult {
+/**
+ * A new node owes nothing of the log before it: its dispatcher starts right
+ * after the entry that added it (not at 0, which the log may have cut long ago).
+ */
+export function applyNodeAdd(state: ClusterState, c: NodeAddCommand, logIndex: number): ApplyResult {
   if (!state.groups.has(c.group)) return rejected('miroir_unknown_group', `Group \`${c.group}\` not found.`);
   if (state.nodes.has(c.id)) return rejected('miroir_invalid_topology', `Node id \`${c.id}\` is already in use.`);
   state.nodes.set(c.id, {
     id: c.id, url: c.url, group: c.group, state: 'joining', addedAtMs: c.nowMs, stateChangedAtMs: c.nowMs,
   });
+  state.cursors.set(c.id, logIndex);
   return APPLIED;
 }
 

@@ -104,7 +104,7 @@ function dispatch(state: ClusterState, c: ClusterCommand, logIndex: number): App
     case 'tasks.delete': return applyTasksDelete(state, c, logIndex);
     case 'dispatcher.cursor': return applyDispatcherCursor(state, c, logIndex);
     case 'dispatcher.behind': return applyDispatcherBehind(state, c, logIndex);
-    case 'node.add': return applyNodeAdd(state, c);
+    case 'node.add': return applyNodeAdd(state, c, logIndex);
     case 'node.state': return applyNodeState(state, c);
     case 'group.add': return applyGroupAdd(state, c);
     case 'group.remove': return applyGroupRemove(state, c);

@@ -18,6 +18,7 @@ export type * from './commands.ts';
 export { decodeCommand, encodeCommand, validateCommand } from './command-codec.ts';
 export { DecodeError } from './decode-fields.ts';
 export { apply, applyEntry, isDispatchable, skipEntry } from './apply.ts';
+export { compactionFloor } from './apply-dispatch.ts';
 export type { ApplyResult } from './apply-result.ts';
 export { emptyState, DEFAULT_CLUSTER_SETTINGS, TASK_STATUSES, TASK_TYPES } from './state.ts';
 export type * from './state.ts';
