@@ -77,6 +77,27 @@ export const peerConfigSpec = obj({
     searchTimeoutMs: int(10_000, 1, 600_000),
     nodeConnectionsMax: int(64, 1, 10_000),
   }),
+  /**
+   * Node health (ARCHITECTURE §5): every peer probes every node with GET /health.
+   * A node is failed after `unhealthyThreshold` failed probes in a row and active
+   * again after `recoveryThreshold` good ones; after a failed probe the next one
+   * comes after `suspectProbeIntervalMs`, so a dead node is found in about one
+   * interval. Peers push their views every `gossipIntervalMs`; an observation
+   * older than `viewStalenessMs` no longer counts.
+   */
+  health: obj({
+    probeIntervalMs: int(1_000, 10, 600_000),
+    probeTimeoutMs: int(500, 1, 600_000),
+    suspectProbeIntervalMs: int(250, 1, 600_000),
+    unhealthyThreshold: int(2, 1, 100),
+    recoveryThreshold: int(2, 1, 100),
+    /** A node whose probe latency EWMA is above this is degraded (still routed to). */
+    degradedLatencyMs: int(1_000, 1, 600_000),
+    /** Weight of the newest sample in the latency EWMA, in percent. */
+    latencyEwmaWeightPercent: int(30, 1, 100),
+    gossipIntervalMs: int(500, 10, 600_000),
+    viewStalenessMs: int(5_000, 10, 3_600_000),
+  }),
   tasks: obj({
     /** Finished tasks kept in the replicated state; the oldest are dropped beyond it. */
     retentionMax: int(100_000, 1, 10_000_000),

@@ -133,8 +133,25 @@ export function crossFieldIssues(c: PeerConfigFile): string[] {
       issues.push(`rf: ${c.rf} is more than the ${g.nodes.length} node(s) of group ${JSON.stringify(g.id)} (groups[${gi}])`);
     }
   });
+  issues.push(...healthIssues(c.health));
   const ports = (['clientPort', 'peerPort', 'metricsPort'] as const).filter((p) => c.listen[p] !== 0);
   issues.push(...duplicates(ports, (p) => String(c.listen[p]), (i) => `listen.${ports[i]}`, 'port'));
+  return issues;
+}
+
+function healthIssues(h: PeerConfigFile['health']): string[] {
+  const issues: string[] = [];
+  if (h.probeTimeoutMs > h.probeIntervalMs) {
+    issues.push(`health.probeTimeoutMs: ${h.probeTimeoutMs} must not exceed health.probeIntervalMs (${h.probeIntervalMs})`);
+  }
+  if (h.suspectProbeIntervalMs > h.probeIntervalMs) {
+    issues.push(`health.suspectProbeIntervalMs: ${h.suspectProbeIntervalMs} must not exceed health.probeIntervalMs (${h.probeIntervalMs})`);
+  }
+  // A view must outlive the probe and gossip rounds that refresh it, or healthy nodes would flicker to "unknown".
+  const refreshMs = Math.max(h.probeIntervalMs + h.probeTimeoutMs, h.gossipIntervalMs);
+  if (h.viewStalenessMs <= refreshMs) {
+    issues.push(`health.viewStalenessMs: ${h.viewStalenessMs} must be greater than ${refreshMs} (a probe round and a gossip round)`);
+  }
   return issues;
 }
 

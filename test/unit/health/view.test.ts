@@ -1,0 +1,52 @@
+// Goal: the merged view routes on the freshest observation per node within
+// the staleness bound, breaks ties the same way on every peer, re-dates
+// gossiped observations by their age (so a peer's clock skew cannot make its
+// view look fresher), and knows nothing (routable) without a fresh one.
+// Method: a HealthView driven by explicit times; no clock at all.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HealthView } from '../../../runtime/health/view.ts';
+
+test('the freshest observation wins, whoever made it', () => {
+  const view = new HealthView('p1', 1_000);
+  view.recordLocal('n1', { status: 'healthy', latencyEwmaMs: 3, observedAtMs: 100 });
+  view.absorb('p2', [{ nodeId: 'n1', status: 'down', latencyEwmaMs: 3, ageMs: 10 }], 200);
+  assert.equal(view.merged('n1', 200)?.peerId, 'p2');
+  assert.equal(view.isRoutable('n1', 200), false);
+  view.recordLocal('n1', { status: 'healthy', latencyEwmaMs: 3, observedAtMs: 250 });
+  assert.equal(view.isRoutable('n1', 260), true);
+});
+
+test('observations older than the staleness bound do not count; no fresh one means routable', () => {
+  const view = new HealthView('p1', 1_000);
+  assert.equal(view.merged('n1', 0), null);
+  assert.equal(view.isRoutable('n1', 0), true);
+  view.recordLocal('n1', { status: 'down', latencyEwmaMs: null, observedAtMs: 0 });
+  assert.equal(view.isRoutable('n1', 1_000), false);
+  assert.equal(view.isRoutable('n1', 1_001), true);
+  assert.deepEqual(view.localEntries(1_001), [], 'stale local observations are not gossiped');
+});
+
+test('gossip carries ages: a remote clock ahead by an hour changes nothing', () => {
+  const view = new HealthView('p1', 1_000);
+  // p2's clock reads 3_600_000 more than ours; it sends ages, which skew does not touch.
+  view.absorb('p2', [{ nodeId: 'n1', status: 'down', latencyEwmaMs: null, ageMs: 400 }], 5_000);
+  assert.equal(view.merged('n1', 5_000)?.observedAtMs, 4_600);
+  view.recordLocal('n1', { status: 'healthy', latencyEwmaMs: 1, observedAtMs: 4_700 });
+  assert.equal(view.merged('n1', 5_000)?.status, 'healthy');
+});
+
+test('ties go to the lower peer id; a new digest replaces the old view; forgetting', () => {
+  const view = new HealthView('p2', 1_000);
+  view.recordLocal('n1', { status: 'healthy', latencyEwmaMs: 1, observedAtMs: 100 });
+  view.absorb('p1', [{ nodeId: 'n1', status: 'down', latencyEwmaMs: null, ageMs: 0 }], 100);
+  view.absorb('p3', [{ nodeId: 'n1', status: 'slow', latencyEwmaMs: 900, ageMs: 0 }], 100);
+  assert.equal(view.merged('n1', 100)?.peerId, 'p1');
+  view.absorb('p1', [], 100);
+  assert.equal(view.merged('n1', 100)?.peerId, 'p2');
+  assert.deepEqual(view.observationsOf('n1').map((o) => o.peerId), ['p2', 'p3']);
+  view.forgetPeer('p3');
+  view.forgetNode('n1');
+  assert.equal(view.merged('n1', 100), null);
+  assert.throws(() => view.absorb('p2', [], 0), /does not gossip to itself/);
+});
