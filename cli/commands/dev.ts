@@ -280,7 +280,7 @@ export async function run(argv: string[]): Promise<number> {
 async function supervise(root: string, layout: DevLayout, secrets: Secrets): Promise<number> {
   const startedAt = Date.now();
   const env = baseEnv(process.env);
-  const running: Running[] = startNodes(root, layout, secrets, env);
+  const running: Running[] = [...startNodes(root, layout, secrets, env), ...startPeers(root, layout, secrets, env)];
   let stopping: Promise<number> | null = null;
   const stop = (code: number): Promise<number> => {
     stopping ??= stopAll(running).then(() => {
@@ -298,13 +298,8 @@ async function supervise(root: string, layout: DevLayout, secrets: Secrets): Pro
     process.once('SIGTERM', () => onSignal('SIGTERM'));
   });
   writeDevJson(root, 'starting', layout, running);
-  const ready = async (): Promise<string | null> => {
-    const nodesMissing = await waitUntil(() => nodesGap(layout), running);
-    if (nodesMissing !== null || stopping !== null) return nodesMissing;
-    running.push(...startPeers(root, layout, secrets, env));
-    writeDevJson(root, 'starting', layout, running);
-    return waitUntil(() => clusterGap(layout, secrets), running);
-  };
+  // Peers need no node to elect a leader and commit the bootstrap, so both start at once.
+  const ready = (): Promise<string | null> => waitUntil(() => clusterGap(layout, secrets), running);
   const gap = await Promise.race([ready(), signalled.then(() => 'stopped')]);
   if (gap === 'stopped') return signalled;
   if (gap !== null) {

@@ -1,0 +1,133 @@
+// The shared harness of the cluster integration tests: one `miroir dev`
+// process tree (3 engine nodes, 3 peers by default; every port picked free)
+// in a temporary data dir, found through its dev.json exactly as a script
+// would, plus an official `meilisearch` client per peer.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Meilisearch } from 'meilisearch';
+import { sleepMs } from '../../../runtime/env/real.ts';
+
+const BIN = new URL('../../../cli/bin.js', import.meta.url).pathname;
+
+export const MASTER_KEY = 'cluster-integration-master-key-0123';
+
+export interface DevProcess {
+  role: 'peer' | 'node';
+  id: string;
+  pid: number;
+  url: string;
+  dataDir: string;
+  ports: Record<string, number>;
+  exited: boolean;
+}
+
+export interface DevJson {
+  pid: number;
+  status: 'starting' | 'ready';
+  url: string;
+  dataDir: string;
+  processes: DevProcess[];
+}
+
+export interface DevCluster {
+  readonly dataDir: string;
+  readonly child: ChildProcess;
+  readonly dev: DevJson;
+  readonly adminKey: string;
+  peers(): DevProcess[];
+  nodes(): DevProcess[];
+  /** An official client talking to one peer (the first by default). */
+  client(peerId?: string): Meilisearch;
+  /** GET /_miroir/topology from one peer. */
+  topology(peerId?: string): Promise<Topology>;
+  output(): string;
+  /** SIGTERM to `miroir dev`, resolves with its exit code once it is gone. */
+  stop(): Promise<number | null>;
+  /** kill -9 of `miroir dev` itself. */
+  kill9(): Promise<void>;
+}
+
+export interface Topology {
+  leader: string | null;
+  peers: Array<{ id: string; role: string; isLeader: boolean }>;
+  nodes: Array<{ id: string; url: string; group: string; state: string; healthy: boolean }>;
+  groups: Array<{ id: string; nodes: string[] }>;
+  indexes: Array<{ uid: string; shards: number; placements: Record<string, string[][]> }>;
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'miroir-dev-'));
+}
+
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function eventually<T>(probe: () => Promise<T | null | false> | T | null | false, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleepMs(50);
+  }
+}
+
+/** Starts `miroir dev --port 0` in `dataDir` and resolves once its dev.json says ready. */
+export async function startDev(dataDir: string, args: string[] = [], timeoutMs = 120_000): Promise<DevCluster> {
+  const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--master-key', MASTER_KEY, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MIROIR_'))),
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const devPath = join(dataDir, 'dev.json');
+  const dev = await eventually(() => {
+    if (child.exitCode !== null) throw new Error(`miroir dev exited (${child.exitCode}) before ready:\n${out}`);
+    if (!existsSync(devPath)) return null;
+    const parsed = JSON.parse(readFileSync(devPath, 'utf8')) as DevJson;
+    return parsed.pid === child.pid && parsed.status === 'ready' ? parsed : null;
+  }, `miroir dev ready in ${dataDir}`, timeoutMs).catch((error: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${error.message}\n${out}`);
+  });
+  const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { adminKey: string };
+  const peers = (): DevProcess[] => dev.processes.filter((p) => p.role === 'peer');
+  const peerUrl = (peerId?: string): string => (peerId === undefined ? peers()[0]! : peers().find((p) => p.id === peerId)!).url;
+  return {
+    dataDir,
+    child,
+    dev,
+    adminKey: secrets.adminKey,
+    peers,
+    nodes: () => dev.processes.filter((p) => p.role === 'node'),
+    client: (peerId) => new Meilisearch({ host: peerUrl(peerId), apiKey: MASTER_KEY }),
+    async topology(peerId) {
+      const response = await fetch(`${peerUrl(peerId)}/_miroir/topology`, { headers: { authorization: `Bearer ${secrets.adminKey}` } });
+      if (!response.ok) throw new Error(`topology: ${response.status} ${await response.text()}`);
+      return (await response.json()) as Topology;
+    },
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
