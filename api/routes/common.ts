@@ -8,8 +8,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
 import type { ApplyResult, ClusterCommand, IndexRecord, SummarizedTask, TaskRecord } from '../../runtime/cluster/index.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
-import { checkIndexUid } from '../../runtime/writes/index.ts';
-import { checkQueryKeys, queryString, type Query } from './query.ts';
+import { checkIndexUid } from '../protocol/index-uid.ts';
+import { checkQueryKeys, queryString, type Query } from '../protocol/deserr.ts';
 
 export function queryOf(request: FastifyRequest): Query {
   return (request.query ?? {}) as Query;
@@ -18,9 +18,7 @@ export function queryOf(request: FastifyRequest): Query {
 /** The `:indexUid` path parameter, or Meilisearch's invalid_index_uid. */
 export function indexUidParam(request: FastifyRequest): string {
   const { indexUid } = request.params as { indexUid: string };
-  const error = checkIndexUid(indexUid);
-  if (error !== null) throw error;
-  return indexUid;
+  return checkIndexUid(indexUid);
 }
 
 export interface WriteMeta {

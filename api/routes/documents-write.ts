@@ -14,7 +14,7 @@ import type { PeerServices } from '../../runtime/peer/services.ts';
 import { prepareDeleteIds, type ShardOf } from '../../runtime/writes/index.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
 import { accepted, indexUidParam, proposeTask, writeQuery } from './common.ts';
-import { expectObject, invalidType, kindOf, missingField } from './deserr.ts';
+import { expectObject, invalidType, kindOf, missingField } from '../protocol/deserr.ts';
 
 export function shardOfFor(services: PeerServices): ShardOf {
   return (documentId, shards) => services.router.shardOf(documentId, shards);
@@ -24,11 +24,6 @@ export function shardOfFor(services: PeerServices): ShardOf {
 export function shardsOf(services: PeerServices, indexUid: string): number {
   const state = services.state();
   return state.indexes.get(indexUid)?.shards ?? state.settings.defaultShards;
-}
-
-function orThrow<T>(value: T | MeiliError): T {
-  if (value instanceof MeiliError) throw value;
-  return value;
 }
 
 /** The body of POST /documents/delete-batch: an array of ids (strings or integers). */
@@ -51,16 +46,14 @@ function deletionFilter(raw: unknown): unknown {
 
 async function deleteIds(services: PeerServices, request: FastifyRequest, indexUid: string, ids: readonly unknown[]) {
   const { meta } = writeQuery(request);
-  const command = orThrow(
-    prepareDeleteIds({
-      indexUid,
-      shards: shardsOf(services, indexUid),
-      ids,
-      shardOf: shardOfFor(services),
-      nowMs: services.clock.nowMs(),
-      ...meta,
-    }),
-  );
+  const command = prepareDeleteIds({
+    indexUid,
+    shards: shardsOf(services, indexUid),
+    ids,
+    shardOf: shardOfFor(services),
+    nowMs: services.clock.nowMs(),
+    ...meta,
+  });
   return proposeTask(services, command);
 }
 

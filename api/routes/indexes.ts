@@ -6,17 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
 import { indexView, listIndexes } from '../../runtime/cluster/index.ts';
-import { checkIndexUid } from '../../runtime/writes/index.ts';
+import { checkIndexUid } from '../protocol/index-uid.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
-import { expectObject, invalidType, missingField } from './deserr.ts';
+import { checkQueryKeys, expectObject, invalidType, missingField, queryUint } from '../protocol/deserr.ts';
 import { accepted, indexUidParam, proposeTask, queryOf, requireIndex, writeQuery } from './common.ts';
-import { checkQueryKeys, queryUint } from './query.ts';
 
 function bodyIndexUid(value: unknown, path: string): string {
   if (typeof value !== 'string') throw invalidType('invalid_index_uid', path, ['string'], value);
-  const error = checkIndexUid(value);
-  if (error !== null) throw new MeiliError('invalid_index_uid', `Invalid value at \`${path}\`: ${error.message}`);
-  return value;
+  return checkIndexUid(value, path);
 }
 
 function optionalPrimaryKey(body: Record<string, unknown>): string | null {

@@ -4,19 +4,17 @@
 import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
 import type { IndexSwap } from '../../runtime/cluster/index.ts';
-import { checkIndexUid } from '../../runtime/writes/index.ts';
+import { checkIndexUid } from '../protocol/index-uid.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
 import { accepted, proposeTask, writeQuery } from './common.ts';
-import { expectObject, invalidType } from './deserr.ts';
+import { expectObject, invalidType } from '../protocol/deserr.ts';
 
 function swapUids(raw: unknown, path: string): string[] {
   if (!Array.isArray(raw)) throw invalidType('invalid_swap_indexes', `${path}.indexes`, ['array'], raw);
   return raw.map((uid: unknown, j) => {
     const at = `${path}.indexes[${j}]`;
     if (typeof uid !== 'string') throw invalidType('invalid_swap_indexes', at, ['string'], uid);
-    const error = checkIndexUid(uid);
-    if (error !== null) throw new MeiliError('invalid_index_uid', `Invalid value at \`${at}\`: ${error.message}`);
-    return uid;
+    return checkIndexUid(uid, at);
   });
 }
 

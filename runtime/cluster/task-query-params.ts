@@ -9,7 +9,7 @@
 // (the bound is that midnight). Both bounds are strict, as in Meilisearch.
 
 import { MeiliError } from '../../api/errors/registry.ts';
-import { isValidIndexUid } from '../writes/index-uid.ts';
+import { isValidIndexUid } from '../../api/protocol/index-uid.ts';
 import { TASK_STATUSES, TASK_TYPES, type TaskStatus, type TaskType } from './state.ts';
 import type { TaskFilter, TaskQuery } from './task-query.ts';
 

@@ -4,10 +4,9 @@
 // dispatcher sends a node only the ids of the shards it owns. Ids that can
 // never name a document are refused synchronously with invalid_document_id.
 
-import { MeiliError } from '../../api/errors/registry.ts';
+import { normalizeId } from '../../api/protocol/documents/primary-key.ts';
 import { assert } from '../assert.ts';
 import type { DocumentsDeleteIdsCommand } from '../cluster/commands.ts';
-import { canonicalDocumentId } from './document-id.ts';
 import type { ShardOf } from './prepare-document-write.ts';
 
 export interface DeleteIdsInput {
@@ -20,14 +19,14 @@ export interface DeleteIdsInput {
   customMetadata?: string;
 }
 
-export function prepareDeleteIds(input: DeleteIdsInput): DocumentsDeleteIdsCommand | MeiliError {
+/** The command, or throws invalid_document_id for the first id that can never name a document. */
+export function prepareDeleteIds(input: DeleteIdsInput): DocumentsDeleteIdsCommand {
   const byShard: Record<number, string[]> = {};
   for (const value of input.ids) {
-    const id = canonicalDocumentId(value);
-    if (!id.ok) return id.error;
-    const shard = input.shardOf(id.id, input.shards);
-    assert(Number.isInteger(shard) && shard >= 0 && shard < input.shards, `shardOf(${id.id}) is in [0, S)`);
-    (byShard[shard] ??= []).push(id.id);
+    const id = normalizeId(value);
+    const shard = input.shardOf(id, input.shards);
+    assert(Number.isInteger(shard) && shard >= 0 && shard < input.shards, `shardOf(${id}) is in [0, S)`);
+    (byShard[shard] ??= []).push(id);
   }
   const command: DocumentsDeleteIdsCommand = {
     v: 1,

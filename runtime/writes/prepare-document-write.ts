@@ -14,11 +14,10 @@
 // are decided at apply (runtime/cluster/apply-documents.ts).
 
 import { MeiliError } from '../../api/errors/registry.ts';
+import { documentId, resolvePrimaryKey } from '../../api/protocol/documents/primary-key.ts';
 import { assert } from '../assert.ts';
 import type { Document, DocumentWriteMode, DocumentsWriteCommand } from '../cluster/commands.ts';
 import { isPlainObject } from '../cluster/decode-fields.ts';
-import { canonicalDocumentId } from './document-id.ts';
-import { primaryKeyValues, resolvePrimaryKey } from './primary-key.ts';
 import { SHARD_FIELD, isReservedField, reservedFieldError, reservedFieldOf } from './reserved-fields.ts';
 
 /** The routing module's shard function, bound to its hasher: canonical id and S → shard in [0, S). */
@@ -41,17 +40,15 @@ export interface DocumentWriteInput {
   skipCreation?: boolean;
 }
 
-export function prepareDocumentWrite(input: DocumentWriteInput): DocumentsWriteCommand | MeiliError {
+/** The command, or throws the MeiliError of the first problem found. */
+export function prepareDocumentWrite(input: DocumentWriteInput): DocumentsWriteCommand {
   const shape = checkShapes(input.documents);
-  if (shape instanceof MeiliError) return shape;
   if (input.primaryKeyParam !== null && isReservedField(input.primaryKeyParam)) {
-    return new MeiliError('miroir_reserved_field', `The primary key \`${input.primaryKeyParam}\` is reserved by Miroir: fields starting with \`_miroir_\` cannot be used.`);
+    throw new MeiliError('miroir_reserved_field', `The primary key \`${input.primaryKeyParam}\` is reserved by Miroir: fields starting with \`_miroir_\` cannot be used.`);
   }
   const primaryKey = resolvePrimaryKey(input.index?.primaryKey ?? null, input.primaryKeyParam, shape[0]);
-  if (primaryKey instanceof MeiliError) return primaryKey;
   const shards = input.index?.shards ?? input.defaultShards;
   const byShard = splitByShard(shape, primaryKey, shards, input.shardOf);
-  if (byShard instanceof MeiliError) return byShard;
   const command: DocumentsWriteCommand = {
     v: 1,
     kind: 'documents.write',
@@ -69,31 +66,18 @@ export function prepareDocumentWrite(input: DocumentWriteInput): DocumentsWriteC
   return command;
 }
 
-function checkShapes(documents: readonly unknown[]): Document[] | MeiliError {
+function checkShapes(documents: readonly unknown[]): Document[] {
   for (const [i, document] of documents.entries()) {
     if (!isPlainObject(document)) {
-      return new MeiliError(
+      throw new MeiliError(
         'malformed_payload',
         `The \`json\` payload provided is malformed. \`Couldn't serialize document value: invalid type: expected a map at document ${i}\`.`,
       );
     }
     const reserved = reservedFieldOf(document);
-    if (reserved !== null) return reservedFieldError(reserved, i);
+    if (reserved !== null) throw reservedFieldError(reserved, i);
   }
   return documents as Document[];
-}
-
-/** The canonical id of one document, or Meilisearch's missing/too-many/invalid id error. */
-export function documentIdOf(document: Document, primaryKey: string): string | MeiliError {
-  const values = primaryKeyValues(document, primaryKey);
-  if (values.length === 0) {
-    return new MeiliError('missing_document_id', `Document doesn't have a \`${primaryKey}\` attribute: \`${JSON.stringify(document)}\`.`);
-  }
-  if (values.length > 1) {
-    return new MeiliError('invalid_document_id', `Document have too many matching \`${primaryKey}\` attribute: \`${JSON.stringify(document)}\`.`);
-  }
-  const id = canonicalDocumentId(values[0]);
-  return id.ok ? id.id : id.error;
 }
 
 function splitByShard(
@@ -101,11 +85,10 @@ function splitByShard(
   primaryKey: string,
   shards: number,
   shardOf: ShardOf,
-): Record<number, Document[]> | MeiliError {
+): Record<number, Document[]> {
   const byShard: Record<number, Document[]> = {};
   for (const document of documents) {
-    const id = documentIdOf(document, primaryKey);
-    if (id instanceof MeiliError) return id;
+    const id = documentId(document, primaryKey);
     const shard = shardOf(id, shards);
     assert(Number.isInteger(shard) && shard >= 0 && shard < shards, `shardOf(${id}, ${shards}) = ${shard} is in [0, S)`);
     // Spread defines own properties: the client's object is not mutated and `__proto__` stays a field.
