@@ -16,9 +16,13 @@ import { installBodyHandling } from './plugins/body.ts';
 import { installErrorHandling, type RouteShape } from './plugins/errors.ts';
 import type { Caller, RouteOptions } from './plugins/request-context.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { documentReadRoutes } from './routes/documents-read.ts';
 import { documentWriteRoutes } from './routes/documents-write.ts';
 import { indexRoutes } from './routes/indexes.ts';
 import { instanceRoutes } from './routes/instance.ts';
+import { multiSearchRoutes } from './routes/multi-search.ts';
+import { searchRoutes } from './routes/search.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { swapRoutes } from './routes/swap.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
@@ -60,6 +64,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(indexRoutes, opts);
   await app.register(swapRoutes, opts);
   await app.register(documentWriteRoutes, opts);
+  await app.register(documentReadRoutes, opts);
+  await app.register(searchRoutes, opts);
+  await app.register(multiSearchRoutes, opts);
+  await app.register(statsRoutes, opts);
   await app.register(taskRoutes, opts);
   await app.register(adminRoutes, opts);
   return app;

@@ -184,7 +184,7 @@ async function databaseSizes(services: PeerServices, signal?: AbortSignal): Prom
     .filter((n) => n.state !== 'removed' && services.isNodeHealthy(n.id))
     .map((n) => n.id);
   const answers = await Promise.allSettled(
-    nodeIds.map((id) =>
+    nodeIds.map(async (id) =>
       services.node(id).request<{ databaseSize?: number; usedDatabaseSize?: number }>({
         method: 'GET',
         path: '/stats',

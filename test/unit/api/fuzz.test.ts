@@ -66,7 +66,9 @@ test('malformed input to every route never gets a 500', async () => {
         if (auth !== undefined) headers['authorization'] = auth;
         const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
         const res = await app.inject({ method: route.method as 'GET', url: `${path}${qs}`, headers, ...(hasBody ? { payload } : {}) });
-        assert.ok(res.statusCode < 500, `${route.method} ${path}${qs} ${payload} → ${res.statusCode} ${res.body}`);
+        // The harness has no reachable node: a read that needs one shard (get by id) is a retriable 503.
+        const noOwner = res.statusCode === 503 && (res.json() as { code?: unknown }).code === 'miroir_shard_unavailable';
+        assert.ok(res.statusCode < 500 || noOwner, `${route.method} ${path}${qs} ${payload} → ${res.statusCode} ${res.body}`);
         if (res.statusCode >= 400) {
           const error = res.json() as Record<string, unknown>;
           assert.deepEqual(Object.keys(error), ['message', 'code', 'type', 'link'], res.body);
