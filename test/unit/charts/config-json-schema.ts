@@ -28,14 +28,19 @@ export function jsonSchemaOf(spec: Spec): JsonSchema {
   }
 }
 
-/** The config keys the chart passes through as they are: every section the chart does not set itself. */
-export const PASSTHROUGH_KEYS = ['write', 'read', 'raft', 'dispatcher', 'search', 'tasks'] as const;
+/**
+ * The keys the chart sets itself (peerId comes from each pod's name). Every
+ * other key of the config file passes through `config`, so a section added
+ * to runtime/config/schema.ts fails the chart test until values.schema.json
+ * has it too.
+ */
+export const CHART_OWNED_KEYS: readonly string[] = ['peerId', 'dataDir', 'listen', 'peers', 'groups', 'rf', 'defaultShards'];
 
 export function passthroughSchema(): JsonSchema {
-  const fields = peerConfigSpec.fields;
+  const passed = Object.entries(peerConfigSpec.fields).filter(([key]) => !CHART_OWNED_KEYS.includes(key));
   return {
     type: 'object',
     additionalProperties: false,
-    properties: Object.fromEntries(PASSTHROUGH_KEYS.map((key) => [key, jsonSchemaOf(fields[key])])),
+    properties: Object.fromEntries(passed.map(([key, spec]) => [key, jsonSchemaOf(spec)])),
   };
 }
