@@ -51,6 +51,13 @@ export class FieldIndex {
   private readonly docs: Array<DocValues | undefined> = [];
   private sortedKeys: string[] | null = null;
   private sortedNumbers: number[] | null = null;
+  /**
+   * The ids of every number, concatenated in ascending number order: the ids
+   * of `sortedNumbers[i]` are `flat.ids[flat.starts[i] .. flat.starts[i+1])`.
+   * A range filter then reads one contiguous slice instead of a list per value.
+   * Dropped on any number change, rebuilt on the next range read.
+   */
+  private flatNumbers: { starts: Int32Array; ids: Int32Array } | null = null;
   /** Removed documents whose ids are still in the value lists. */
   private removed = new Bitset();
   private removedCount = 0;
@@ -92,6 +99,7 @@ export class FieldIndex {
   }
 
   private addNumber(id: DocId, n: number): void {
+    this.flatNumbers = null;
     const doc = this.doc(id);
     if (!doc.numbers.includes(n)) doc.numbers.push(n);
     let ids = this.numbers.get(n);
@@ -133,6 +141,7 @@ export class FieldIndex {
     };
     if (sweep(this.strings)) this.sortedKeys = null;
     if (sweep(this.numbers)) this.sortedNumbers = null;
+    this.flatNumbers = null;
     this.removed = new Bitset();
     this.removedCount = 0;
   }
@@ -176,7 +185,26 @@ export class FieldIndex {
     const cmp = (a: number, b: number) => a - b;
     const from = lower ? lowerBound(values, lower.value, cmp, !lower.inclusive) : 0;
     const to = upper ? lowerBound(values, upper.value, cmp, upper.inclusive) : values.length;
-    for (let i = from; i < to; i++) for (const id of this.numbers.get(values[i]!)!) into.add(id);
+    if (from >= to) return;
+    const { starts, ids } = this.flatNumberIds(values);
+    const end = starts[to]!;
+    for (let k = starts[from]!; k < end; k++) into.add(ids[k]!);
+  }
+
+  private flatNumberIds(values: readonly number[]): { starts: Int32Array; ids: Int32Array } {
+    if (this.flatNumbers) return this.flatNumbers;
+    const starts = new Int32Array(values.length + 1);
+    let total = 0;
+    for (let i = 0; i < values.length; i++) {
+      starts[i] = total;
+      total += this.numbers.get(values[i]!)!.length;
+    }
+    starts[values.length] = total;
+    const ids = new Int32Array(total);
+    let k = 0;
+    for (const n of values) for (const id of this.numbers.get(n)!) ids[k++] = id;
+    this.flatNumbers = { starts, ids };
+    return this.flatNumbers;
   }
 
   /** Ids holding a string key within the bounds, compared in byte order. */
