@@ -4,7 +4,9 @@
 // query mix measured over HTTP (p50/p99 per kind and overall). The baseline
 // is GET /health measured in the same run, so search latency can be read as a
 // multiple of bare HTTP overhead on this machine. Writes results.json and
-// results.md next to this file. BENCH_DOCS and BENCH_QUERIES shrink a run.
+// results.md next to this file. BENCH_DOCS and BENCH_QUERIES shrink a run;
+// BENCH_PROFILE_DIR runs the node under --cpu-prof and leaves the profile
+// there; BENCH_OUT_DIR writes the results elsewhere (for such trial runs).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -19,9 +21,11 @@ const BATCH = 5_000;
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 600);
 const WARMUP = 50;
 const HEALTH_SAMPLES = 1_000;
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
 async function startNode(dbPath: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [new URL('../../cli/bin.js', import.meta.url).pathname, 'node', '--http-addr', '127.0.0.1:0', '--db-path', dbPath],
+  const profile = PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
+  const child = spawn(process.execPath, [...profile, new URL('../../cli/bin.js', import.meta.url).pathname, 'node', '--http-addr', '127.0.0.1:0', '--db-path', dbPath],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MEILI_MASTER_KEY: '' } });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
         byKind: Object.fromEntries([...byKind].map(([k, v]) => [k, summary(v)])),
       },
     };
-    const outDir = new URL('./', import.meta.url).pathname;
+    const outDir = process.env.BENCH_OUT_DIR ?? new URL('./', import.meta.url).pathname;
     writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(join(outDir, 'results.md'), markdown(results));
     console.log(JSON.stringify(results, null, 2));
