@@ -18,9 +18,19 @@ export type StepResult =
   | { kind: 'exactWords'; rank: Rank; matchingWords: number; maxMatchingWords: number }
   | SortResult;
 
+/**
+ * `_rankingScore`, as milli's `ScoreDetails::global_score`: consecutive scored
+ * rules fold into one group, a sort rule ends the group, and the score is the
+ * FIRST group's. So with `words, typo, sort, exactness` only words and typo
+ * count, and a leading sort is skipped (the group after it counts). Without
+ * any scored rule (placeholder search) the score is 1.
+ */
 export function rankingScore(results: readonly StepResult[]): number {
   const ranks: Rank[] = [];
-  for (const r of results) if (r.kind !== 'sort') ranks.push(r.rank);
+  for (const r of results) {
+    if (r.kind !== 'sort') ranks.push(r.rank);
+    else if (ranks.length > 0) break;
+  }
   return globalScore(ranks);
 }
 

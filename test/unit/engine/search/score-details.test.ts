@@ -110,3 +110,27 @@ test('placeholder search: score 1.0, internal-id order, only sort rules in the d
   assert.deepEqual(sorted.hits[0]!._rankingScoreDetails, { 'n:asc': { order: 0, value: 1 } });
   assert.deepEqual(sorted.hits[2]!._rankingScoreDetails, { 'n:asc': { order: 0, value: null } });
 });
+
+test('a sort rule splits the rules: `_rankingScore` folds only the first group (milli ScoreDetails::global_score)', () => {
+  const search = (rankingRules: string[] | null) => {
+    const index = indexOf(MOVIES, (s) => {
+      s.sortableAttributes = ['title'];
+      if (rankingRules) s.rankingRules = rankingRules;
+    });
+    const res = index.search(searchQuery({ q: 'train dragon', sort: ['title:asc'], showRankingScore: true, showRankingScoreDetails: true }), 'movies');
+    assert.equal(res.hits.length, 1);
+    return res.hits[0]!;
+  };
+  // Default rules (words, typo, proximity, attributeRank, sort, wordPosition,
+  // exactness): words 2/2, typo 3/3, proximity 3/4 and attributeRank 1/1 fold
+  // to 23/24; wordPosition 17/21 and exactness come after the sort and are left out.
+  const byDefault = search(null);
+  assert.deepEqual(Object.keys(byDefault._rankingScoreDetails as object), ['words', 'typo', 'proximity', 'attributeRank', 'title:asc', 'wordPosition', 'exactness']);
+  assert.equal(byDefault._rankingScore, 23 / 24);
+  // The sort last: every scored rule is in the first group (the worked 4305/4536).
+  assert.equal(search(['words', 'typo', 'proximity', 'attributeRank', 'wordPosition', 'exactness', 'sort'])._rankingScore, 4305 / 4536);
+  // A leading sort is skipped: the first group is every rule after it (the worked 4305/4536).
+  assert.equal(search(['sort', 'words', 'typo', 'proximity', 'attributeRank', 'wordPosition', 'exactness'])._rankingScore, 4305 / 4536);
+  // Only `words` precedes the sort: its 2/2 alone is the score, whatever the rules after it say.
+  assert.equal(search(['words', 'sort', 'typo', 'proximity', 'attributeRank', 'wordPosition', 'exactness'])._rankingScore, 1);
+});
