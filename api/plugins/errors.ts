@@ -14,6 +14,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody, MeiliError } from '../errors/registry.ts';
 import { MiroirError, type MiroirErrorCode } from '../../runtime/errors.ts';
+import { payloadTooLarge } from '../protocol/body.ts';
 
 const RUNTIME_CODES: Readonly<Record<MiroirErrorCode, string | null>> = {
   MIROIR_ERR_NOT_LEADER: 'miroir_no_leader',
@@ -28,17 +29,8 @@ const RUNTIME_CODES: Readonly<Record<MiroirErrorCode, string | null>> = {
 
 const RETRY_AFTER_SECONDS = '10';
 
-/** Formats a byte count in binary units, the way the payload-limit message names the limit. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value} ${units[unit]}`;
-}
+// The stats routes format sizes like the payload-limit message does.
+export { formatBytesBinary as formatBytes } from '../protocol/body.ts';
 
 function fromRuntime(error: MiroirError): MeiliError | null {
   const code = RUNTIME_CODES[error.code];
@@ -56,10 +48,7 @@ function fromRuntime(error: MiroirError): MeiliError | null {
 
 function fromFastify(error: FastifyError, payloadLimitBytes: number): MeiliError | null {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new MeiliError(
-      'payload_too_large',
-      `The provided payload reached the size limit. The maximum accepted payload size is ${formatBytes(payloadLimitBytes)}.`,
-    );
+    return payloadTooLarge(payloadLimitBytes);
   }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return new MeiliError('bad_request', error.message);

@@ -8,13 +8,18 @@
 // A write to a missing index creates it when the caller may create that
 // index (`indexes.create`, Meilisearch's rule); deletions never create one,
 // their task fails with index_not_found at apply.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
+import type { DocumentWriteMode } from '../../runtime/cluster/index.ts';
+import { peerLimits } from '../../runtime/peer/limits.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
-import { prepareDeleteIds, type ShardOf } from '../../runtime/writes/index.ts';
+import { prepareDeleteIds, prepareDocumentWrite, type ShardOf } from '../../runtime/writes/index.ts';
+import { rawBody } from '../plugins/body.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
+import { payloadTooLarge } from '../protocol/body.ts';
+import { documentFormat, parseCsvDelimiter, parseDocuments } from '../protocol/documents/payload.ts';
+import { expectObject, invalidType, kindOf, missingField, queryBool, queryString } from '../protocol/deserr.ts';
 import { accepted, indexUidParam, proposeTask, writeQuery } from './common.ts';
-import { expectObject, invalidType, kindOf, missingField } from '../protocol/deserr.ts';
 
 export function shardOfFor(services: PeerServices): ShardOf {
   return (documentId, shards) => services.router.shardOf(documentId, shards);
@@ -57,7 +62,57 @@ async function deleteIds(services: PeerServices, request: FastifyRequest, indexU
   return proposeTask(services, command);
 }
 
+const WRITE_PARAMS = ['primaryKey', 'csvDelimiter', 'customMetadata', 'skipCreation'];
+
+/**
+ * The largest document payload one command may carry: a command is one Raft
+ * entry, and an entry must fit a peer-transport frame with room for the
+ * `_miroir_shard` stamps and the append around it. Above it the write is
+ * refused as too large rather than committed and never replicated.
+ */
+export function documentPayloadBytesMax(services: PeerServices): number {
+  return Math.floor(peerLimits(services.config).frameBytesMax / 2);
+}
+
+/** POST (replace) and PUT (update) /documents: parse, validate, split by shard, commit one command. */
+function addition(services: PeerServices, mode: DocumentWriteMode) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const indexUid = indexUidParam(request);
+    const { query, meta } = writeQuery(request, WRITE_PARAMS);
+    const primaryKeyParam = queryString(query, 'primaryKey', 'invalid_index_primary_key') ?? null;
+    const skipCreation = queryBool(query, 'skipCreation', 'invalid_skip_creation');
+    const csvDelimiter = parseCsvDelimiter(queryString(query, 'csvDelimiter', 'invalid_document_csv_delimiter'));
+    const format = documentFormat(request.headers['content-type'], csvDelimiter);
+    const body = rawBody(request);
+    const bytesMax = documentPayloadBytesMax(services);
+    if (body.length > bytesMax) throw payloadTooLarge(bytesMax);
+    const documents = parseDocuments(body, format, csvDelimiter);
+    // An index created through another peer must be seen, or its primary key would be inferred anew.
+    if (!services.state().indexes.has(indexUid)) await services.syncRead();
+    const state = services.state();
+    const index = state.indexes.get(indexUid);
+    const command = prepareDocumentWrite({
+      indexUid,
+      index: index === undefined ? null : { primaryKey: index.primaryKey, shards: index.shards },
+      defaultShards: state.settings.defaultShards,
+      documents,
+      primaryKeyParam,
+      mode,
+      allowIndexCreation: request.caller.mayCreateIndex(indexUid),
+      shardOf: shardOfFor(services),
+      nowMs: services.clock.nowMs(),
+      ...meta,
+      ...(skipCreation === undefined ? {} : { skipCreation }),
+    });
+    return accepted(reply, await proposeTask(services, command));
+  };
+}
+
 export async function documentWriteRoutes(app: FastifyInstance, { services }: RouteOptions): Promise<void> {
+  const add = { config: { action: 'documents.add', index: 'param', body: 'raw' } } as const;
+  app.post('/indexes/:indexUid/documents', add, addition(services, 'replace'));
+  app.put('/indexes/:indexUid/documents', add, addition(services, 'update'));
+
   const del = { config: { action: 'documents.delete', index: 'param' } } as const;
 
   app.delete('/indexes/:indexUid/documents/:documentId', del, async (request, reply) => {

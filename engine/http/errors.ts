@@ -5,13 +5,12 @@
 // the engine builds an error body.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { errorBody, MeiliError } from '../../api/errors/registry.ts';
-import { formatBytesBinary } from './body.ts';
+import { payloadTooLarge } from '../../api/protocol/body.ts';
 
 function fastifyToMeili(error: FastifyError, payloadLimitBytes: number): MeiliError | null {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new MeiliError('payload_too_large',
-        `The provided payload reached the size limit. The maximum accepted payload size is ${formatBytesBinary(payloadLimitBytes)}.`);
+      return payloadTooLarge(payloadLimitBytes);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new MeiliError('invalid_content_type', error.message);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

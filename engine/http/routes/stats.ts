@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
 import { formatDate } from '../../tasks/time-format.ts';
 import type { EngineContext, IndexEntry, RouteOptions } from '../context.ts';
-import { formatBytesBinary } from '../body.ts';
+import { formatBytesBinary } from '../../../api/protocol/body.ts';
 import { checkQueryKeys, queryBool, queryString, type Query } from '../../../api/protocol/deserr.ts';
 import { indexUidParam, queryOf, visible } from '../route-helpers.ts';
 

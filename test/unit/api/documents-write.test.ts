@@ -72,3 +72,90 @@ describe('document deletions', () => {
     assert.equal(task.json().error.code, 'index_not_found');
   });
 });
+
+describe('document additions', () => {
+  let app: FastifyInstance;
+  let peer: TestPeer;
+  before(async () => {
+    ({ app, peer } = await testApp());
+  });
+  after(() => app.close());
+
+  const post = (url: string, type: string, payload: string, method: 'POST' | 'PUT' = 'POST') =>
+    app.inject({ method, url, headers: { ...master, 'content-type': type }, payload });
+
+  test('POST JSON to a missing index: primary key inferred, documents stamped and split by shard, one command, 202', async () => {
+    const before = peer.proposed.length;
+    const res = await post('/indexes/books/documents', 'application/json', JSON.stringify([{ bookId: 1, t: 'a' }, { bookId: 'x', t: 'b' }, { bookId: 3 }]));
+    assert.equal(res.statusCode, 202, res.body);
+    assert.deepEqual({ ...res.json(), taskUid: 0, enqueuedAt: '' }, { taskUid: 0, indexUid: 'books', status: 'enqueued', type: 'documentAdditionOrUpdate', enqueuedAt: '' });
+    assert.equal(peer.proposed.length, before + 1);
+    const command = peer.proposed.at(-1);
+    assert.equal(command?.kind, 'documents.write');
+    if (command?.kind !== 'documents.write') return;
+    assert.equal(command.mode, 'replace');
+    assert.equal(command.primaryKey, 'bookId');
+    assert.equal(command.receivedDocuments, 3);
+    const stamped = Object.entries(command.byShard).flatMap(([shard, docs]) => docs.map((d) => [Number(shard), d] as const));
+    assert.equal(stamped.length, 3);
+    for (const [shard, doc] of stamped) {
+      assert.equal(doc['_miroir_shard'], shard);
+      assert.equal(shard, peer.services.router.shardOf(String(doc['bookId']), 8));
+    }
+    assert.equal(peer.state.indexes.get('books')?.primaryKey, 'bookId');
+  });
+
+  test('PUT NDJSON is an update; CSV with csvDelimiter is parsed with typed columns', async () => {
+    const ndjson = await post('/indexes/books/documents', 'application/x-ndjson', '{"bookId":7,"t":"z"}\n{"bookId":8}\n', 'PUT');
+    assert.equal(ndjson.statusCode, 202, ndjson.body);
+    const update = peer.proposed.at(-1);
+    assert.ok(update?.kind === 'documents.write' && update.mode === 'update' && update.receivedDocuments === 2);
+    const csv = await post('/indexes/books/documents?csvDelimiter=%3B', 'text/csv', 'bookId:number;t\n9;nine\n');
+    assert.equal(csv.statusCode, 202, csv.body);
+    const command = peer.proposed.at(-1);
+    assert.ok(command?.kind === 'documents.write');
+    assert.deepEqual(Object.values(command.byShard).flat(), [{ bookId: 9, t: 'nine', _miroir_shard: peer.services.router.shardOf('9', 8) }]);
+  });
+
+  test('synchronous refusals propose nothing: reserved field, primary key, ids, content type, delimiter', async () => {
+    const before = peer.proposed.length;
+    const cases: Array<[string, string, string, number, string]> = [
+      ['/indexes/books/documents', 'application/json', '[{"bookId":1,"_miroir_shard":2}]', 400, 'miroir_reserved_field'],
+      ['/indexes/books/documents?primaryKey=other', 'application/json', '[{"bookId":1}]', 400, 'index_primary_key_already_exists'],
+      ['/indexes/fresh/documents', 'application/json', '[{"title":"x"}]', 400, 'index_primary_key_no_candidate_found'],
+      ['/indexes/fresh/documents', 'application/json', '[{"id":1,"uid":2}]', 400, 'index_primary_key_multiple_candidates_found'],
+      ['/indexes/books/documents', 'application/json', '[{"bookId":"a b"}]', 400, 'invalid_document_id'],
+      ['/indexes/books/documents', 'application/json', '[{"t":1}]', 400, 'missing_document_id'],
+      ['/indexes/books/documents', 'text/plain', '[]', 415, 'invalid_content_type'],
+      ['/indexes/books/documents?csvDelimiter=%3B', 'application/json', '[]', 415, 'invalid_content_type'],
+      ['/indexes/books/documents?csvDelimiter=ab', 'text/csv', 'a\n1', 400, 'invalid_document_csv_delimiter'],
+      ['/indexes/books/documents', 'application/json', '', 400, 'missing_payload'],
+      ['/indexes/books/documents', 'application/json', '[1]', 400, 'malformed_payload'],
+      ['/indexes/books/documents?skipCreation=maybe', 'application/json', '[]', 400, 'invalid_skip_creation'],
+      ['/indexes/books/documents?nope=1', 'application/json', '[]', 400, 'bad_request'],
+      ['/indexes/a%20b/documents', 'application/json', '[]', 400, 'invalid_index_uid'],
+    ];
+    for (const [url, type, payload, status, code] of cases) {
+      const res = await post(url, type, payload);
+      assert.equal(res.statusCode, status, `${url} ${payload}: ${res.body}`);
+      assert.equal(res.json().code, code, `${url} ${payload}`);
+    }
+    assert.equal(peer.proposed.length, before);
+  });
+
+  test('a payload too large for one log entry is refused with payload_too_large', async () => {
+    const big = Buffer.alloc(33 * 1024 * 1024, 0x20);
+    const res = await app.inject({ method: 'POST', url: '/indexes/books/documents', headers: { ...master, 'content-type': 'application/json' }, payload: big });
+    assert.equal(res.statusCode, 413);
+    assert.equal(res.json().code, 'payload_too_large');
+    assert.match(res.json().message, /The maximum accepted payload size is 32 MiB\./);
+  });
+
+  test('an index created on another peer is seen before the write: its primary key is used, not inferred', async () => {
+    peer.applyOnSync({ v: 1, kind: 'index.create', uid: 'remote', primaryKey: 'sku', shards: 8, nowMs: 0 });
+    const res = await post('/indexes/remote/documents', 'application/json', '[{"sku":"a","id":1}]');
+    assert.equal(res.statusCode, 202, res.body);
+    const command = peer.proposed.at(-1);
+    assert.ok(command?.kind === 'documents.write' && command.primaryKey === 'sku');
+  });
+});
