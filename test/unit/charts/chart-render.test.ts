@@ -175,7 +175,7 @@ describe('charts/miroir rendered by helm', { skip: SKIP_RENDER }, () => {
     const annotations = set.spec.template.metadata.annotations;
     assert.equal(annotations['prometheus.io/scrape'], 'true');
     assert.equal(Number(annotations['prometheus.io/port']), portOf(container, 'metrics'));
-    assert.equal(annotations['prometheus.io/path'], '/_miroir/metrics');
+    assert.equal(annotations['prometheus.io/path'], '/metrics', 'the metrics port serves /metrics without the admin key');
     assert.ok(container.resources.requests.memory && container.resources.limits.memory);
     assert.equal(set.spec.template.spec.securityContext.runAsNonRoot, true);
   });
