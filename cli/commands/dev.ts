@@ -38,7 +38,8 @@ flags:
   --rf N             copies of each shard inside a group, default 1
   --shards N         shards (S) of new indexes, default 64
   --port P           client API of the first peer, default 7700; peer i serves
-                     P+i, peer meshes use P+100+i, nodes P+200+j; 0 picks free ports
+                     P+i, its mesh P+100+i and metrics P+300+i; nodes use
+                     P+200+j; 0 picks free ports
   --data-dir DIR     default ./.miroir
   --master-key KEY   client master key (at least 16 bytes) [MIROIR_MASTER_KEY];
                      generated on the first start otherwise
@@ -175,7 +176,7 @@ function startPeers(root: string, layout: DevLayout, secrets: Secrets, env: Node
       logPath: join(root, 'logs', `${peer.id}.log`),
     });
     const entry = {
-      role: 'peer', id: peer.id, pid: child.process.pid ?? null, ports: { client: peer.clientPort, peer: peer.peerPort },
+      role: 'peer', id: peer.id, pid: child.process.pid ?? null, ports: { client: peer.clientPort, peer: peer.peerPort, metrics: peer.metricsPort },
       dataDir: join(root, peer.dir), config: configPath, url: clientUrl(layout, peer),
     };
     return { role: 'peer', id: peer.id, child, entry };

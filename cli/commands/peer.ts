@@ -20,10 +20,12 @@ import { buildApp } from '../../api/app.ts';
 import { createActor, fromCallback, fromPromise, waitFor, type ActorRefFrom, type EventObject } from 'xstate';
 import { peerMachine } from '../../actors/peer.machine.ts';
 import { raftPeerMachine } from '../../actors/raft-peer.machine.ts';
+import { dispatchersInput, dispatchersLogic } from '../../actors/dispatchers.machine.ts';
 import { leaderActor, leaderActorsLogic, type LeaderActor, type RestartPolicy } from '../../actors/supervision.ts';
 import { ConfigError, loadConfig, type PeerConfig } from '../../runtime/config/index.ts';
 import type { Clock, Rng } from '../../runtime/env/clock.ts';
 import { realClock, realRng } from '../../runtime/env/real.ts';
+import { peerDispatchServices } from '../../runtime/dispatch/peer-dispatch.ts';
 import { bootstrapIfPristine } from '../../runtime/peer/bootstrap.ts';
 import type { DriverHost } from '../../runtime/peer/driver-host.ts';
 import { openPeerRuntime, type PeerRuntime } from '../../runtime/peer/peer.ts';
@@ -65,10 +67,12 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
     throw error;
   }
   const bootstrap = leaderActor('bootstrap', fromPromise(() => bootstrapIfPristine(runtime.services)), () => undefined);
+  const dispatch = peerDispatchServices(runtime);
+  const dispatchers = leaderActor('dispatchers', dispatchersLogic(dispatch), () => dispatchersInput(dispatch));
   const machine = peerMachine.provide({
     actors: {
       raftPeer: raftPeerMachine.provide({ actors: driverActors(runtime.host, true) }),
-      leaderActors: leaderActorsLogic([bootstrap, ...(options.leaderActors?.(runtime) ?? [])]),
+      leaderActors: leaderActorsLogic([bootstrap, dispatchers, ...(options.leaderActors?.(runtime) ?? [])]),
     },
   });
   const restart = { seed: options.rng.int(2 ** 31), ...options.restart };

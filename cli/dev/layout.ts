@@ -3,7 +3,8 @@
 // from it. Pure: the command reads and writes the files.
 //
 // Ports, from the client port P (default 7700): peer i serves the client API
-// on P+i and the peer mesh on P+100+i; node j listens on P+200+j. With P = 0
+// on P+i, the peer mesh on P+100+i and its metrics on P+300+i; node j listens
+// on P+200+j. With P = 0
 // every port is picked free once by the command. Either way the layout is
 // saved in the data dir on the first start and reused on every restart, since
 // the node URLs are committed in the Raft log and must not move.
@@ -27,6 +28,7 @@ export interface PeerLayout {
   id: string;
   clientPort: number;
   peerPort: number;
+  metricsPort: number;
   /** Data directory, relative to the dev data dir (which may move). */
   dir: string;
 }
@@ -63,22 +65,22 @@ export function optionIssues(o: DevOptions): string[] {
   if (o.nodesPerGroup < 1 || o.nodesPerGroup > 100) issues.push(`--nodes must be between 1 and 100 (got ${o.nodesPerGroup})`);
   if (o.rf < 1 || o.rf > o.nodesPerGroup) issues.push(`--rf must be between 1 and --nodes (${o.nodesPerGroup}) (got ${o.rf})`);
   if (o.shards < 1 || o.shards > 65_536) issues.push(`--shards must be between 1 and 65536 (got ${o.shards})`);
-  if (o.port !== 0 && (o.port < 1 || o.port + 200 + o.nodesPerGroup * o.groups > MAX_PORT)) {
-    issues.push(`--port ${o.port} leaves no room for the peer and node ports (P+100…, P+200…)`);
+  if (o.port !== 0 && (o.port < 1 || o.port + 300 + Math.max(o.peers, o.nodesPerGroup * o.groups) > MAX_PORT)) {
+    issues.push(`--port ${o.port} leaves no room for the mesh, node and metrics ports (P+100…, P+200…, P+300…)`);
   }
   return issues;
 }
 
 /**
  * The layout for `options`; `pickPort` supplies free ports when options.port
- * is 0 (called once per port, in order: peers' client and mesh ports, then nodes).
+ * is 0 (called once per port, in order: each peer's client, mesh and metrics ports, then the nodes').
  */
 export async function planLayout(options: DevOptions, pickPort: () => Promise<number>): Promise<DevLayout> {
   const port = async (offset: number): Promise<number> => (options.port === 0 ? pickPort() : options.port + offset);
   const peers: PeerLayout[] = [];
   for (let i = 0; i < options.peers; i++) {
     const id = `p${i + 1}`;
-    peers.push({ id, clientPort: await port(i), peerPort: await port(100 + i), dir: `peers/${id}` });
+    peers.push({ id, clientPort: await port(i), peerPort: await port(100 + i), metricsPort: await port(300 + i), dir: `peers/${id}` });
   }
   const nodes: NodeLayout[] = [];
   for (let g = 0; g < options.groups; g++) {
@@ -133,8 +135,7 @@ export function peerConfigFile(layout: DevLayout, peer: PeerLayout, root: string
   return {
     peerId: peer.id,
     dataDir: `${root}/${peer.dir}`,
-    // The metrics endpoint is not served by a peer yet; 0 keeps the three ports distinct for validation.
-    listen: { host: layout.host, clientPort: peer.clientPort, peerPort: peer.peerPort, metricsPort: 0 },
+    listen: { host: layout.host, clientPort: peer.clientPort, peerPort: peer.peerPort, metricsPort: peer.metricsPort },
     peers: layout.peers.map((p) => ({ id: p.id, address: `ws://${layout.host}:${p.peerPort}` })),
     groups: groupIds.map((g) => ({
       id: g,

@@ -16,6 +16,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, Rng } from '../env/clock.ts';
 import type { PeerConfig } from '../config/schema.ts';
+import { compactionFloor } from '../cluster/index.ts';
 import { RaftCore } from '../raft/core.ts';
 import { RaftDriver } from '../raft/driver.ts';
 import { LevelLogStore } from '../raft/log-store-level.ts';
@@ -77,7 +78,8 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
     reconnect: { baseMs: limits.reconnectBaseMs, maxMs: limits.reconnectMaxMs },
     requestTimeoutMs: limits.requestTimeoutMs, requestsPendingMax: limits.requestsPendingMax,
   });
-  const stateMachine = new ClusterStateMachine(env.clock);
+  // The router places dispatch targets at apply; the retention floor keeps what the dispatchers still need.
+  const stateMachine = new ClusterStateMachine(env.clock, router);
   const open: DriverOpener = async (transport) => {
     stateMachine.prepareForStart();
     const store = await LevelLogStore.open({ path: join(config.dataDir, 'raft'), bootstrap: bootstrapMembership(config) });
@@ -89,6 +91,10 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
         proposalsPendingMax: limits.proposalsPendingMax, proposalTimeoutMs: limits.proposalTimeoutMs,
         readsPendingMax: limits.readsPendingMax, readTimeoutMs: limits.readTimeoutMs,
         incomingMessagesMax: limits.incomingMessagesMax,
+        retention: {
+          floor: () => compactionFloor(stateMachine.state),
+          bytesMax: config.dispatcher.retentionBytesMax, ageMs: config.dispatcher.retentionAgeMs,
+        },
       });
     } catch (error) {
       await store.close();

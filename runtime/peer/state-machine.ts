@@ -28,7 +28,7 @@ import type { StateMachine } from '../raft/driver.ts';
 import type { Entry } from '../raft/types.ts';
 import {
   apply, applyEntry, decodeCommand, emptyState, restoreState, serializeState, skipEntry,
-  type ApplyResult, type ClusterCommand, type ClusterState,
+  type ApplyContext, type ApplyResult, type ClusterCommand, type ClusterState,
 } from '../cluster/index.ts';
 
 /** Hears one applied entry; `command` is null for entries without one (the leader's no-op, conf changes). */
@@ -58,8 +58,12 @@ export class ClusterStateMachine implements StateMachine {
   /** Sorted by index, smallest first. */
   #waiters: Waiter[] = [];
 
-  constructor(clock: Clock) {
+  /** The placement apply records dispatch targets with (runtime/cluster/apply-dispatch.ts). */
+  readonly #ctx: ApplyContext | undefined;
+
+  constructor(clock: Clock, ctx?: ApplyContext) {
     this.#clock = clock;
+    this.#ctx = ctx;
   }
 
   get state(): Readonly<ClusterState> {
@@ -83,7 +87,7 @@ export class ClusterStateMachine implements StateMachine {
         result = applyEntry(this.#state, entry.payload.data, entry.index);
       } else {
         command = decode(entry.payload.data, entry.index);
-        result = apply(this.#state, command, entry.index);
+        result = apply(this.#state, command, entry.index, this.#ctx);
       }
     } catch (error) {
       this.#intact = false;

@@ -36,10 +36,13 @@ export interface DevCluster {
   readonly child: ChildProcess;
   readonly dev: DevJson;
   readonly adminKey: string;
+  readonly nodeMasterKey: string;
   peers(): DevProcess[];
   nodes(): DevProcess[];
   /** An official client talking to one peer (the first by default). */
   client(peerId?: string): Meilisearch;
+  /** An official client talking straight to one engine node, with the node master key. */
+  nodeClient(nodeId: string): Meilisearch;
   /** GET /_miroir/topology from one peer. */
   topology(peerId?: string): Promise<Topology>;
   output(): string;
@@ -104,7 +107,7 @@ export async function startDev(dataDir: string, args: string[] = [], timeoutMs =
     child.kill('SIGKILL');
     throw new Error(`${error.message}\n${out}`);
   });
-  const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { adminKey: string };
+  const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { adminKey: string; nodeMasterKey: string };
   const peers = (): DevProcess[] => dev.processes.filter((p) => p.role === 'peer');
   const peerUrl = (peerId?: string): string => (peerId === undefined ? peers()[0]! : peers().find((p) => p.id === peerId)!).url;
   return {
@@ -112,9 +115,11 @@ export async function startDev(dataDir: string, args: string[] = [], timeoutMs =
     child,
     dev,
     adminKey: secrets.adminKey,
+    nodeMasterKey: secrets.nodeMasterKey,
     peers,
     nodes: () => dev.processes.filter((p) => p.role === 'node'),
     client: (peerId) => new Meilisearch({ host: peerUrl(peerId), apiKey: MASTER_KEY }),
+    nodeClient: (nodeId) => new Meilisearch({ host: dev.processes.find((p) => p.id === nodeId)!.url, apiKey: secrets.nodeMasterKey }),
     async topology(peerId) {
       const response = await fetch(`${peerUrl(peerId)}/_miroir/topology`, { headers: { authorization: `Bearer ${secrets.adminKey}` } });
       if (!response.ok) throw new Error(`topology: ${response.status} ${await response.text()}`);
