@@ -88,7 +88,7 @@ describe('document additions', () => {
     const before = peer.proposed.length;
     const res = await post('/indexes/books/documents', 'application/json', JSON.stringify([{ bookId: 1, t: 'a' }, { bookId: 'x', t: 'b' }, { bookId: 3 }]));
     assert.equal(res.statusCode, 202, res.body);
-    assert.deepEqual({ ...res.json(), taskUid: 0, enqueuedAt: '' }, { taskUid: 0, indexUid: 'books', status: 'enqueued', type: 'documentAdditionOrUpdate', enqueuedAt: '' });
+    assert.deepEqual({ ...(res.json() as object), taskUid: 0, enqueuedAt: '' }, { taskUid: 0, indexUid: 'books', status: 'enqueued', type: 'documentAdditionOrUpdate', enqueuedAt: '' });
     assert.equal(peer.proposed.length, before + 1);
     const command = peer.proposed.at(-1);
     assert.equal(command?.kind, 'documents.write');
