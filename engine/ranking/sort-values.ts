@@ -71,6 +71,25 @@ export interface SortResult {
   geo?: { point: [number, number]; distance: number | null };
 }
 
+/**
+ * `_geoDistance` of a hit: whole metres from `point` to the hit's own `_geo`
+ * (as retrieved), or null when it has none. Coordinates are numbers or
+ * numeric strings, as Meilisearch's `extract_geo_value` reads them.
+ */
+export function geoDistanceOf(hit: Record<string, unknown>, point: [number, number]): number | null {
+  const g = hit._geo as { lat?: unknown; lng?: unknown } | null | undefined;
+  if (!g || typeof g !== 'object') return null;
+  const lat = coordinate(g.lat);
+  const lng = coordinate(g.lng);
+  return lat === null || lng === null ? null : Math.round(haversineMeters(point, [lat, lng]));
+}
+
+function coordinate(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v !== 'string' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v)) return null;
+  return Number(v);
+}
+
 function geoOf(doc: Record<string, unknown>): [number, number] | null {
   const g = doc._geo as { lat?: unknown; lng?: unknown } | null | undefined;
   if (!g || typeof g !== 'object') return null;

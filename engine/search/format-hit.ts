@@ -1,4 +1,5 @@
 // Builds one search hit: the displayed ∩ retrieved fields in field-id order,
+// `_geoDistance` when sorting by a geo point and the retrieved hit has `_geo`,
 // then `_formatted` (when highlighting or cropping selects something),
 // `_matchesPosition`, `_rankingScore` and `_rankingScoreDetails` as asked.
 // In `_formatted`, a highlighted or cropped number or boolean becomes a string,
@@ -8,6 +9,7 @@ import { pathMatches } from '../index/flatten.ts';
 import type { Tokenizer } from '../text/tokenizer.ts';
 import type { MatchWords } from './highlight.ts';
 import { bytePositions, crop, highlight, matchesIn } from './highlight.ts';
+import { geoDistanceOf } from '../ranking/sort-values.ts';
 
 export interface FormatOptions {
   displayed: readonly string[];
@@ -22,6 +24,8 @@ export interface FormatOptions {
 }
 
 export interface HitExtras {
+  /** The origin of the first `_geoPoint(lat, lng)` sort, for `_geoDistance`. */
+  geoPoint?: [number, number];
   score?: number;
   details?: Record<string, unknown>;
 }
@@ -102,6 +106,10 @@ function matchesPosition(doc: Document, words: MatchWords, tokenizer: Tokenizer)
 
 export function formatHit(doc: Document, opts: FormatOptions, fieldRank: (f: string) => number, words: MatchWords, tokenizer: Tokenizer, extras: HitExtras): Document {
   const hit = selectFields(doc, opts.displayed, opts.retrieve, fieldRank);
+  if (extras.geoPoint) {
+    const distance = geoDistanceOf(hit, extras.geoPoint);
+    if (distance !== null) hit._geoDistance = distance;
+  }
   const wantsFormatting = (opts.highlight?.length ?? 0) > 0 || (opts.crop?.length ?? 0) > 0;
   if (wantsFormatting) {
     const formatted: Document = {};

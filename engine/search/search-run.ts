@@ -15,7 +15,7 @@ import type { Ranker } from '../ranking/doc-ranker.ts';
 import type { Step } from '../ranking/rule-list.ts';
 import { buildSteps } from '../ranking/rule-list.ts';
 import type { DocumentStore } from './document-store.ts';
-import { formatHit } from './format-hit.ts';
+import { formatHit, type HitExtras } from './format-hit.ts';
 import type { MatchWords } from './highlight.ts';
 import type { KeywordContext, KeywordPlan } from './keyword-search.ts';
 import { planKeywordSearch } from './keyword-search.ts';
@@ -63,7 +63,8 @@ export function runSearch(rt: SearchRuntime, query: SearchQuery, indexUid: strin
   const words = keyword ? matchWords(keyword, rt.words) : { full: new Set<string>(), prefixes: [], ids: new Map<string, number>() };
   const hidden = (field: string) => !settings.displayedAttributes.includes('*') && !settings.displayedAttributes.includes(field);
   const wantDetails = query.showRankingScoreDetails;
-  const formatted = page.map((h) => formatOne(rt, query, h, words, wantDetails ? scoreDetails(h.results, hidden) : undefined));
+  const geoPoint = sort?.find((c) => c.point !== undefined)?.point;
+  const formatted = page.map((h) => formatOne(rt, query, h, words, wantDetails ? scoreDetails(h.results, hidden) : undefined, geoPoint));
 
   const result: SearchResult = { hits: formatted, query: q, processingTimeMs: 0 };
   const maxTotal = settings.pagination.maxTotalHits;
@@ -157,9 +158,12 @@ function matchWords(plan: KeywordPlan, index: InvertedIndex): MatchWords {
   return { full, prefixes, ids };
 }
 
-function formatOne(rt: SearchRuntime, query: SearchQuery, h: RankedHit, words: MatchWords, details: Record<string, unknown> | undefined): Document {
+function formatOne(
+  rt: SearchRuntime, query: SearchQuery, h: RankedHit, words: MatchWords, details: Record<string, unknown> | undefined, geoPoint: [number, number] | undefined,
+): Document {
   const doc = rt.store.get(h.doc)!;
-  const extras: { score?: number; details?: Record<string, unknown> } = {};
+  const extras: HitExtras = {};
+  if (geoPoint) extras.geoPoint = geoPoint;
   if (query.showRankingScore) extras.score = h.score;
   if (details !== undefined) extras.details = details;
   return formatHit(
