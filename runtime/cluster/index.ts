@@ -20,6 +20,7 @@ export { DecodeError } from './decode-fields.ts';
 export { apply, applyEntry, isDispatchable, skipEntry } from './apply.ts';
 export { compactionFloor } from './apply-dispatch.ts';
 export type { ApplyResult } from './apply-result.ts';
+export type { ApplyContext } from './apply.ts';
 export { emptyState, DEFAULT_CLUSTER_SETTINGS, TASK_STATUSES, TASK_TYPES } from './state.ts';
 export type * from './state.ts';
 export { serializeState, restoreState } from './snapshot.ts';

@@ -1,0 +1,351 @@
+// The dispatcher of one node (ARCHITECTURE §3 steps 4–6), leader-only,
+// systemId `dispatcher:<nodeId>`. It owns the node's position in the
+// committed log: it reads entries after its cursor in order, sends the node
+// its part of each (runtime/dispatch/plan.ts) strictly one request at a time,
+// polls the node tasks, and commits `dispatcher.cursor` batches carrying the
+// outcomes of the entries the cursor passed.
+//
+// Committed phase it mirrors: the node's cursor in the cluster state. It
+// starts from that cursor (input is rebuilt from committed state, never from
+// a persisted snapshot, STYLE G9); after any unexpected failure it drops its
+// window and starts again from the committed cursor: replaying a suffix in
+// order converges on the node. A node that is down keeps the window and is
+// retried after a capped, jittered back-off (`retryBackoff`). When the log
+// was compacted past the cursor (retention bounds) it commits
+// `dispatcher.behind` and goes on from the compaction point.
+//
+// The I/O implementations are provided by `nodeDispatcherLogic(services)`;
+// the context holds only serializable data (cursors, the window of planned
+// requests, counters).
+import { assign, fromCallback, fromPromise, setup } from 'xstate';
+import type { NodeOutcome } from '../runtime/cluster/index.ts';
+import { LogCompactedError } from '../runtime/errors.ts';
+import { pollTasks, sendUnsent, type SendReport } from '../runtime/dispatch/node-io.ts';
+import type { DispatchServices } from '../runtime/dispatch/services.ts';
+import {
+  awaitedTaskUids, commitDue, hasUnsent, planEntries, recordSent, recordTasks, takeFinished,
+  type CommitPolicy, type NodeTaskView, type WindowEntry,
+} from '../runtime/dispatch/window.ts';
+import { backoffDelayMs } from '../transport/peer/backoff.ts';
+
+export interface NodeDispatcherInput {
+  nodeId: string;
+  /** The node's committed cursor when the dispatcher starts. */
+  cursor: number;
+  /** Entries in the window at most (config `dispatcher.inflightMax`). */
+  inflightMax: number;
+}
+
+export interface NodeDispatcherContext {
+  nodeId: string;
+  inflightMax: number;
+  committedCursor: number;
+  /** The last log index read (planned or passed over). */
+  readThrough: number;
+  window: WindowEntry[];
+  /** The cursor the finished prefix allows, not committed yet, and the outcomes it carries. */
+  pendingCursor: number;
+  outcomes: NodeOutcome[];
+  firstPendingAtMs: number | null;
+  /** The last look at the replica and the clock (taken in `settling`). */
+  seen: Observation;
+  /** Consecutive failures; drives the back-off. */
+  attempt: number;
+  backoffMs: number;
+  /** Consecutive polls that settled nothing; drives the poll interval. */
+  pollAttempt: number;
+  lastError: string | null;
+  /** Entries finished since start (status, tests). */
+  finished: number;
+}
+
+export interface Observation {
+  appliedIndex: number;
+  lastDispatchIndex: number;
+  nowMs: number;
+}
+
+export type NodeDispatcherEvent =
+  | { type: 'dispatcher.log.appended' }
+  | { type: 'dispatcher.stop' };
+
+export interface ReadInput {
+  nodeId: string;
+  readThrough: number;
+  window: WindowEntry[];
+  inflightMax: number;
+}
+
+export interface ReadOutput {
+  planned: WindowEntry[];
+  readThrough: number | null;
+}
+
+export interface CommitOutput {
+  cursor: number;
+  /** Outcomes committed (a prefix of the pending ones). */
+  count: number;
+}
+
+/** The I/O of one dispatcher; nodeDispatcherLogic(services) provides them. */
+function unprovided<O, I>(name: string) {
+  return fromPromise<O, I>(async () => {
+    throw new Error(`node dispatcher: ${name} is provided by nodeDispatcherLogic(services)`);
+  });
+}
+
+export const nodeDispatcherMachine = setup({
+  types: {
+    context: {} as NodeDispatcherContext,
+    events: {} as NodeDispatcherEvent,
+    input: {} as NodeDispatcherInput,
+  },
+  actors: {
+    observe: unprovided<Observation, void>('observe'),
+    readEntries: unprovided<ReadOutput, ReadInput>('readEntries'),
+    sendRequests: unprovided<SendReport, { nodeId: string; window: WindowEntry[] }>('sendRequests'),
+    pollNodeTasks: unprovided<NodeTaskView[], { nodeId: string; uids: number[] }>('pollNodeTasks'),
+    commitCursor: unprovided<CommitOutput, { nodeId: string; cursor: number; outcomes: NodeOutcome[] }>('commitCursor'),
+    reportBehind: unprovided<number, { nodeId: string; cursor: number }>('reportBehind'),
+    drawBackoff: unprovided<number, { attempt: number }>('drawBackoff'),
+    listenForAppends: fromCallback<NodeDispatcherEvent>(() => () => undefined),
+  },
+  guards: {
+    hasUnsent: ({ context }) => context.window.some(hasUnsent),
+    awaitsNodeTasks: ({ context }) => awaitedTaskUids(context.window).length > 0,
+    /** More committed entries to read, and room in the window for them. */
+    canRead: ({ context }) => context.seen.appliedIndex > context.readThrough && context.window.length < context.inflightMax,
+    readNothing: (_, out: ReadOutput) => out.readThrough === null,
+    commitDue: ({ context }) => isCommitDue(context, { batchEntriesMax: 256, intervalMs: 50 }),
+    sendStopped: (_, report: SendReport) => report.unavailable !== null,
+    logCompacted: (_, params: { error: unknown }) => params.error instanceof LogCompactedError,
+  },
+  actions: {
+    addPlanned: assign(({ context }, out: ReadOutput) => ({
+      window: [...context.window, ...out.planned], readThrough: out.readThrough ?? context.readThrough,
+    })),
+    recordSendReport: assign(({ context }, report: SendReport) => {
+      const window = structuredClone(context.window);
+      for (const { logIndex, answers } of report.answers) {
+        const entry = window.find((e) => e.logIndex === logIndex);
+        if (entry === undefined) continue;
+        for (const answer of answers) {
+          const req = entry.requests[entry.next];
+          if (req === undefined) break;
+          recordSent(req, answer);
+          entry.next += 1;
+        }
+      }
+      return { window, lastError: report.unavailable };
+    }),
+    recordPolled: assign(({ context }, tasks: NodeTaskView[]) => {
+      const window = structuredClone(context.window);
+      const settled = recordTasks(window, tasks);
+      return { window, pollAttempt: settled > 0 ? 0 : context.pollAttempt + 1 };
+    }),
+    takeFinished: assign(({ context }, seen: Observation) => {
+      const window = [...context.window];
+      const { cursor, outcomes } = takeFinished(window, context.readThrough, context.nodeId);
+      return { window, seen, ...settle(context, cursor, outcomes, seen.nowMs) };
+    }),
+    markCommitted: assign(({ context }, out: CommitOutput) => {
+      const rest = context.outcomes.slice(out.count);
+      return {
+        committedCursor: Math.max(context.committedCursor, out.cursor),
+        outcomes: rest,
+        firstPendingAtMs: rest.length > 0 ? context.firstPendingAtMs : null,
+        attempt: 0,
+      };
+    }),
+    restartFromCursor: assign((_, cursor: number) => {
+      return { committedCursor: cursor, readThrough: cursor, pendingCursor: cursor, window: [], outcomes: [], firstPendingAtMs: null };
+    }),
+    noteFailure: assign(({ context }, params: { error: unknown }) => {
+      const error = params.error;
+      const message = error instanceof Error ? error.message : String(error);
+      return { attempt: context.attempt + 1, lastError: message };
+    }),
+    /** Drops what is not committed: the retry replays from the committed cursor. */
+    resetWindow: assign(({ context }) => ({
+      readThrough: context.committedCursor, pendingCursor: context.committedCursor, window: [], outcomes: [], firstPendingAtMs: null,
+    })),
+    setBackoff: assign((_, backoffMs: number) => ({ backoffMs })),
+    resetAttempts: assign({ attempt: 0 }),
+  },
+  delays: {
+    retryBackoff: ({ context }) => context.backoffMs,
+    pollInterval: ({ context }) => Math.min(500, 10 * 2 ** Math.min(context.pollAttempt, 6)),
+    idleInterval: 1_000,
+  },
+}).createMachine({
+  id: 'nodeDispatcher',
+  context: ({ input }) => ({
+    nodeId: input.nodeId, inflightMax: input.inflightMax, committedCursor: input.cursor, readThrough: input.cursor, window: [], pendingCursor: input.cursor,
+    outcomes: [], firstPendingAtMs: null, seen: { appliedIndex: 0, lastDispatchIndex: 0, nowMs: 0 },
+    attempt: 0, backoffMs: 0, pollAttempt: 0, lastError: null, finished: 0,
+  }),
+  initial: 'settling',
+  on: { 'dispatcher.stop': '.stopped' },
+  states: {
+    settling: {
+      // Takes the finished prefix off the window with a fresh look at the replica, then routes.
+      invoke: { src: 'observe', onDone: { target: 'routing', actions: { type: 'takeFinished', params: ({ event }) => event.output } } },
+    },
+    routing: {
+      // Reading ahead while node tasks run keeps the node busy (the window pipelines up to inflightMax entries).
+      always: [
+        { guard: 'commitDue', target: 'committing' },
+        { guard: 'hasUnsent', target: 'sending' },
+        { guard: 'canRead', target: 'reading' },
+        { guard: 'awaitsNodeTasks', target: 'awaitingNodeTasks' },
+        { target: 'idle' },
+      ],
+    },
+    reading: {
+      invoke: {
+        src: 'readEntries',
+        input: ({ context }) => ({
+          nodeId: context.nodeId, readThrough: context.readThrough, window: context.window, inflightMax: context.inflightMax,
+        }),
+        onDone: [
+          // The replica is ahead of the readable log for a moment (a restarted driver re-delivering entries).
+          { guard: { type: 'readNothing', params: ({ event }) => event.output }, target: 'idle' },
+          { target: 'settling', actions: { type: 'addPlanned', params: ({ event }) => event.output } },
+        ],
+        onError: [
+          { guard: { type: 'logCompacted', params: ({ event }) => ({ error: event.error }) }, target: 'reportingBehind' },
+          { target: 'drawingBackoff', actions: [{ type: 'noteFailure', params: ({ event }) => ({ error: event.error }) }, 'resetWindow'] },
+        ],
+      },
+    },
+    idle: {
+      invoke: { src: 'listenForAppends' },
+      on: { 'dispatcher.log.appended': 'settling' },
+      after: { idleInterval: 'settling' },
+    },
+    sending: {
+      invoke: {
+        src: 'sendRequests',
+        input: ({ context }) => ({ nodeId: context.nodeId, window: context.window }),
+        onDone: [
+          {
+            guard: { type: 'sendStopped', params: ({ event }) => event.output },
+            target: 'drawingBackoff',
+            actions: [
+              { type: 'recordSendReport', params: ({ event }) => event.output },
+              { type: 'noteFailure', params: ({ event }) => ({ error: event.output.unavailable }) },
+            ],
+          },
+          { target: 'awaitingNodeTasks', actions: [{ type: 'recordSendReport', params: ({ event }) => event.output }, 'resetAttempts'] },
+        ],
+        onError: { target: 'drawingBackoff', actions: [{ type: 'noteFailure', params: ({ event }) => ({ error: event.error }) }, 'resetWindow'] },
+      },
+    },
+    awaitingNodeTasks: {
+      after: { pollInterval: 'polling' },
+    },
+    polling: {
+      invoke: {
+        src: 'pollNodeTasks',
+        input: ({ context }) => ({ nodeId: context.nodeId, uids: awaitedTaskUids(context.window) }),
+        onDone: { target: 'settling', actions: { type: 'recordPolled', params: ({ event }) => event.output } },
+        onError: { target: 'drawingBackoff', actions: { type: 'noteFailure', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    committing: {
+      invoke: {
+        src: 'commitCursor',
+        input: ({ context }) => ({ nodeId: context.nodeId, cursor: context.pendingCursor, outcomes: context.outcomes }),
+        onDone: { target: 'settling', actions: { type: 'markCommitted', params: ({ event }) => event.output } },
+        onError: { target: 'drawingBackoff', actions: [{ type: 'noteFailure', params: ({ event }) => ({ error: event.error }) }, 'resetWindow'] },
+      },
+    },
+    reportingBehind: {
+      invoke: {
+        src: 'reportBehind',
+        input: ({ context }) => ({ nodeId: context.nodeId, cursor: context.committedCursor }),
+        onDone: { target: 'settling', actions: { type: 'restartFromCursor', params: ({ event }) => event.output } },
+        onError: { target: 'drawingBackoff', actions: { type: 'noteFailure', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    drawingBackoff: {
+      invoke: {
+        src: 'drawBackoff',
+        input: ({ context }) => ({ attempt: context.attempt }),
+        onDone: { target: 'backingOff', actions: { type: 'setBackoff', params: ({ event }) => event.output } },
+      },
+    },
+    backingOff: {
+      after: { retryBackoff: 'settling' },
+    },
+    stopped: { type: 'final' },
+  },
+});
+
+/** Whether the finished prefix's cursor batch is due (window.ts commitDue over the context). */
+function isCommitDue(context: NodeDispatcherContext, policy: CommitPolicy): boolean {
+  return commitDue({
+    pendingCursor: context.pendingCursor, committedCursor: context.committedCursor, outcomes: context.outcomes.length,
+    windowEmpty: context.window.length === 0,
+    sinceFirstPendingMs: context.firstPendingAtMs === null ? 0 : context.seen.nowMs - context.firstPendingAtMs,
+  }, context.seen.lastDispatchIndex, policy);
+}
+
+/**
+ * The dispatcher of one node over a peer's services: the log, the replica,
+ * the node client, proposals, and the bounds and delays of `services.limits`.
+ */
+export function nodeDispatcherLogic(services: DispatchServices) {
+  const { limits, clock } = services;
+  const policy: CommitPolicy = { batchEntriesMax: limits.cursorBatchEntriesMax, intervalMs: limits.cursorIntervalMs };
+  const backoff = { baseMs: limits.retryBackoffMs, maxMs: limits.retryBackoffMaxMs };
+  return nodeDispatcherMachine.provide({
+    actors: {
+      observe: fromPromise<Observation, void>(async () => {
+        const state = services.state();
+        // The replica may be a step ahead of the readable log while the driver records an apply.
+        return { appliedIndex: Math.min(state.appliedIndex, services.log.appliedIndex()), lastDispatchIndex: state.lastDispatchIndex, nowMs: clock.nowMs() };
+      }),
+      readEntries: fromPromise<ReadOutput, ReadInput>(async ({ input }) => {
+        const entries = services.log.readCommitted(input.readThrough + 1, limits.readBytesMax);
+        const bytes = input.window.reduce((sum, e) => sum + e.bytes, 0);
+        const room = { entries: input.inflightMax - input.window.length, bytes: Math.max(0, limits.batchBytesMax - bytes) };
+        return planEntries(entries, services.state(), input.nodeId, room);
+      }),
+      sendRequests: fromPromise<SendReport, { nodeId: string; window: WindowEntry[] }>(async ({ input, signal }) =>
+        sendUnsent(services.client(input.nodeId), input.window, signal)),
+      pollNodeTasks: fromPromise<NodeTaskView[], { nodeId: string; uids: number[] }>(async ({ input, signal }) =>
+        pollTasks(services.client(input.nodeId), input.uids, signal)),
+      commitCursor: fromPromise<CommitOutput, { nodeId: string; cursor: number; outcomes: NodeOutcome[] }>(async ({ input }) => {
+        await services.propose({
+          v: 1, kind: 'dispatcher.cursor', cursors: [{ nodeId: input.nodeId, index: input.cursor }], outcomes: input.outcomes, nowMs: clock.nowMs(),
+        });
+        return { cursor: input.cursor, count: input.outcomes.length };
+      }),
+      reportBehind: fromPromise<number, { nodeId: string; cursor: number }>(async ({ input }) => {
+        const compactedThrough = services.log.compactedThrough();
+        await services.propose({ v: 1, kind: 'dispatcher.behind', nodeIds: [input.nodeId], compactedThrough, nowMs: clock.nowMs() });
+        return Math.max(input.cursor, services.state().cursors.get(input.nodeId) ?? 0);
+      }),
+      drawBackoff: fromPromise<number, { attempt: number }>(async ({ input }) => backoffDelayMs(Math.max(0, input.attempt - 1), backoff, services.rng)),
+      listenForAppends: fromCallback<NodeDispatcherEvent>(({ sendBack }) => services.onApplied(() => sendBack({ type: 'dispatcher.log.appended' }))),
+    },
+    guards: {
+      commitDue: ({ context }) => isCommitDue(context, policy),
+    },
+    delays: {
+      pollInterval: ({ context }) => Math.min(limits.pollIntervalMaxMs, limits.pollIntervalMs * 2 ** Math.min(context.pollAttempt, 16)),
+      idleInterval: limits.idleIntervalMs,
+    },
+  });
+}
+
+function settle(context: NodeDispatcherContext, cursor: number, outcomes: NodeOutcome[], nowMs: number): Partial<NodeDispatcherContext> {
+  if (cursor <= context.pendingCursor && outcomes.length === 0) return {};
+  return {
+    pendingCursor: Math.max(context.pendingCursor, cursor),
+    outcomes: [...context.outcomes, ...outcomes],
+    firstPendingAtMs: context.firstPendingAtMs ?? nowMs,
+    finished: context.finished + outcomes.length,
+  };
+}
