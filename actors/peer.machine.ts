@@ -1,7 +1,12 @@
 // peerMachine: the top supervisor of one Miroir peer (ARCHITECTURE §5,
-// STYLE G9). It owns two children:
+// STYLE G9). It owns three children:
 // - the raft-peer actor (systemId `raft`), which supervises the Raft driver
 //   and relays its leadership events here;
+// - the nodes supervisor (systemId `nodes`, actors/nodes.machine.ts), on every
+//   peer whatever its role: one actor per node probing its health, and the
+//   health gossip; it supervises its own children. Its logic is provided by
+//   the composition root (default: a feed of no nodes, for tests of this
+//   supervisor alone);
 // - while this peer leads, the leader set (systemId `leaderActors`): every
 //   leader-only actor (dispatchers, task tracker, bootstrap …), started on
 //   `raft.leader.gained` and stopped on `raft.leader.lost` or shutdown. When
@@ -18,7 +23,9 @@
 //       ▲                               │
 //       └────────raft.leader.lost───────┘
 //   any ──peer.stop──▶ stopping (raft.stop sent; waits for the raft actor) ──▶ stopped (final)
-import { assertEvent, assign, sendTo, setup } from 'xstate';
+import { assertEvent, assign, fromCallback, sendTo, setup } from 'xstate';
+import { defaultHealthPolicy } from '../runtime/health/policy.ts';
+import { nodesMachine, type NodesInput } from './nodes.machine.ts';
 import { raftPeerMachine, type RaftPeerInput, type RaftPeerParentEvent } from './raft-peer.machine.ts';
 import { DEFAULT_RESTART_POLICY, leaderActorsLogic, restartDelayMs, type RestartPolicy } from './supervision.ts';
 
@@ -30,6 +37,8 @@ export interface PeerInput {
   /** Restart policy of the leader set; also passed to the raft-peer actor. */
   restart?: Partial<RestartPolicy>;
   raft?: RaftPeerInput;
+  /** Input of the nodes supervisor, when the composition root provides `nodes`. */
+  nodes?: NodesInput;
 }
 
 export interface PeerContext {
@@ -42,6 +51,7 @@ export interface PeerContext {
   lastFailedActor: string | null;
   restart: RestartPolicy;
   raft: RaftPeerInput;
+  nodes: NodesInput;
 }
 
 export const peerMachine = setup({
@@ -53,6 +63,8 @@ export const peerMachine = setup({
   actors: {
     raftPeer: raftPeerMachine,
     leaderActors: leaderActorsLogic([]),
+    // A nodes supervisor that hears of no node: the composition root provides the real feed.
+    nodes: nodesMachine.provide({ actors: { committedNodes: fromCallback(() => undefined), gossip: fromCallback(() => undefined) } }),
   },
   actions: {
     recordLeadership: assign(({ event }) => {
@@ -77,15 +89,19 @@ export const peerMachine = setup({
     return {
       term: 0, leading: false, attempt: 0, leaderSetFailures: 0, lastFailedActor: null, restart,
       raft: { restart, ...input.raft },
+      nodes: input.nodes ?? { policy: defaultHealthPolicy(), restart },
     };
   },
-  invoke: {
-    src: 'raftPeer',
-    id: 'raft',
-    systemId: 'raft',
-    input: ({ context }) => context.raft,
-    onDone: { target: '.stopped' },
-  },
+  invoke: [
+    {
+      src: 'raftPeer',
+      id: 'raft',
+      systemId: 'raft',
+      input: ({ context }) => context.raft,
+      onDone: { target: '.stopped' },
+    },
+    { src: 'nodes', id: 'nodes', systemId: 'nodes', input: ({ context }) => context.nodes },
+  ],
   initial: 'following',
   on: {
     'peer.stop': { target: '.stopping' },

@@ -22,6 +22,8 @@ import { peerMachine } from '../../actors/peer.machine.ts';
 import { raftPeerMachine } from '../../actors/raft-peer.machine.ts';
 import { dispatchersInput, dispatchersLogic } from '../../actors/dispatchers.machine.ts';
 import { leaderActor, leaderActorsLogic, type LeaderActor, type RestartPolicy } from '../../actors/supervision.ts';
+import { nodesLogicOf } from '../../actors/nodes-io.ts';
+import { healthPolicyOf } from '../../runtime/health/policy.ts';
 import { ConfigError, loadConfig, type PeerConfig } from '../../runtime/config/index.ts';
 import type { Clock, Rng } from '../../runtime/env/clock.ts';
 import { realClock, realRng } from '../../runtime/env/real.ts';
@@ -73,10 +75,12 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
     actors: {
       raftPeer: raftPeerMachine.provide({ actors: driverActors(runtime.host, true) }),
       leaderActors: leaderActorsLogic([bootstrap, dispatchers, ...(options.leaderActors?.(runtime) ?? [])]),
+      nodes: nodesLogicOf(runtime),
     },
   });
   const restart = { seed: options.rng.int(2 ** 31), ...options.restart };
-  const supervisor = createActor(machine, { clock: options.clock, input: { restart } });
+  const nodes = { policy: healthPolicyOf(config.health), restart };
+  const supervisor = createActor(machine, { clock: options.clock, input: { restart, nodes } });
   supervisor.start();
   let edge: FastifyInstance | null = null;
   let closing: Promise<void> | null = null;

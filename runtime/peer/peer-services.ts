@@ -15,6 +15,7 @@ import type { PeerConfig } from '../config/schema.ts';
 import { encodeCommand, type ApplyResult, type ClusterCommand } from '../cluster/index.ts';
 import type { RaftDriver } from '../raft/driver.ts';
 import type { Router } from '../routing/router.ts';
+import type { HealthView } from '../health/view.ts';
 import type { DriverHost } from './driver-host.ts';
 import type { PeerLimits } from './limits.ts';
 import type { NodeClients } from './node-clients.ts';
@@ -30,6 +31,7 @@ export interface PeerServicesDeps {
   host: DriverHost;
   stateMachine: ClusterStateMachine;
   nodes: NodeClients;
+  health: HealthView;
   limits: PeerLimits;
 }
 
@@ -102,11 +104,12 @@ export function createPeerServices(deps: PeerServicesDeps): PeerServices {
     syncRead: () => withLeader((driver) => driver.readIndex()),
     node: (nodeId) => deps.nodes.get(stateMachine.state, nodeId),
     /**
-     * A node in state `active` takes searches. Probes and the gossiped health
-     * view (issue 5) will narrow this to nodes that also answer; until then a
-     * node that is down is found out by the request that fails.
+     * A node takes searches when it is `active` in the committed state and the
+     * merged health view (this peer's probes and the others' gossip, freshest
+     * observation first) does not say it is down.
      */
-    isNodeHealthy: (nodeId) => stateMachine.state.nodes.get(nodeId)?.state === 'active',
+    isNodeHealthy: (nodeId) =>
+      stateMachine.state.nodes.get(nodeId)?.state === 'active' && deps.health.isRoutable(nodeId, clock.nowMs()),
     nextSearchCounter: () => searchCounter++,
     raft,
   };

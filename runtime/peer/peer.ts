@@ -22,6 +22,7 @@ import { RaftDriver } from '../raft/driver.ts';
 import { LevelLogStore } from '../raft/log-store-level.ts';
 import type { ConfState, RaftConfig } from '../raft/types.ts';
 import { createRouter } from '../routing/router.ts';
+import { HealthView } from '../health/view.ts';
 import { PeerMesh } from '../../transport/peer/mesh.ts';
 import { DriverHost, type DriverOpener } from './driver-host.ts';
 import { peerLimits, type PeerLimits } from './limits.ts';
@@ -35,6 +36,8 @@ export interface PeerRuntime {
   readonly stateMachine: ClusterStateMachine;
   readonly host: DriverHost;
   readonly mesh: PeerMesh;
+  /** The merged node health view: this peer's probes and the others' gossip (actors/nodes-io.ts feeds it). */
+  readonly health: HealthView;
   readonly limits: PeerLimits;
   /** The mesh's address as other peers dial it (ws://host:port/). */
   readonly peerUrl: string;
@@ -118,9 +121,10 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
     // Additions only: a snapshot cannot tell a removed peer from one not added yet.
     for (const peer of state.peers.values()) if (peer.id !== config.peerId) mesh.setPeer(peer.id, peer.address);
   });
-  const services = createPeerServices({ peerId: config.peerId, config, clock: env.clock, rng: env.rng, router, host, stateMachine, nodes, limits });
+  const health = new HealthView(config.peerId, config.health.viewStalenessMs);
+  const services = createPeerServices({ peerId: config.peerId, config, clock: env.clock, rng: env.rng, router, host, stateMachine, nodes, health, limits });
   return {
-    services, stateMachine, host, mesh, limits, peerUrl: mesh.url,
+    services, stateMachine, host, mesh, health, limits, peerUrl: mesh.url,
     async close() {
       await host.close();
       stateMachine.close();
