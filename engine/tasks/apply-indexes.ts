@@ -3,7 +3,7 @@
 // the batch's transaction and returns the task's final details.
 import { MeiliError } from '../../api/errors/registry.ts';
 import { defaultSettings } from '../../api/protocol/settings/settings.ts';
-import { applySettingsPatch } from '../settings/apply.ts';
+import { applySettingsPatch } from '../../api/protocol/settings/apply.ts';
 import type { LiveIndex } from '../store/state.ts';
 import { indexNotFound, requireLive, stageIndexCreation, type ApplyContext } from './apply-context.ts';
 import type { IndexSwap, SettingsPatch } from './types.ts';

@@ -6,7 +6,9 @@
 // settings resets, which fail with index_not_found), and a primary key that
 // differs from the index's fails the task.
 
-import { errorBody, type ErrorBody } from '../../api/errors/registry.ts';
+import { errorBody, MeiliError, type ErrorBody } from '../../api/errors/registry.ts';
+import { applySettingsPatch } from '../../api/protocol/settings/apply.ts';
+import { defaultSettings, type SettingsPatch } from '../../api/protocol/settings/settings.ts';
 import { assert } from '../assert.ts';
 import type {
   DocumentsClearCommand,
@@ -78,9 +80,27 @@ export function applyDocumentsClear(state: ClusterState, c: DocumentsClearComman
   });
 }
 
+/**
+ * The checks Meilisearch runs when the settings task is processed (typo word
+ * sizes against the index's other settings): a patch that fails them fails
+ * its task and leaves the settings as they were, on the nodes and here.
+ */
+function settingsError(current: Record<string, unknown>, patch: Record<string, unknown>): ErrorBody | null {
+  try {
+    applySettingsPatch(applySettingsPatch(defaultSettings(), current as SettingsPatch), patch as SettingsPatch);
+    return null;
+  } catch (error) {
+    if (error instanceof MeiliError) return errorBody(error.code, error.message);
+    throw error;
+  }
+}
+
 export function applySettingsUpdate(state: ClusterState, c: SettingsUpdateCommand, logIndex: number): ApplyResult {
-  const check = (): ErrorBody | null =>
-    state.indexes.has(c.indexUid) || c.allowIndexCreation ? null : indexNotFound(c.indexUid);
+  const check = (): ErrorBody | null => {
+    const index = state.indexes.get(c.indexUid);
+    if (index === undefined && !c.allowIndexCreation) return indexNotFound(c.indexUid);
+    return settingsError(index?.settings ?? {}, c.settings);
+  };
   return taskWith(state, c, logIndex, check, () => {
     let index = state.indexes.get(c.indexUid);
     if (index === undefined) {

@@ -3,10 +3,13 @@
 // Meilisearch updates with PATCH semantics (typoTolerance, faceting,
 // pagination, embedders, chat) merge field by field, nested nulls resetting
 // sub-fields; every other key is replaced whole, as with Meilisearch's PUT.
+// Inside them, maps keyed by the client (faceting.sortFacetValuesBy) are
+// values, replaced whole as Meilisearch does.
 
 import { isPlainObject } from './decode-fields.ts';
 
 const MERGED_KEYS: ReadonlySet<string> = new Set(['typoTolerance', 'faceting', 'pagination', 'embedders', 'chat']);
+const REPLACED_SUBKEYS: ReadonlySet<string> = new Set(['sortFacetValuesBy']);
 
 export function mergeSettings(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const next = structuredClone(current);
@@ -30,7 +33,8 @@ function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>
     if (value === null || value === undefined) delete out[key];
     else {
       const existing = out[key];
-      out[key] = isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : structuredClone(value);
+      const merge = isPlainObject(existing) && isPlainObject(value) && !REPLACED_SUBKEYS.has(key);
+      out[key] = merge ? deepMerge(existing, value) : structuredClone(value);
     }
   }
   return out;

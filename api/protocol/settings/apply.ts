@@ -1,10 +1,11 @@
-// Applying a SettingsPatch to an index's settings, inside the settings task.
-// null resets to the default; typoTolerance, faceting and pagination merge
-// field by field. Checks that Meilisearch runs at indexing time (typo word
-// sizes) fail the task here with its message.
-import { MeiliError } from '../../api/errors/registry.ts';
-import { defaultSettings, SETTINGS_KEYS, type Settings } from '../../api/protocol/settings/settings.ts';
-import type { SettingsPatch } from '../tasks/types.ts';
+// Applying a SettingsPatch to an index's settings, as Meilisearch's settings
+// task does: null resets to the default; typoTolerance, faceting and
+// pagination merge field by field. Checks that Meilisearch runs at indexing
+// time (typo word sizes) throw its error, which fails the task. The engine
+// applies patches with it; the edge renders the settings a client set (the
+// defaults, then its patches) and the cluster checks a patch at apply.
+import { MeiliError } from '../../errors/registry.ts';
+import { defaultSettings, SETTINGS_KEYS, type Settings, type SettingsPatch } from './settings.ts';
 
 type Partial2 = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeiliError } from '../../../../../api/errors/registry.ts';
 import { defaultSettings } from '../../../../../api/protocol/settings/settings.ts';
-import { applySettingsPatch } from '../../../../../engine/settings/apply.ts';
+import { applySettingsPatch } from '../../../../../api/protocol/settings/apply.ts';
 import { parseSettingsBody, parseSettingValue } from '../../../../../api/protocol/settings/validate.ts';
 
 function error(fn: () => unknown): MeiliError {
