@@ -23,7 +23,7 @@ import { LogCompactedError } from '../runtime/errors.ts';
 import { pollTasks, sendUnsent, type SendReport } from '../runtime/dispatch/node-io.ts';
 import type { DispatchServices } from '../runtime/dispatch/services.ts';
 import {
-  awaitedTaskUids, commitDue, hasUnsent, planEntries, recordSent, recordTasks, takeFinished,
+  awaitedTaskUids, commitDue, copyEntry, hasUnsent, planEntries, recordSent, recordTasks, takeFinished,
   type CommitPolicy, type NodeTaskView, type WindowEntry,
 } from '../runtime/dispatch/window.ts';
 import { backoffDelayMs } from '../transport/peer/backoff.ts';
@@ -125,7 +125,7 @@ export const nodeDispatcherMachine = setup({
       window: [...context.window, ...out.planned], readThrough: out.readThrough ?? context.readThrough,
     })),
     recordSendReport: assign(({ context }, report: SendReport) => {
-      const window = structuredClone(context.window);
+      const window = context.window.map(copyEntry);
       for (const { logIndex, answers } of report.answers) {
         const entry = window.find((e) => e.logIndex === logIndex);
         if (entry === undefined) continue;
@@ -139,7 +139,7 @@ export const nodeDispatcherMachine = setup({
       return { window, lastError: report.unavailable };
     }),
     recordPolled: assign(({ context }, tasks: NodeTaskView[]) => {
-      const window = structuredClone(context.window);
+      const window = context.window.map(copyEntry);
       const settled = recordTasks(window, tasks);
       return { window, pollAttempt: settled > 0 ? 0 : context.pollAttempt + 1 };
     }),

@@ -11,7 +11,7 @@ import type { ErrorBody, ErrorType } from '../../api/errors/registry.ts';
 import { MiroirError } from '../errors.ts';
 import { NodeResponseError, type NodeErrorBody } from '../../transport/node-client/errors.ts';
 import type { NodeClient } from '../../transport/node-client/node-client.ts';
-import { hasUnsent, recordSent, type NodeTaskView, type WindowEntry } from './window.ts';
+import { copyEntry, hasUnsent, recordSent, type NodeTaskView, type WindowEntry } from './window.ts';
 
 export interface SendReport {
   /** Per window entry (by log index): the answers of the requests sent now, in order. */
@@ -34,7 +34,7 @@ function answerOf(body: unknown): { taskUid: number } | null {
 export async function sendUnsent(client: NodeClient, window: readonly WindowEntry[], signal: AbortSignal): Promise<SendReport> {
   const report: SendReport = { answers: [], unavailable: null };
   for (const original of window) {
-    const entry: WindowEntry = structuredClone(original);
+    const entry = copyEntry(original);
     const answers: SendReport['answers'][number]['answers'] = [];
     report.answers.push({ logIndex: entry.logIndex, answers });
     while (hasUnsent(entry)) {

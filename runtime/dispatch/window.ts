@@ -79,6 +79,16 @@ function entryRequests(entry: Entry, state: Readonly<ClusterState>, nodeId: stri
   return planRequests(decodeCommand(entry.payload.data), target, record.createsIndex);
 }
 
+/**
+ * A copy of `entry` whose request states can change without touching the
+ * original (actor context is never mutated). The planned requests, bodies
+ * included, are shared: nothing ever changes them, and copying megabytes of
+ * documents on every poll would cost more than the dispatch itself.
+ */
+export function copyEntry(entry: WindowEntry): WindowEntry {
+  return { ...entry, requests: entry.requests.map((r) => ({ ...r })) };
+}
+
 /** Counters from a finished node task's details. */
 function countsOf(details: Record<string, unknown> | null | undefined): Record<string, number> {
   const counts: Record<string, number> = {};
