@@ -5,6 +5,7 @@
 // banner with the address, stops cleanly on SIGINT/SIGTERM, and exits non-zero
 // with a one-line reason when the data directory or the port is unusable.
 import { DEFAULT_PAYLOAD_LIMIT_BYTES, NodeStartError, startNode } from '../../engine/node.ts';
+import { createLogger } from '../../api/plugins/logging.ts';
 
 const HELP = `usage: miroir node [flags]
 
@@ -62,6 +63,11 @@ function tolerateClosedStdout(): void {
   });
 }
 
+/**
+ * Start-up and shut-down are JSON lines on stdout (api/plugins/logging.ts);
+ * refusals before the node runs stay one plain line on stderr, for the
+ * operator at the terminal.
+ */
 export async function run(argv: string[]): Promise<number> {
   tolerateClosedStdout();
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -88,16 +94,23 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  console.log(`miroir node: listening on ${node.url} (data: ${flags.dbPath}${flags.masterKey ? ', master key set' : ', no master key'})`);
+  const log = createLogger();
+  log.info(
+    { url: node.url, dbPath: flags.dbPath, masterKey: flags.masterKey ? 'set' : 'unset' },
+    `miroir node: listening on ${node.url} (data: ${flags.dbPath}${flags.masterKey ? ', master key set' : ', no master key'})`,
+  );
   const running = node;
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      console.log(`miroir node: ${signal} received, shutting down`);
-      running.close().then(() => resolve(0), (error: unknown) => {
-        console.error(`miroir node: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+      log.info({ signal }, `miroir node: ${signal} received, shutting down`);
+      running.close().then(() => {
+        log.info('miroir node: stopped');
+        resolve(0);
+      }, (error: unknown) => {
+        log.error({ err: error }, `miroir node: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
         resolve(1);
       });
     };

@@ -12,11 +12,18 @@
 //
 // The client API is the HTTP edge of api/app.ts (`buildApp({ services })`),
 // listening on `listen.host:listen.clientPort` when `clientApi` is set (the
-// command always sets it). Shutdown order: edge, supervisor (leader-only
-// actors, then the Raft driver and its LevelDB log), mesh, node clients.
+// command always sets it), and the metrics (runtime/metrics/, api/plugins/
+// metrics.ts) on `listen.host:listen.metricsPort` at `/metrics` when
+// `metricsApi` is set. Shutdown order: edge, metrics server, supervisor
+// (leader-only actors, then the Raft driver and its LevelDB log), mesh, node
+// clients. The command logs JSON lines through pino (api/plugins/logging.ts):
+// start-up, leader changes, shut-down, and one line per client request.
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { buildApp } from '../../api/app.ts';
+import { createLogger } from '../../api/plugins/logging.ts';
+import { metricsServer } from '../../api/plugins/metrics.ts';
 import { createActor, fromCallback, fromPromise, waitFor, type ActorRefFrom, type EventObject } from 'xstate';
 import { peerMachine } from '../../actors/peer.machine.ts';
 import { raftPeerMachine } from '../../actors/raft-peer.machine.ts';
@@ -47,6 +54,10 @@ export interface StartPeerOptions {
   restart?: Partial<RestartPolicy>;
   /** Serve the Meilisearch API (api/app.ts) on listen.host:listen.clientPort. */
   clientApi?: boolean;
+  /** Serve the metrics exposition on listen.host:listen.metricsPort (`GET /metrics`). */
+  metricsApi?: boolean;
+  /** The client API's request log (default: none). */
+  logger?: Logger;
 }
 
 export interface Peer {
@@ -55,7 +66,9 @@ export interface Peer {
   readonly supervisor: ActorRefFrom<typeof peerMachine>;
   /** The client API's address (http://host:port), null when not served. */
   readonly clientUrl: string | null;
-  /** Closes the edge, then the supervisor (leader-only actors, then the driver), then the mesh and node clients. */
+  /** The metrics server's address (http://host:port), null when not served. */
+  readonly metricsUrl: string | null;
+  /** Closes the edge and the metrics server, then the supervisor (leader-only actors, then the driver), then the mesh and node clients. */
   close(): Promise<void>;
 }
 
@@ -83,10 +96,12 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
   const supervisor = createActor(machine, { clock: options.clock, input: { restart, nodes } });
   supervisor.start();
   let edge: FastifyInstance | null = null;
+  let metricsEdge: FastifyInstance | null = null;
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await edge?.close();
+      await metricsEdge?.close();
       supervisor.send({ type: 'peer.stop' });
       await waitFor(supervisor, (s) => s.status !== 'active');
       await runtime.close();
@@ -94,19 +109,29 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
     return closing;
   };
   let clientUrl: string | null = null;
-  if (options.clientApi === true) {
-    try {
-      edge = await buildApp({ services: runtime.services });
-      await edge.listen({ host: config.listen.host, port: config.listen.clientPort });
-      const address = edge.server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : config.listen.clientPort;
-      clientUrl = `http://${config.listen.host}:${port}`;
-    } catch (error) {
-      await close();
-      throw error;
+  let metricsUrl: string | null = null;
+  try {
+    if (options.clientApi === true) {
+      const logger = options.logger === undefined ? {} : { logger: options.logger };
+      edge = await buildApp({ services: runtime.services, metrics: runtime.metrics, ...logger });
+      clientUrl = await listenOn(edge, config.listen.host, config.listen.clientPort);
     }
+    if (options.metricsApi === true) {
+      metricsEdge = await metricsServer(runtime.metrics);
+      metricsUrl = await listenOn(metricsEdge, config.listen.host, config.listen.metricsPort);
+    }
+  } catch (error) {
+    await close();
+    throw error;
   }
-  return { services: runtime.services, runtime, supervisor, clientUrl, close };
+  return { services: runtime.services, runtime, supervisor, clientUrl, metricsUrl, close };
+}
+
+/** Listens (port 0: a free one) and returns the address as http://host:port. */
+async function listenOn(server: FastifyInstance, host: string, port: number): Promise<string> {
+  await server.listen({ host, port });
+  const address = server.server.address();
+  return `http://${host}:${typeof address === 'object' && address !== null ? address.port : port}`;
 }
 
 /**
@@ -215,30 +240,35 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const { rng, seed } = realRng();
+  const log = createLogger({ base: { peerId: config.peerId } });
   let peer: Peer;
   try {
-    peer = await startPeer(config, { clock: realClock, rng, clientApi: true });
+    peer = await startPeer(config, { clock: realClock, rng, clientApi: true, metricsApi: true, logger: log });
   } catch (error) {
-    console.error(`miroir peer ${config.peerId}: cannot start: ${(error as Error).message}`);
+    log.error({ err: error }, `miroir peer ${config.peerId}: cannot start: ${(error as Error).message}`);
     return 1;
   }
   peer.runtime.host.subscribe((event) => {
-    if (event.type === 'raft.leader.changed') console.error(`miroir peer ${config.peerId}: leader ${event.leader ?? 'unknown'} (term ${event.term})`);
-    if (event.type === 'raft.failed') console.error(`miroir peer ${config.peerId}: raft driver failed, restarting: ${event.error.message}`);
+    if (event.type === 'raft.leader.changed') log.info({ leader: event.leader, term: event.term }, `miroir peer ${config.peerId}: leader ${event.leader ?? 'unknown'} (term ${event.term})`);
+    if (event.type === 'raft.failed') log.error({ err: event.error }, `miroir peer ${config.peerId}: raft driver failed, restarting: ${event.error.message}`);
   });
-  console.log(
-    `miroir peer ${config.peerId}: client ${peer.clientUrl ?? 'not served'} · peers ${peer.runtime.peerUrl} · data ${config.dataDir} · seed ${seed}`,
+  log.info(
+    { clientUrl: peer.clientUrl, peerUrl: peer.runtime.peerUrl, metricsUrl: peer.metricsUrl, dataDir: config.dataDir, seed },
+    `miroir peer ${config.peerId}: client ${peer.clientUrl ?? 'not served'} · peers ${peer.runtime.peerUrl} · metrics ${peer.metricsUrl ?? 'not served'} · data ${config.dataDir} · seed ${seed}`,
   );
   return await new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
       stopping = true;
-      console.error(`miroir peer ${config.peerId}: ${signal}, shutting down`);
+      log.info({ signal }, `miroir peer ${config.peerId}: ${signal}, shutting down`);
       peer.close().then(
-        () => resolve(0),
+        () => {
+          log.info(`miroir peer ${config.peerId}: stopped`);
+          resolve(0);
+        },
         (error: unknown) => {
-          console.error(`miroir peer ${config.peerId}: unclean shutdown: ${(error as Error).message}`);
+          log.error({ err: error }, `miroir peer ${config.peerId}: unclean shutdown: ${(error as Error).message}`);
           resolve(1);
         },
       );

@@ -4,3 +4,4 @@ export { PromSearchMetrics, type SearchMetrics, type NodeReadOutcome } from './s
 export { registerRaftMetrics, type RaftEvents, type RaftSample } from './raft-metrics.ts';
 export { registerClusterMetrics, tasksByStatus, type ClusterMetricSources } from './cluster-metrics.ts';
 export { dispatchLag, EntryBytes, type NodeLag } from './dispatch-lag.ts';
+export { observePeer, type ObservedPeer } from './peer-observer.ts';

@@ -23,6 +23,8 @@ import { LevelLogStore } from '../raft/log-store-level.ts';
 import type { ConfState, RaftConfig } from '../raft/types.ts';
 import { createRouter } from '../routing/router.ts';
 import { HealthView } from '../health/view.ts';
+import { observePeer } from '../metrics/index.ts';
+import type { PeerMetrics } from '../metrics/index.ts';
 import { PeerMesh } from '../../transport/peer/mesh.ts';
 import { DriverHost, type DriverOpener } from './driver-host.ts';
 import { peerLimits, type PeerLimits } from './limits.ts';
@@ -39,6 +41,8 @@ export interface PeerRuntime {
   /** The merged node health view: this peer's probes and the others' gossip (actors/nodes-io.ts feeds it). */
   readonly health: HealthView;
   readonly limits: PeerLimits;
+  /** This peer's metrics registry (runtime/metrics/), served by the edge and the metrics port. */
+  readonly metrics: PeerMetrics;
   /** The mesh's address as other peers dial it (ws://host:port/). */
   readonly peerUrl: string;
   /** Closes the driver (and its log store), the mesh and the node clients, in that order. */
@@ -122,9 +126,13 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
     for (const peer of state.peers.values()) if (peer.id !== config.peerId) mesh.setPeer(peer.id, peer.address);
   });
   const health = new HealthView(config.peerId, config.health.viewStalenessMs);
-  const services = createPeerServices({ peerId: config.peerId, config, clock: env.clock, rng: env.rng, router, host, stateMachine, nodes, health, limits });
+  const metrics = observePeer({ host, stateMachine, services: () => services });
+  const services: PeerServices = {
+    ...createPeerServices({ peerId: config.peerId, config, clock: env.clock, rng: env.rng, router, host, stateMachine, nodes, health, limits }),
+    metrics: metrics.search,
+  };
   return {
-    services, stateMachine, host, mesh, health, limits, peerUrl: mesh.url,
+    services, stateMachine, host, mesh, health, limits, peerUrl: mesh.url, metrics,
     async close() {
       await host.close();
       stateMachine.close();

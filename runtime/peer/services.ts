@@ -20,6 +20,7 @@ import type { ApplyResult } from '../cluster/apply-result.ts';
 import type { Router } from '../routing/router.ts';
 import type { NodeClient } from '../../transport/node-client/node-client.ts';
 import type { PeerId, Role } from '../raft/types.ts';
+import type { SearchMetrics } from '../metrics/search-metrics.ts';
 
 export interface RaftView {
   role: Role;
@@ -54,4 +55,6 @@ export interface PeerServices {
   /** Round-robin counter for the group a search uses (per peer). */
   nextSearchCounter(): number;
   raft(): RaftView;
+  /** Where the read path reports fan-out and node latencies (runtime/metrics/); absent in edge test harnesses. */
+  readonly metrics?: SearchMetrics;
 }

@@ -31,8 +31,12 @@ import {
   type ApplyContext, type ApplyResult, type ClusterCommand, type ClusterState,
 } from '../cluster/index.ts';
 
-/** Hears one applied entry; `command` is null for entries without one (the leader's no-op, conf changes). */
-export type AppliedListener = (index: number, command: ClusterCommand | null, result: ApplyResult) => void;
+/**
+ * Hears one applied entry; `command` is null for entries without one (the
+ * leader's no-op, conf changes); `entryBytes` is the entry's payload size
+ * (the metrics' dispatcher lag in bytes).
+ */
+export type AppliedListener = (index: number, command: ClusterCommand | null, result: ApplyResult, entryBytes: number) => void;
 
 /** Hears that the state was replaced (snapshot installed or rebuilt); read `state` again. */
 export type RestoredListener = (state: Readonly<ClusterState>) => void;
@@ -93,7 +97,8 @@ export class ClusterStateMachine implements StateMachine {
       this.#intact = false;
       throw error;
     }
-    for (const listener of this.#applied) listener(entry.index, command, result);
+    const entryBytes = entry.payload.kind === 'conf' ? 0 : entry.payload.data.length;
+    for (const listener of this.#applied) listener(entry.index, command, result, entryBytes);
     this.#releaseWaiters();
     return result;
   }

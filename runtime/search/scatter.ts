@@ -22,6 +22,10 @@
 //
 // Answers come back ordered by their smallest shard (the covering-set order
 // the merges use to break their last ties).
+//
+// Metrics (runtime/metrics/search-metrics.ts, when the peer has them): the
+// nodes asked per round, each node call's duration and outcome, and the
+// shards left degraded.
 import { MeiliError } from '../../api/errors/registry.ts';
 import { NodeResponseError } from '../../transport/node-client/errors.ts';
 import { retryRead } from '../../transport/node-client/retry.ts';
@@ -65,7 +69,8 @@ export async function scatter<T>(
   const answers: ShardAnswer<T>[] = [];
   const failed = new Set<string>();
   let pending: Assignment[] = cover.nodes.map((n) => ({ nodeId: n.nodeId, shards: [...n.shards] }));
-  while (pending.length > 0) {
+  for (let round = 0; pending.length > 0; round++) {
+    context.services.metrics?.scatterRound(pending.length, round > 0);
     const settled = await Promise.allSettled(pending.map((a) => callNode(context, a, call, emptyAnswer)));
     const retry: number[] = [];
     settled.forEach((outcome, i) => {
@@ -83,6 +88,7 @@ export async function scatter<T>(
   }
   answers.sort((a, b) => a.shards[0]! - b.shards[0]!);
   degraded.sort((a, b) => a - b);
+  context.services.metrics?.shardsDegraded(degraded.length);
   return { answers, degradedShards: degraded };
 }
 
@@ -94,13 +100,28 @@ async function callNode<T>(
 ): Promise<T> {
   const { services, signal } = context;
   try {
-    return await retryRead(() => call(assignment.nodeId, assignment.shards, signal), NODE_READ_RETRY, {
+    return await retryRead(() => timed(context, assignment.nodeId, () => call(assignment.nodeId, assignment.shards, signal)), NODE_READ_RETRY, {
       clock: services.clock,
       rng: services.rng,
       signal,
     });
   } catch (error) {
     if (isIndexMissingOnNode(error)) return emptyAnswer();
+    throw error;
+  }
+}
+
+/** Runs one node call, reporting its duration and outcome to the peer's metrics. */
+async function timed<T>(context: IndexReadContext, nodeId: string, run: () => Promise<T>): Promise<T> {
+  const { metrics, clock } = context.services;
+  if (metrics === undefined) return run();
+  const startMs = clock.nowMs();
+  try {
+    const answer = await run();
+    metrics.nodeRead(nodeId, clock.nowMs() - startMs, 'ok');
+    return answer;
+  } catch (error) {
+    metrics.nodeRead(nodeId, clock.nowMs() - startMs, 'error');
     throw error;
   }
 }

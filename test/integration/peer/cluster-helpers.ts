@@ -38,7 +38,8 @@ export function configFile(l: ClusterLayout, peerId: string): Record<string, unk
   return {
     peerId,
     dataDir: join(l.root, peerId),
-    listen: { host: '127.0.0.1', clientPort: 0, peerPort: l.peers.find((p) => p.id === peerId)!.port },
+    // Port 0 for the metrics: several peers share this host (the default, 9464, would collide).
+    listen: { host: '127.0.0.1', clientPort: 0, peerPort: l.peers.find((p) => p.id === peerId)!.port, metricsPort: 0 },
     peers: l.peers.map((p) => ({ id: p.id, address: `ws://127.0.0.1:${p.port}` })),
     groups: [{ id: 'g1', nodes: [{ id: 'n1', url: 'http://127.0.0.1:9' }, { id: 'n2', url: 'http://127.0.0.1:10' }] }],
     defaultShards: 8,
