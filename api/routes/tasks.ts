@@ -1,5 +1,6 @@
 // Task routes (API.md §1.5) over the replicated task table: list with
-// Meilisearch's filters and from/next/limit/reverse pagination, get one
+// Meilisearch's filters and from/next/limit/reverse pagination (also as the
+// admin route GET /_miroir/tasks, every task, behind the admin key), get one
 // (syncing the replica once before a 404, since another peer may just have
 // created it), and delete (a `tasks.delete` command answered 200 with the
 // summarized `taskDeletion` task).
@@ -56,6 +57,12 @@ export async function taskRoutes(app: FastifyInstance, { services }: RouteOption
   app.get('/tasks', { config: { action: 'tasks.get', index: 'none' } }, async (request) => {
     const query = orThrow(parseTaskListParams(singleValued(request)));
     return listTasks(services.state(), query, (task) => taskVisible(request, task));
+  });
+
+  // The operator's view (`miroir ctl tasks`): the same list and filters, every task, behind the admin key.
+  app.get('/_miroir/tasks', { config: { action: null, index: 'none', admin: true } }, async (request) => {
+    const query = orThrow(parseTaskListParams(singleValued(request)));
+    return listTasks(services.state(), query, () => true);
   });
 
   app.get('/tasks/:taskUid', { config: { action: 'tasks.get', index: 'none' } }, async (request) => {
