@@ -114,3 +114,39 @@ through; the chart's own keys win.
 {{- $own := dict "dataDir" "/data" "listen" $listen "peers" $peers "groups" (include "miroir.groups" . | fromJsonArray) "rf" (int .Values.cluster.rf) "defaultShards" (int .Values.cluster.defaultShards) -}}
 {{- toPrettyJson (merge $own (deepCopy .Values.config)) -}}
 {{- end -}}
+
+{{/*
+Pod affinity: the values' own `affinity` when given; otherwise anti-affinity
+on the host name between pods with the given labels, so that one Kubernetes
+node going down takes at most one Raft peer (or one node of a group, whose
+shard copies must sit on different machines). `soft` prefers spreading,
+`hard` requires it (pods stay Pending without enough machines), `none` skips.
+Called with (list affinity mode selectorLabels).
+*/}}
+{{- define "miroir.affinity" -}}
+{{- $affinity := index . 0 -}}
+{{- $mode := index . 1 -}}
+{{- $selector := index . 2 -}}
+{{- if $affinity -}}
+affinity:
+  {{- toYaml $affinity | nindent 2 }}
+{{- else if eq $mode "soft" -}}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- $selector | nindent 14 }}
+{{- else if eq $mode "hard" -}}
+affinity:
+  podAntiAffinity:
+    requiredDuringSchedulingIgnoredDuringExecution:
+      - topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            {{- $selector | nindent 12 }}
+{{- end -}}
+{{- end -}}

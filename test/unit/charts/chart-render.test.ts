@@ -218,6 +218,23 @@ describe('charts/miroir rendered by helm', { skip: SKIP_RENDER }, () => {
     assert.equal(config.groups.length, 12);
   });
 
+  test('peers and the nodes of each group spread over Kubernetes nodes unless told otherwise', () => {
+    const objects = renderWith({ meilisearch: { groups: 2 } });
+    const peers = peerSet(objects);
+    const preferred = peers.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution;
+    assert.equal(preferred[0].podAffinityTerm.topologyKey, 'kubernetes.io/hostname');
+    assert.deepEqual(preferred[0].podAffinityTerm.labelSelector.matchLabels, peers.spec.selector.matchLabels);
+    for (const set of objects.filter((o) => o.kind === 'StatefulSet' && o !== peers)) {
+      const term = set.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm;
+      assert.deepEqual(term.labelSelector.matchLabels, set.spec.selector.matchLabels, 'the nodes of one group, not all nodes');
+    }
+    const hard = peerSet(renderWith({ peers: { antiAffinity: 'hard' } })).spec.template.spec.affinity.podAntiAffinity;
+    assert.equal(hard.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, 'kubernetes.io/hostname');
+    assert.equal(peerSet(renderWith({ peers: { antiAffinity: 'none' } })).spec.template.spec.affinity, undefined);
+    const own = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['search'] }] }] } } };
+    assert.deepEqual(peerSet(renderWith({ peers: { affinity: own } })).spec.template.spec.affinity, own);
+  });
+
   test('the dashboard ConfigMap carries dashboards/miroir.json unchanged, for the Grafana sidecar', () => {
     assert.equal(renderWith({}).filter((o) => o.metadata.name.endsWith('-dashboard')).length, 0);
     const map = renderWith({ dashboards: { enabled: true } }).find((o) => o.metadata.name.endsWith('-dashboard'));

@@ -58,5 +58,6 @@ export const INVALID_CASES: readonly InvalidCase[] = [
   { name: 'a pass-through config value out of bounds', values: { config: { raft: { tickMs: 0 } } }, path: '/config/raft/tickMs' },
   { name: 'a config section the chart sets itself', values: { config: { peers: [] } }, path: '/config' },
   { name: 'an unknown write ack mode', values: { config: { write: { ackMode: 'all' } } }, path: '/config/write/ackMode' },
+  { name: 'an unknown anti-affinity mode', values: { peers: { antiAffinity: 'always' } }, path: '/peers/antiAffinity' },
   { name: 'a service port out of range', values: { service: { port: 70000 } }, path: '/service/port' },
 ];
