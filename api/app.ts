@@ -28,6 +28,7 @@ import { documentWriteRoutes } from './routes/documents-write.ts';
 import { indexRoutes } from './routes/indexes.ts';
 import { instanceRoutes } from './routes/instance.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { swapRoutes } from './routes/swap.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(indexRoutes, opts);
   await app.register(swapRoutes, opts);
   await app.register(documentWriteRoutes, opts);
+  await app.register(keyRoutes, opts);
   await app.register(settingsRoutes, opts);
   await app.register(taskRoutes, opts);
   await app.register(adminRoutes, opts);

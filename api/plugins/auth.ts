@@ -8,14 +8,20 @@
 //   no Authorization header, or a scheme other than Bearer → 401
 //     `missing_authorization_header`; `Bearer` alone → 403 `invalid_api_key`;
 //   the master key → everything;
-//   anything else → 403 `invalid_api_key` (API keys and tenant tokens are
-//     resolved by `resolveToken`, see below).
+//   anything else is resolved by `resolveToken`: by default `clusterKeys`,
+//     Meilisearch's own rules (api/protocol/auth/authorize.ts, shared with
+//     the engine) over the replicated key records — an API key by its derived
+//     key string, a tenant token on `search` routes; 403 `invalid_api_key`
+//     when it grants nothing.
 //
 // The hook leaves `request.caller` and `request.tenantFilter` set on every
 // request (api/plugins/request-context.ts).
 import type { FastifyRequest } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
+import type { FilterParam } from '../../runtime/routing/shard-filter.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
+import { authorize, canCreateIndex, checkIndexScope, indexVisible, ruleFilterFor, type Identity, type KeyGrant, type KeyLookup } from '../protocol/auth/authorize.ts';
+import { keyMatches } from '../protocol/auth/key-derivation.ts';
 import type { Caller } from './request-context.ts';
 import { sameSecret } from './admin-auth.ts';
 
@@ -67,12 +73,51 @@ export interface AuthInput {
 /** Resolves a non-master token into a caller (API keys, tenant tokens); throws when it grants nothing. */
 export type TokenResolver = (token: string, input: AuthInput) => Caller;
 
-const refuseTokens: TokenResolver = () => {
-  throw invalidApiKey();
-};
+/** The replicated key records, as authorization looks them up. */
+function keyLookup(services: PeerServices): KeyLookup {
+  return {
+    get: (uid) => services.state().keys.get(uid),
+    findByKey: (masterKey, key): KeyGrant | undefined => {
+      for (const record of services.state().keys.values()) if (keyMatches(masterKey, record.uid, key)) return record;
+      return undefined;
+    },
+  };
+}
+
+/** A tenant token's rule filter in array form (a string is one condition). */
+function arrayFilter(filter: unknown): FilterParam | null {
+  if (filter === null || filter === undefined) return null;
+  return typeof filter === 'string' ? [filter] : (filter as FilterParam);
+}
+
+function callerOf(identity: Identity): Caller {
+  return {
+    kind: identity.searchRules === null ? 'key' : 'tenant',
+    mayAccess: (uid) => indexVisible(identity, uid),
+    checkIndex: (uid) => checkIndexScope(identity, uid),
+    mayCreateIndex: (uid) => canCreateIndex(identity, uid),
+    tenantFilterFor: (uid) => arrayFilter(ruleFilterFor(identity, uid)),
+  };
+}
+
+/** API keys and tenant tokens checked against the cluster's replicated key records. */
+export function clusterKeys(services: PeerServices): TokenResolver {
+  const keys = keyLookup(services);
+  return (_token, input) =>
+    callerOf(
+      authorize({
+        authorization: input.authorization,
+        action: input.action,
+        indexUid: input.indexUid,
+        masterKey: input.masterKey,
+        store: keys,
+        nowMs: services.clock.nowMs(),
+      }),
+    );
+}
 
 /** The authorization decision for one request. */
-export function authenticate(input: AuthInput, resolveToken: TokenResolver = refuseTokens): Caller {
+export function authenticate(input: AuthInput, resolveToken: TokenResolver): Caller {
   if (input.masterKey === null) {
     if (input.action.startsWith('keys.')) throw missingMasterKey();
     return FULL_ACCESS_OPEN;
@@ -82,7 +127,7 @@ export function authenticate(input: AuthInput, resolveToken: TokenResolver = ref
   return resolveToken(token, input);
 }
 
-export function authHook(services: PeerServices, resolveToken?: TokenResolver): (request: FastifyRequest) => Promise<void> {
+export function authHook(services: PeerServices, resolveToken: TokenResolver = clusterKeys(services)): (request: FastifyRequest) => Promise<void> {
   return async function auth(request: FastifyRequest): Promise<void> {
     request.caller = FULL_ACCESS_OPEN;
     request.tenantFilter = null;

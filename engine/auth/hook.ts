@@ -3,12 +3,12 @@
 // the request with a Meilisearch auth error or attaches the caller's
 // identity: `request.identity` (index patterns and tenant-token search rules,
 // used by search routes to fuse filters, and by write routes through
-// `canCreateIndex(request.identity, uid)` in engine/auth/authorize.ts) and
+// `canCreateIndex(request.identity, uid)` in api/protocol/auth/authorize.ts) and
 // `request.indexFilter` (used by list routes). Routes with `action: null`
 // (and unknown routes) are open.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EngineContext } from '../http/context.ts';
-import { authorize, FULL_ACCESS, indexVisible, type Identity } from './authorize.ts';
+import { authorize, FULL_ACCESS, indexVisible, type Identity } from '../../api/protocol/auth/authorize.ts';
 import { keyStoreFor } from './store-registry.ts';
 
 declare module 'fastify' {

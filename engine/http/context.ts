@@ -38,7 +38,7 @@
 // - `keyRoutes` (engine/http/routes/keys.ts) and `searchRoutes`
 //   (engine/http/routes/search.ts) are Fastify plugins taking `{ ctx }`.
 //   app.ts registers them and the hook. Document and settings writes ask
-//   `canCreateIndex(request.identity, uid)` (engine/auth/authorize.ts) for
+//   `canCreateIndex(request.identity, uid)` (api/protocol/auth/authorize.ts) for
 //   Meilisearch's allow_index_creation.
 // - Errors: throw `MeiliError` (api/errors/registry.ts); the one error handler
 //   of app.ts turns it into `{message, code, type, link}` with its status.

@@ -4,7 +4,7 @@
 // filterability problems fail inside the task.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
-import { canCreateIndex } from '../../auth/authorize.ts';
+import { canCreateIndex } from '../../../api/protocol/auth/authorize.ts';
 import type { Document } from '../../core/contracts.ts';
 import { parseFilterOrThrow } from '../../documents/filter.ts';
 import { documentId } from '../../../api/protocol/documents/primary-key.ts';

@@ -6,7 +6,7 @@
 // SearchIndex answers. Every answer carries a fresh UUIDv7 `requestUid`.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fuseFilters } from '../../../api/protocol/auth/search-rules.ts';
-import { FULL_ACCESS, indexVisible, invalidApiKey, ruleFilterFor, type Identity } from '../../auth/authorize.ts';
+import { FULL_ACCESS, indexVisible, invalidApiKey, ruleFilterFor, type Identity } from '../../../api/protocol/auth/authorize.ts';
 import { federatedSearch, indexNotFoundInMultiSearch, withQueryIndex } from '../../federation/federated-search.ts';
 import { checkQueryRules, parseMultiSearchBody, type MultiSearchQuery } from '../../federation/request.ts';
 import {

@@ -3,7 +3,7 @@
 // typoTolerance, faceting, pagination and embedders). Updates create a
 // missing index; resets never do, so their task fails with index_not_found.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { canCreateIndex } from '../../auth/authorize.ts';
+import { canCreateIndex } from '../../../api/protocol/auth/authorize.ts';
 import { SETTINGS_KEYS, type Settings } from '../../../api/protocol/settings/settings.ts';
 import { parseSettingsBody, parseSettingValue, resetAllPatch } from '../../../api/protocol/settings/validate.ts';
 import type { SettingsPatch } from '../../tasks/types.ts';

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { Level } from 'level';
 import { generateTenantToken } from 'meilisearch/token';
 import { MeiliError } from '../../../../api/errors/registry.ts';
-import { authorize, canCreateIndex, FULL_ACCESS, indexVisible, ruleFilterFor, type AuthRequest } from '../../../../engine/auth/authorize.ts';
+import { authorize, canCreateIndex, FULL_ACCESS, indexVisible, ruleFilterFor, type AuthRequest } from '../../../../api/protocol/auth/authorize.ts';
 import { deriveKey } from '../../../../api/protocol/auth/key-derivation.ts';
 import { KeyStore } from '../../../../engine/auth/key-store.ts';
 

@@ -1,18 +1,32 @@
 // The authorization decision for one request (API.md §0 and §9.1), as a pure
 // function of the Authorization header, the route's action and index, the
-// key store and the time. It mirrors Meilisearch's `ActionPolicy`:
+// known keys and the time. The engine and the edge both authorize with it. It mirrors Meilisearch's `ActionPolicy`:
 //   no master key → every route open except /keys/* (401 missing_master_key);
 //   no header → 401; a scheme other than `Bearer` → 401; the master key → all;
 //   on `search` routes the token is first tried as a tenant token; then as
 //   an API key; then the index must be allowed by the token's search rules
 //   and by the key's index patterns; finally the key must hold the action
 //   (wildcards expanded) and not be expired.
-import { MeiliError } from '../../api/errors/registry.ts';
-import { actionAllowed } from '../../api/protocol/auth/actions.ts';
-import { anyPatternMatches } from '../../api/protocol/auth/index-pattern.ts';
-import type { KeyStore } from './key-store.ts';
-import { resolveIndexRule, rulePatterns, type SearchRules } from '../../api/protocol/auth/search-rules.ts';
-import { verifyTenantToken } from '../../api/protocol/auth/tenant-token.ts';
+import { MeiliError } from '../../errors/registry.ts';
+import { actionAllowed } from './actions.ts';
+import { anyPatternMatches } from './index-pattern.ts';
+import { resolveIndexRule, rulePatterns, type SearchRules } from './search-rules.ts';
+import { verifyTenantToken } from './tenant-token.ts';
+
+/** What authorization reads of an API key. */
+export interface KeyGrant {
+  readonly uid: string;
+  readonly actions: readonly string[];
+  readonly indexes: readonly string[];
+  readonly expiresAtMs: number | null;
+}
+
+/** The keys a server knows: the engine's key store, the edge's replicated key records. */
+export interface KeyLookup {
+  get(uid: string): KeyGrant | undefined;
+  /** The key whose derived `key` string is `key` (constant-time comparisons). */
+  findByKey(masterKey: string, key: string): KeyGrant | undefined;
+}
 
 /** Who is calling, once authorized. `keyIndexes` and `keyActions` null mean no restriction. */
 export interface Identity {
@@ -28,7 +42,7 @@ export interface AuthRequest {
   readonly action: string;
   readonly indexUid: string | null;
   readonly masterKey: string | null;
-  readonly store: KeyStore;
+  readonly store: KeyLookup;
   readonly nowMs: number;
 }
 
