@@ -235,6 +235,19 @@ describe('charts/miroir rendered by helm', { skip: SKIP_RENDER }, () => {
     assert.deepEqual(peerSet(renderWith({ peers: { affinity: own } })).spec.template.spec.affinity, own);
   });
 
+  test('the ServiceMonitor (when enabled) selects exactly the headless peer Service and scrapes its metrics port', () => {
+    assert.equal(renderWith({}).filter((o) => o.kind === 'ServiceMonitor').length, 0);
+    const objects = renderWith({ metrics: { serviceMonitor: { enabled: true, labels: { release: 'prometheus' } } } });
+    const monitor = only(objects, 'ServiceMonitor', peerSet(objects).metadata.name);
+    assert.equal(monitor.metadata.labels?.release, 'prometheus');
+    const selector = monitor.spec.selector.matchLabels as Record<string, string>;
+    const selected = objects.filter((o) => o.kind === 'Service' && Object.entries(selector).every(([k, v]) => o.metadata.labels?.[k] === v));
+    assert.deepEqual(selected.map((o) => o.metadata.name), [peerSet(objects).spec.serviceName]);
+    const port = (selected[0]?.spec.ports as { name: string; targetPort: string }[]).find((p) => p.name === monitor.spec.endpoints[0].port);
+    assert.equal(port?.targetPort, 'metrics');
+    assert.equal(monitor.spec.endpoints[0].path, '/metrics');
+  });
+
   test('the dashboard ConfigMap carries dashboards/miroir.json unchanged, for the Grafana sidecar', () => {
     assert.equal(renderWith({}).filter((o) => o.metadata.name.endsWith('-dashboard')).length, 0);
     const map = renderWith({ dashboards: { enabled: true } }).find((o) => o.metadata.name.endsWith('-dashboard'));

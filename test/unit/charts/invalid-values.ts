@@ -59,5 +59,6 @@ export const INVALID_CASES: readonly InvalidCase[] = [
   { name: 'a config section the chart sets itself', values: { config: { peers: [] } }, path: '/config' },
   { name: 'an unknown write ack mode', values: { config: { write: { ackMode: 'all' } } }, path: '/config/write/ackMode' },
   { name: 'an unknown anti-affinity mode', values: { peers: { antiAffinity: 'always' } }, path: '/peers/antiAffinity' },
+  { name: 'a scrape interval Prometheus cannot read', values: { metrics: { serviceMonitor: { interval: '30 seconds' } } }, path: '/metrics/serviceMonitor/interval' },
   { name: 'a service port out of range', values: { service: { port: 70000 } }, path: '/service/port' },
 ];
