@@ -6,10 +6,14 @@
 //
 // Status, from the probes alone:
 //   unknown  no probe finished yet
-//   down     latched: failures reached the threshold, not recovered yet
-//   suspect  the last probe failed, the threshold is not reached
-//   slow     answering, latency EWMA above degradedLatencyMs
-//   healthy  answering in time
+//   down       latched: failures reached the threshold, no good probe since
+//   recovering latched down, but the last probes succeeded (fewer than the
+//              recovery threshold)
+//   suspect    the last probe failed, the threshold is not reached
+//   slow       answering, latency EWMA above degradedLatencyMs
+//   healthy    answering in time
+// `suspect` and `recovering` are transitions: this peer has not decided yet,
+// so the merged view does not let them outvote a decided verdict (view.ts).
 // The node actor's lifecycle state (actors/node.machine.ts) combines this
 // status with the node's committed state (lifecycleOf).
 import type { NodeState } from '../cluster/commands.ts';
@@ -27,7 +31,7 @@ export interface NodeHealth {
   readonly lastError: string | null;
 }
 
-export type HealthStatus = 'unknown' | 'healthy' | 'slow' | 'suspect' | 'down';
+export type HealthStatus = 'unknown' | 'healthy' | 'slow' | 'suspect' | 'recovering' | 'down';
 
 /** The lifecycle states of a node actor (issue 5 §1). */
 export type NodeLifecycle = 'joining' | 'active' | 'degraded' | 'failed' | 'draining' | 'removed';
@@ -61,7 +65,7 @@ export function afterProbe(health: NodeHealth, outcome: ProbeOutcome, policy: He
 
 export function statusOf(health: NodeHealth, policy: HealthPolicy): HealthStatus {
   if (health.probes === 0) return 'unknown';
-  if (health.down) return 'down';
+  if (health.down) return health.consecutiveSuccesses > 0 ? 'recovering' : 'down';
   if (health.consecutiveFailures > 0) return 'suspect';
   if (health.latencyEwmaMs !== null && health.latencyEwmaMs > policy.degradedLatencyMs) return 'slow';
   return 'healthy';
@@ -71,7 +75,8 @@ export function statusOf(health: NodeHealth, policy: HealthPolicy): HealthStatus
 export function lifecycleOf(committed: NodeState, status: HealthStatus): NodeLifecycle {
   if (committed !== 'active') return committed;
   switch (status) {
-    case 'down': return 'failed';
+    case 'down':
+    case 'recovering': return 'failed';
     case 'suspect':
     case 'slow': return 'degraded';
     case 'unknown':

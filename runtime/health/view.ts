@@ -1,10 +1,15 @@
 // The merged health view of one peer (ARCHITECTURE §4, §5): its own
 // observation of every node (from its node actors) and the latest view each
 // other peer gossiped. Routing asks `isRoutable`, which reads the merged
-// observation of the node: the freshest one among those younger than
-// `viewStalenessMs`, whoever made it (ties: the lower peer id, so every peer
-// breaks them alike). Freshest wins because health changes: a node seen down
-// a second ago and up now is up, whichever peer saw it.
+// observation of the node: the freshest decided one (healthy, slow or down)
+// among those younger than `viewStalenessMs`, whoever made it (ties: the
+// lower peer id, so every peer breaks them alike). Freshest wins because
+// health changes: a node seen down a second ago and up now is up, whichever
+// peer saw it. Undecided observations (`suspect`: failing but below the
+// threshold; `recovering`: answering again but below the recovery threshold)
+// never win: otherwise, while the peers' probes reach the threshold one
+// after the other, a peer's first failure would outvote another's decided
+// `down`, and routing would flicker.
 //
 // No fresh observation at all means the view knows nothing, and the node is
 // routable: the committed state already says it is active, and a request that
@@ -22,7 +27,9 @@ import type { HealthStatus } from './node-health.ts';
 /** What a peer publishes about one node: its status from its own probes, never 'unknown'. */
 export type ObservedStatus = Exclude<HealthStatus, 'unknown'>;
 
-export const OBSERVED_STATUSES: readonly ObservedStatus[] = ['healthy', 'slow', 'suspect', 'down'];
+export const OBSERVED_STATUSES: readonly ObservedStatus[] = ['healthy', 'slow', 'suspect', 'recovering', 'down'];
+
+const DECIDED: ReadonlySet<ObservedStatus> = new Set(['healthy', 'slow', 'down']);
 
 export interface Observation {
   readonly status: ObservedStatus;
@@ -83,12 +90,12 @@ export class HealthView {
     return entries.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
   }
 
-  /** The freshest observation of `nodeId` not older than the staleness bound, or null. */
+  /** The freshest decided observation of `nodeId` not older than the staleness bound, or null. */
   merged(nodeId: string, nowMs: number): MergedObservation | null {
     let best: MergedObservation | null = null;
     for (const [peerId, view] of this.#byPeer) {
       const o = view.get(nodeId);
-      if (o === undefined || nowMs - o.observedAtMs > this.#stalenessMs) continue;
+      if (o === undefined || !DECIDED.has(o.status) || nowMs - o.observedAtMs > this.#stalenessMs) continue;
       if (best === null || o.observedAtMs > best.observedAtMs || (o.observedAtMs === best.observedAtMs && peerId < best.peerId)) {
         best = { ...o, peerId };
       }

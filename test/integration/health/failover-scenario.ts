@@ -80,9 +80,13 @@ export async function killAndRestart(cluster: DevCluster, victim: string, health
     if (turn % peers.length === 0 && (await healthyEverywhere(cluster, victim, false))) failedEverywhereMs = Date.now() - killedAtMs;
     if (Date.now() - killedAtMs > timeoutMs) throw new Error(`${victim} not failed on every peer within ${timeoutMs} ms`);
   }
-  for (let i = 0; i < 6; i++) samplesAfterKill.push(await searchOnce(cluster, peers[i % peers.length]!));
+  // The verdict holds: it does not flicker back while the node stays dead.
+  for (let i = 0; i < 6; i++) {
+    samplesAfterKill.push(await searchOnce(cluster, peers[i % peers.length]!));
+    if (!(await healthyEverywhere(cluster, victim, false))) throw new Error(`${victim} routed to again while dead`);
+  }
   const first = samplesAfterKill.find(isComplete);
-  if (first === undefined) throw new Error('no complete search after the kill');
+  if (first === undefined) throw new Error(`no complete search after the kill of ${victim}: ${JSON.stringify(samplesAfterKill.slice(0, 12))}`);
 
   const address = new URL(node.url).host;
   const restarted = spawn(process.execPath, [BIN, 'node', '--http-addr', address, '--db-path', node.dataDir, '--master-key', cluster.nodeMasterKey], {

@@ -37,8 +37,9 @@ test('down after exactly unhealthyThreshold failures in a row; suspect before', 
 
 test('recovery needs recoveryThreshold successes in a row (hysteresis)', () => {
   const down = run([fail, fail, fail]);
-  assert.equal(statusOf(run([ok()], down), policy), 'down');
-  assert.equal(statusOf(run([ok(), fail, ok()], down), policy), 'down');
+  assert.equal(statusOf(run([ok()], down), policy), 'recovering');
+  assert.equal(statusOf(run([ok(), fail], down), policy), 'down');
+  assert.equal(statusOf(run([ok(), fail, ok()], down), policy), 'recovering');
   assert.equal(statusOf(run([ok(), ok()], down), policy), 'healthy');
 });
 
@@ -61,6 +62,7 @@ test('the lifecycle: committed state first, then the probes', () => {
   assert.equal(lifecycleOf('active', 'slow'), 'degraded');
   assert.equal(lifecycleOf('active', 'suspect'), 'degraded');
   assert.equal(lifecycleOf('active', 'down'), 'failed');
+  assert.equal(lifecycleOf('active', 'recovering'), 'failed');
 });
 
 test('a failed probe brings the next one forward until the node is down', () => {

@@ -17,6 +17,25 @@ test('the freshest observation wins, whoever made it', () => {
   assert.equal(view.isRoutable('n1', 260), true);
 });
 
+test('undecided observations (suspect, recovering) never outvote a decided one', () => {
+  const view = new HealthView('p1', 1_000);
+  view.recordLocal('n1', { status: 'down', latencyEwmaMs: null, observedAtMs: 100 });
+  // p2 saw its first failure later: not a verdict yet, so p1's down stands.
+  view.absorb('p2', [{ nodeId: 'n1', status: 'suspect', latencyEwmaMs: 2, ageMs: 0 }], 200);
+  assert.equal(view.isRoutable('n1', 200), false);
+  // p1's node comes back: one good probe is not a verdict either; p2's later decided down stands.
+  view.absorb('p2', [{ nodeId: 'n1', status: 'down', latencyEwmaMs: 2, ageMs: 0 }], 300);
+  view.recordLocal('n1', { status: 'recovering', latencyEwmaMs: 1, observedAtMs: 400 });
+  assert.equal(view.merged('n1', 400)?.peerId, 'p2');
+  view.recordLocal('n1', { status: 'healthy', latencyEwmaMs: 1, observedAtMs: 500 });
+  assert.equal(view.isRoutable('n1', 500), true);
+  // Only undecided observations: the view knows nothing, the node stays routable.
+  const fresh = new HealthView('p1', 1_000);
+  fresh.recordLocal('n1', { status: 'suspect', latencyEwmaMs: 1, observedAtMs: 0 });
+  assert.equal(fresh.merged('n1', 0), null);
+  assert.equal(fresh.isRoutable('n1', 0), true);
+});
+
 test('observations older than the staleness bound do not count; no fresh one means routable', () => {
   const view = new HealthView('p1', 1_000);
   assert.equal(view.merged('n1', 0), null);
