@@ -174,7 +174,7 @@ export const nodeDispatcherMachine = setup({
   },
   delays: {
     retryBackoff: ({ context }) => context.backoffMs,
-    pollInterval: ({ context }) => Math.min(500, 10 * 2 ** Math.min(context.pollAttempt, 6)),
+    pollInterval: ({ context }) => Math.min(100, 10 * 2 ** Math.min(context.pollAttempt, 6)),
     idleInterval: 1_000,
   },
 }).createMachine({

@@ -49,7 +49,7 @@ export function dispatchLimits(config: { inflightMax: number; batchBytesMax: num
     batchBytesMax: config.batchBytesMax,
     readBytesMax: Math.max(1 << 20, config.batchBytesMax),
     pollIntervalMs: 10,
-    pollIntervalMaxMs: 500,
+    pollIntervalMaxMs: 100,
     retryBackoffMs: 50,
     retryBackoffMaxMs: 5_000,
     idleIntervalMs: 1_000,

@@ -10,6 +10,7 @@ import { SimulatedClock } from 'xstate';
 import { startNode, type RunningNode } from '../../../engine/node.ts';
 import { apply, emptyState, encodeCommand, type ClusterCommand, type ClusterState } from '../../../runtime/cluster/index.ts';
 import { dispatchLimits, type CommittedLog, type DispatchServices } from '../../../runtime/dispatch/services.ts';
+import type { Clock } from '../../../runtime/env/clock.ts';
 import { seededRng } from '../../../runtime/env/rng.ts';
 import { LogCompactedError } from '../../../runtime/errors.ts';
 import type { Entry } from '../../../runtime/raft/types.ts';
@@ -59,8 +60,8 @@ export class MemoryLeader implements CommittedLog {
     return this.compacted;
   }
 
-  services(): DispatchServices {
-    const clock = this.clock;
+  /** The dispatch services over this leader; `clock` defaults to the simulated one (benchmarks pass the real clock). */
+  services(clock: Clock = simulatedClock(this.clock)): DispatchServices {
     return {
       log: this,
       state: () => this.state,
@@ -70,11 +71,7 @@ export class MemoryLeader implements CommittedLog {
         this.#listeners.add(listener);
         return () => this.#listeners.delete(listener);
       },
-      clock: {
-        nowMs: () => clock.now(),
-        setTimeout: (callback, delayMs) => ({ id: clock.setTimeout(callback, delayMs) as number }),
-        clearTimeout: (handle) => clock.clearTimeout(handle.id),
-      },
+      clock,
       rng: seededRng(7),
       limits: { ...dispatchLimits({ inflightMax: 4, batchBytesMax: 1 << 20 }), requestTimeoutMs: 5_000 },
     };
@@ -106,6 +103,14 @@ export class MemoryLeader implements CommittedLog {
   async close(): Promise<void> {
     await Promise.all([...this.#clients.values()].map((c) => c.close()));
   }
+}
+
+function simulatedClock(clock: SimulatedClock): Clock {
+  return {
+    nowMs: () => clock.now(),
+    setTimeout: (callback, delayMs) => ({ id: clock.setTimeout(callback, delayMs) as number }),
+    clearTimeout: (handle) => clock.clearTimeout(handle.id),
+  };
 }
 
 export async function memoryLeader(): Promise<MemoryLeader> {
