@@ -39,6 +39,7 @@ export const peerConfigSpec = obj({
     /** The Meilisearch-compatible client API. 0 picks a free port (tests). */
     clientPort: port(7700),
     peerPort: port(7800),
+    /** Prometheus metrics (`GET /metrics`, no auth; the same exposition is at the admin route /_miroir/metrics). 0 picks a free port. */
     metricsPort: port(9464),
   }),
   /** The Raft peers this peer bootstraps with, itself included; empty means a single-peer cluster. */
