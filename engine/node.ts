@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { realClock } from '../runtime/env/real.ts';
-import { parseFilterOrThrow } from './documents/filter.ts';
+import { parseFilterOrThrow } from '../api/protocol/filter/parse-or-throw.ts';
 import { createFacetStore } from './facets/facet-store.ts';
 import { buildEngineApp } from './http/app.ts';
 import { createSearchIndex } from './search/search-index.ts';

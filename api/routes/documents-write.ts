@@ -9,7 +9,6 @@
 // index (`indexes.create`, Meilisearch's rule); deletions never create one,
 // their task fails with index_not_found at apply.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MeiliError } from '../errors/registry.ts';
 import type { DocumentWriteMode } from '../../runtime/cluster/index.ts';
 import { peerLimits } from '../../runtime/peer/limits.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
@@ -18,7 +17,8 @@ import { rawBody } from '../plugins/body.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
 import { payloadTooLarge } from '../protocol/body.ts';
 import { documentFormat, parseCsvDelimiter, parseDocuments } from '../protocol/documents/payload.ts';
-import { expectObject, invalidType, kindOf, missingField, queryBool, queryString } from '../protocol/deserr.ts';
+import { parseDeleteBatch, parseDeleteFilter } from '../protocol/documents/deletion.ts';
+import { queryBool, queryString } from '../protocol/deserr.ts';
 import { accepted, indexUidParam, proposeTask, writeQuery } from './common.ts';
 
 export function shardOfFor(services: PeerServices): ShardOf {
@@ -29,24 +29,6 @@ export function shardOfFor(services: PeerServices): ShardOf {
 export function shardsOf(services: PeerServices, indexUid: string): number {
   const state = services.state();
   return state.indexes.get(indexUid)?.shards ?? state.settings.defaultShards;
-}
-
-/** The body of POST /documents/delete-batch: an array of ids (strings or integers). */
-function batchIds(raw: unknown): unknown[] {
-  if (!Array.isArray(raw)) throw invalidType('bad_request', '', ['array'], raw);
-  return raw;
-}
-
-/** The body of POST /documents/delete: `{filter}`, a non-empty string or array. */
-function deletionFilter(raw: unknown): unknown {
-  const body = expectObject(raw, ['filter']);
-  const filter = body['filter'];
-  if (filter === undefined) throw missingField('missing_document_filter', 'filter');
-  const kind = kindOf(filter);
-  if (kind !== 'string' && kind !== 'array') throw invalidType('invalid_document_filter', '.filter', ['string', 'array'], filter);
-  const empty = kind === 'string' ? (filter as string).trim() === '' : (filter as unknown[]).length === 0;
-  if (empty) throw new MeiliError('invalid_document_filter', 'Sending an empty filter is forbidden.');
-  return filter;
 }
 
 async function deleteIds(services: PeerServices, request: FastifyRequest, indexUid: string, ids: readonly unknown[]) {
@@ -123,13 +105,13 @@ export async function documentWriteRoutes(app: FastifyInstance, { services }: Ro
 
   app.post('/indexes/:indexUid/documents/delete-batch', del, async (request, reply) => {
     const indexUid = indexUidParam(request);
-    return accepted(reply, await deleteIds(services, request, indexUid, batchIds(request.body)));
+    return accepted(reply, await deleteIds(services, request, indexUid, parseDeleteBatch(request.body)));
   });
 
   app.post('/indexes/:indexUid/documents/delete', del, async (request, reply) => {
     const indexUid = indexUidParam(request);
     const { meta } = writeQuery(request);
-    const filter = deletionFilter(request.body);
+    const filter = parseDeleteFilter(request.body);
     const nowMs = services.clock.nowMs();
     return accepted(reply, await proposeTask(services, { v: 1, kind: 'documents.deleteFilter', indexUid, filter, nowMs, ...meta }));
   });

@@ -1,6 +1,6 @@
 // The seams between the engine's parts, fixed here so each part can be built
 // and tested on its own:
-//   engine/filter + engine/facets  → FacetStore, parseFilter   (filters, facets)
+//   api/protocol/filter + engine/facets → FacetStore, parseFilter (filters, facets)
 //   engine/index + engine/search   → SearchIndex                (text, ranking, search)
 //   engine/store, tasks, http      → persistence, task queue and the HTTP API
 // The HTTP layer validates request shapes and hands typed queries to a
@@ -14,16 +14,16 @@ import type { Document } from '../../api/protocol/documents/document.ts';
 /** Internal document id: dense, assigned in insertion order, never reused. */
 export type DocId = number;
 
-/** Which error code a filter problem is reported under, by route. */
-export type FilterErrorCode = 'invalid_search_filter' | 'invalid_document_filter';
+export type { FilterErrorCode } from '../../api/protocol/filter/parse-or-throw.ts';
+import type { FilterErrorCode } from '../../api/protocol/filter/parse-or-throw.ts';
 
 /**
  * The parsed filter expression. Its concrete node types live in
- * engine/filter/ast.ts; other parts treat it as opaque and only pass it back
+ * api/protocol/filter/ast.ts; other parts treat it as opaque and only pass it back
  * to the FacetStore.
  */
-export type { FilterExpr } from '../filter/ast.ts';
-import type { FilterExpr } from '../filter/ast.ts';
+export type { FilterExpr } from '../../api/protocol/filter/ast.ts';
+import type { FilterExpr } from '../../api/protocol/filter/ast.ts';
 
 export interface FacetDistributionResult {
   facetDistribution: Record<string, Record<string, number>>;

@@ -11,8 +11,8 @@
 // byte order against the operand as written, as Meilisearch does.
 import { Bitset } from '../core/bitset.ts';
 import type { FilterErrorCode } from '../core/contracts.ts';
-import type { FilterExpr, Token } from '../filter/ast.ts';
-import { describeAt } from '../filter/errors.ts';
+import type { FilterExpr, Token } from '../../api/protocol/filter/ast.ts';
+import { describeAt } from '../../api/protocol/filter/errors.ts';
 import { MeiliError } from '../../api/errors/registry.ts';
 import { unreachable } from '../../runtime/assert.ts';
 import { fieldIndex, type FacetData } from './facet-data.ts';

@@ -12,7 +12,7 @@ import type {
   DocId, Document, FacetDistributionResult, FacetHit, FacetStore, FilterErrorCode,
 } from '../core/contracts.ts';
 import type { Settings } from '../../api/protocol/settings/settings.ts';
-import type { FilterExpr } from '../filter/ast.ts';
+import type { FilterExpr } from '../../api/protocol/filter/ast.ts';
 import { facetDistribution } from './distribution.ts';
 import { evaluateFilter } from './evaluate.ts';
 import { extractFacets, type Depth } from './extract.ts';

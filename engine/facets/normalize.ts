@@ -7,7 +7,7 @@
 //   reads it as a finite float;
 // - numbers are shown (facetDistribution keys) the way Rust prints an f64:
 //   shortest round-trip digits, never in exponent notation.
-import { isWhitespace } from '../filter/chars.ts';
+import { isWhitespace } from '../../api/protocol/filter/chars.ts';
 
 const MAX_FACET_VALUE_BYTES = 468;
 

@@ -3,7 +3,7 @@
 // CONTAINS / STARTS WITH, which the parser flags itself).
 import { MeiliError } from '../../api/errors/registry.ts';
 import type { FilterErrorCode, FilterExpr } from '../core/contracts.ts';
-import { FilterParseError, parseFilter } from '../filter/parse.ts';
+import { FilterParseError, parseFilter } from '../../api/protocol/filter/parse.ts';
 
 export function parseClientFilter(input: unknown, code: FilterErrorCode): FilterExpr | null {
   try {

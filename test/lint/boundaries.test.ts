@@ -68,10 +68,12 @@ test('layers point one way: runtime and transport do not import actors, api or c
 // api/protocol holds Meilisearch's request parsing and validation, shared by
 // the edge, the runtime and the engine so all three answer a bad request
 // alike. It stays a pure layer: no I/O, no framework, nothing above it.
-// node:crypto is allowed for HMAC (key derivation, tenant tokens): pure computation.
-test('api/protocol is pure: it imports only itself, api/errors and node:crypto', () => {
+// node:crypto is allowed for HMAC (key derivation, tenant tokens) and
+// runtime/assert.ts for invariants: both pure computation.
+test('api/protocol is pure: it imports only itself, api/errors, runtime/assert.ts and node:crypto', () => {
+  const allowed = /^(api\/(protocol|errors)\/|runtime\/assert\.ts$)/;
   const offenders = sources('api/protocol').filter((f) =>
-    importsOf(f).some((i) => i !== 'node:crypto' && !(i.startsWith('.') && /^(api\/(protocol|errors)\/)/.test(join(f, '..', i)))),
+    importsOf(f).some((i) => i !== 'node:crypto' && !(i.startsWith('.') && allowed.test(join(f, '..', i)))),
   );
   assert.deepEqual(offenders, []);
 });

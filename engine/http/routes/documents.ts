@@ -6,15 +6,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
 import { canCreateIndex } from '../../../api/protocol/auth/authorize.ts';
 import type { Document } from '../../core/contracts.ts';
-import { parseFilterOrThrow } from '../../documents/filter.ts';
+import { parseFilterOrThrow } from '../../../api/protocol/filter/parse-or-throw.ts';
 import { documentId } from '../../../api/protocol/documents/primary-key.ts';
 import { parseDocumentSort, sortDocuments } from '../../documents/sort.ts';
+import { parseDeleteBatch, parseDeleteFilter } from '../../../api/protocol/documents/deletion.ts';
 import { documentFormat, parseCsvDelimiter, parseDocuments } from '../../../api/protocol/documents/payload.ts';
 import type { TaskOp } from '../../tasks/types.ts';
 import { rawBody } from '../body.ts';
 import type { EngineContext, RouteOptions } from '../context.ts';
 import {
-  checkQueryKeys, expectObject, invalidType, kindOf, missingField, optBool, optUint, queryBool, queryList, queryString, queryUint, type Query,
+  checkQueryKeys, expectObject, invalidType, kindOf, optBool, optUint, queryBool, queryList, queryString, queryUint, type Query,
 } from '../../../api/protocol/deserr.ts';
 import { accepted, indexUidParam, queryOf, writeQuery } from '../route-helpers.ts';
 
@@ -135,19 +136,6 @@ function dropUnasked(doc: Document, pk: string, fields: string[] | null): Docume
   return rest;
 }
 
-function deleteBatchIds(raw: unknown): string[] {
-  if (!Array.isArray(raw)) throw invalidType('bad_request', '', ['array'], raw);
-  return raw.map((v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)));
-}
-
-function deleteFilter(raw: unknown): unknown {
-  const body = expectObject(raw, ['filter']);
-  if (body.filter === undefined) throw missingField('missing_document_filter', 'filter');
-  const expr = parseFilterOrThrow(body.filter, 'invalid_document_filter');
-  if (expr === null) throw new MeiliError('invalid_document_filter', 'Sending an empty filter is forbidden.');
-  return body.filter;
-}
-
 export async function documentRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
   const add = { config: { action: 'documents.add', index: 'param', body: 'raw' } } as const;
   const get = { config: { action: 'documents.get', index: 'param' } } as const;
@@ -191,14 +179,14 @@ export async function documentRoutes(app: FastifyInstance, { ctx }: RouteOptions
   app.post('/indexes/:indexUid/documents/delete-batch', del, async (request, reply) => {
     const indexUid = indexUidParam(request);
     const { meta } = writeQuery(request);
-    const ids = deleteBatchIds(request.body);
+    const ids = parseDeleteBatch(request.body);
     return accepted(reply, await ctx.tasks.enqueue({ indexUid, op: { op: 'documentDeletionByIds', ids }, ...meta }));
   });
 
   app.post('/indexes/:indexUid/documents/delete', del, async (request, reply) => {
     const indexUid = indexUidParam(request);
     const { meta } = writeQuery(request);
-    const filter = deleteFilter(request.body);
+    const filter = parseDeleteFilter(request.body);
     return accepted(reply, await ctx.tasks.enqueue({ indexUid, op: { op: 'documentDeletionByFilter', filter }, ...meta }));
   });
 

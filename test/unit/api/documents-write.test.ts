@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { json, master, testApp, type TestPeer } from './harness.ts';
+import { askEdge, askNode, startEngineNode, type EngineNode, type Probe } from './engine-parity.ts';
 
 describe('document deletions', () => {
   let app: FastifyInstance;
@@ -158,4 +159,52 @@ describe('document additions', () => {
     const command = peer.proposed.at(-1);
     assert.ok(command?.kind === 'documents.write' && command.primaryKey === 'sku');
   });
+});
+
+describe('document write errors are the engine node\'s', () => {
+  let app: FastifyInstance;
+  let peer: TestPeer;
+  let node: EngineNode;
+  before(async () => {
+    ({ app, peer } = await testApp());
+    node = await startEngineNode();
+  });
+  after(async () => {
+    await app.close();
+    await node.close();
+  });
+
+  const bad: Probe[] = [
+    { method: 'POST', url: '/indexes/movies/documents', body: '[{"id":1}]', contentType: 'text/plain' },
+    { method: 'POST', url: '/indexes/movies/documents?csvDelimiter=%3B', body: '[{"id":1}]' },
+    { method: 'POST', url: '/indexes/movies/documents?csvDelimiter=%3B%3B', body: 'id\n1', contentType: 'text/csv' },
+    { method: 'POST', url: '/indexes/movies/documents', body: '' },
+    { method: 'POST', url: '/indexes/movies/documents', body: '[{"id":1},' },
+    { method: 'POST', url: '/indexes/movies/documents', body: '{"id":1}\n{"id":', contentType: 'application/x-ndjson' },
+    { method: 'POST', url: '/indexes/movies/documents', body: '"text"' },
+    { method: 'PUT', url: '/indexes/movies/documents', body: '[1, 2]' },
+    { method: 'PUT', url: '/indexes/movies/documents?skipCreation=yes', body: '[]' },
+    { method: 'PUT', url: '/indexes/movies/documents?primaryKey=a&primaryKey=b', body: '[]' },
+    { method: 'POST', url: '/indexes/movies/documents?batchSize=2', body: '[]' },
+    { method: 'POST', url: '/indexes/m%C3%A9/documents', body: '[]' },
+    { method: 'POST', url: '/indexes/movies/documents/delete-batch', body: { ids: [1] } },
+    { method: 'POST', url: '/indexes/movies/documents/delete', body: {} },
+    { method: 'POST', url: '/indexes/movies/documents/delete', body: { filter: '' } },
+    { method: 'POST', url: '/indexes/movies/documents/delete', body: { filter: [] } },
+    { method: 'POST', url: '/indexes/movies/documents/delete', body: { filter: 'genre =' } },
+    { method: 'POST', url: '/indexes/movies/documents/delete', body: { filter: 'genre = a AND' } },
+    { method: 'POST', url: '/indexes/movies/documents/delete', body: { filter: 3 } },
+    { method: 'POST', url: '/indexes/movies/documents/delete', body: { filter: ['a = 1', ['b = 2', 3]] } },
+    { method: 'POST', url: '/indexes/movies/documents/delete', body: { filter: 'a = 1', other: 1 } },
+    { method: 'POST', url: '/indexes/movies/documents/delete?customMetadata=a&customMetadata=b', body: { filter: 'a = 1' } },
+  ];
+  for (const probe of bad) {
+    test(`${probe.method} ${probe.url} ${typeof probe.body === 'string' ? probe.body : JSON.stringify(probe.body)}`, async () => {
+      const before = peer.proposed.length;
+      const [edge, fromNode] = [await askEdge(app, probe), await askNode(node, probe)];
+      assert.ok(edge.status >= 400, `refused: ${JSON.stringify(edge)}`);
+      assert.deepEqual(edge, fromNode);
+      assert.equal(peer.proposed.length, before, 'nothing proposed');
+    });
+  }
 });

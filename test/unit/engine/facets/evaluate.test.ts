@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { Bitset } from '../../../../engine/core/bitset.ts';
 import { defaultSettings } from '../../../../api/protocol/settings/settings.ts';
 import { createFacetStore } from '../../../../engine/facets/facet-store.ts';
-import { FilterParseError, parseFilter } from '../../../../engine/filter/parse.ts';
+import { FilterParseError, parseFilter } from '../../../../api/protocol/filter/parse.ts';
 import { MeiliError } from '../../../../api/errors/registry.ts';
 import { factsOf, matches } from './oracle.ts';
 

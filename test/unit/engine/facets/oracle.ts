@@ -5,7 +5,7 @@
 // `=` compares the normalized string or the number; `<`/`>`/`TO` compare
 // numbers and also string keys in byte order against the raw operand; NOT
 // and `!=` complement; a field no document ever had matches nothing.
-import type { FilterExpr, Token } from '../../../../engine/filter/ast.ts';
+import type { FilterExpr, Token } from '../../../../api/protocol/filter/ast.ts';
 import { facetKey, normalizeFacet, parseFiniteFloat } from '../../../../engine/facets/normalize.ts';
 import { compareBytes } from '../../../../engine/facets/rules.ts';
 

@@ -6,7 +6,7 @@
 // through a printer that mimics its tree Display.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFilter, FilterParseError } from '../../../../engine/filter/parse.ts';
+import { parseFilter, FilterParseError } from '../../../../../api/protocol/filter/parse.ts';
 import { describeTree } from './describe.ts';
 
 function tree(input: unknown): string {

@@ -5,7 +5,7 @@
 // Invariant: for every tree parseFilter can produce, parseFilter(printFilter(e))
 // is the same tree up to token positions.
 import type { FilterExpr, Token } from './ast.ts';
-import { unreachable } from '../../runtime/assert.ts';
+import { unreachable } from '../../../runtime/assert.ts';
 
 function quote(token: Token): string {
   return `"${token.value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;

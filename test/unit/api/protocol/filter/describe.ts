@@ -1,7 +1,7 @@
 // Test helper: prints a FilterExpr the way Meilisearch's filter-parser
 // `Display` prints its tree (`{field} = {value}`, `NOT (…)`, `AND[…, ]`), so
 // the parser tests can reuse Meilisearch's own snapshots verbatim.
-import type { FilterExpr } from '../../../../engine/filter/ast.ts';
+import type { FilterExpr } from '../../../../../api/protocol/filter/ast.ts';
 
 export function describeTree(e: FilterExpr): string {
   const t = (s: { value: string }) => `{${s.value}}`;

@@ -3,7 +3,7 @@
 import { escapeDebug, isBlank } from './chars.ts';
 import { describeAt } from './errors.ts';
 import type { Fail } from './nom.ts';
-import { unreachable } from '../../runtime/assert.ts';
+import { unreachable } from '../../../runtime/assert.ts';
 
 const OPERATIONS =
   'Was expecting an operation `=`, `!=`, `>=`, `>`, `<=`, `<`, `IN`, `NOT IN`, `TO`, `EXISTS`, `NOT EXISTS`, ' +

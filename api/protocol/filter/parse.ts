@@ -10,7 +10,7 @@ import { describeAt, FilterParseError } from './errors.ts';
 import { parseExpression } from './grammar.ts';
 import { failureMessage } from './messages.ts';
 import type { ContainsNode, RawNode } from './raw-node.ts';
-import { AssertionError } from '../../runtime/assert.ts';
+import { AssertionError } from '../../../runtime/assert.ts';
 
 export { FilterParseError } from './errors.ts';
 

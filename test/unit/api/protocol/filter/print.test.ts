@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { FilterExpr, Token } from '../../../../engine/filter/ast.ts';
-import { parseFilter, FilterParseError } from '../../../../engine/filter/parse.ts';
-import { printFilter } from '../../../../engine/filter/print.ts';
+import type { FilterExpr, Token } from '../../../../../api/protocol/filter/ast.ts';
+import { parseFilter, FilterParseError } from '../../../../../api/protocol/filter/parse.ts';
+import { printFilter } from '../../../../../api/protocol/filter/print.ts';
 
 const tok = (value: string): Token => ({ value, start: 0, end: 0, source: '' });
 
