@@ -17,7 +17,7 @@
 // nodes; children also stop by themselves when this process dies, however
 // it dies (cli/dev/exit-with-parent.js).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { baseEnv, startChild, type DevChild } from '../dev/child.ts';
@@ -186,7 +186,9 @@ function startPeers(root: string, layout: DevLayout, secrets: Secrets, env: Node
 function writeDevJson(root: string, status: 'starting' | 'ready', layout: DevLayout, running: readonly Running[]): void {
   const processes = running.map((r) => ({ ...r.entry, exited: r.child.hasExited() }));
   const dev = { pid: process.pid, status, dataDir: root, url: clientUrl(layout, layout.peers[0]!), processes };
-  writeFileSync(join(root, 'dev.json'), `${JSON.stringify(dev, null, 2)}\n`);
+  // Written aside and renamed: a script polling dev.json never reads half a file.
+  writeFileSync(join(root, 'dev.json.tmp'), `${JSON.stringify(dev, null, 2)}\n`);
+  renameSync(join(root, 'dev.json.tmp'), join(root, 'dev.json'));
 }
 
 async function probe(url: string, headers: Record<string, string> = {}): Promise<unknown> {
