@@ -3,7 +3,8 @@
 // (topic `health`, one frame each), and absorbs what the others push into its
 // HealthView. A change of this peer's verdict on a node (e.g. down) is pushed
 // at once, so other peers route around a dead node without waiting for the
-// next round. Pushes are fire-and-forget: a full send buffer or a missing
+// next round; so is the whole view to a peer that just connected (a
+// restarted peer routes on the others' verdicts from its first second). Pushes are fire-and-forget: a full send buffer or a missing
 // link drops the push, and the next round carries a fresher view anyway.
 //
 // The mesh is full, so each peer hears every other directly: views are not
@@ -18,6 +19,7 @@ export interface GossipMesh {
   onGossip(topic: string, handler: (from: string, body: Uint8Array) => void): () => void;
   sendGossip(peer: string, topic: string, body: Uint8Array): boolean;
   connectedPeers(): string[];
+  subscribe(listener: (event: { type: string; peer?: string | null }) => void): () => void;
 }
 
 export interface HealthGossipOptions {
@@ -32,6 +34,7 @@ export interface HealthGossipOptions {
 export class HealthGossip {
   readonly #options: HealthGossipOptions;
   readonly #unregister: () => void;
+  readonly #unsubscribe: () => void;
   #timer: TimerHandle | null = null;
   #stopped = false;
   pushes = 0;
@@ -39,6 +42,9 @@ export class HealthGossip {
   constructor(options: HealthGossipOptions) {
     this.#options = options;
     this.#unregister = options.mesh.onGossip(HEALTH_TOPIC, (from, body) => this.#receive(from, body));
+    this.#unsubscribe = options.mesh.subscribe((event) => {
+      if (event.type === 'peer.connected' && typeof event.peer === 'string') this.#pushTo([event.peer]);
+    });
     this.#schedule();
   }
 
@@ -52,18 +58,23 @@ export class HealthGossip {
 
   /** Pushes this peer's view to every connected peer now. */
   pushNow(): void {
-    if (this.#stopped) return;
-    const { mesh, view, clock } = this.#options;
-    const body = encodeHealthDigest(view.localEntries(clock.nowMs()));
-    for (const peer of mesh.connectedPeers()) mesh.sendGossip(peer, HEALTH_TOPIC, body);
-    this.pushes++;
+    this.#pushTo(this.#options.mesh.connectedPeers());
   }
 
   stop(): void {
     this.#stopped = true;
     this.#unregister();
+    this.#unsubscribe();
     if (this.#timer !== null) this.#options.clock.clearTimeout(this.#timer);
     this.#timer = null;
+  }
+
+  #pushTo(peers: readonly string[]): void {
+    if (this.#stopped) return;
+    const { mesh, view, clock } = this.#options;
+    const body = encodeHealthDigest(view.localEntries(clock.nowMs()));
+    for (const peer of peers) mesh.sendGossip(peer, HEALTH_TOPIC, body);
+    this.pushes++;
   }
 
   #schedule(): void {

@@ -1,6 +1,6 @@
 // Goal: health gossip carries a peer's observations to the others over the
-// real peer mesh: a changed verdict arrives at once (not only at the next
-// round), rounds keep views fresh, and a malformed digest is refused without
+// real peer mesh: the view is pushed to a peer as soon as it connects, a
+// changed verdict arrives at once (not only at the next round), rounds keep views fresh, and a malformed digest is refused without
 // touching the view.
 // Method: two PeerMesh instances on loopback (port 0) with a HealthGossip
 // each; a long round interval, so only the immediate push can explain a
@@ -45,13 +45,16 @@ test('two peers: a verdict change is pushed at once, rounds follow, bad digests 
     for (const g of gossips) g.stop();
     await Promise.all([a.close(), b.close()]);
   });
-  await link(a, b);
   const viewA = new HealthView('pa', 60_000);
   const viewB = new HealthView('pb', 60_000);
   const refused: string[] = [];
   const gossipA = new HealthGossip({ mesh: a, view: viewA, clock: realClock, intervalMs: 60_000 });
   const gossipB = new HealthGossip({ mesh: b, view: viewB, clock: realClock, intervalMs: 60_000, onRefused: (from, reason) => refused.push(`${from}: ${reason}`) });
   gossips.push(gossipA, gossipB);
+  // What pa knew before the link existed reaches pb when they connect, not a round later.
+  viewA.recordLocal('n0', { status: 'slow', latencyEwmaMs: 1_500, observedAtMs: realClock.nowMs() });
+  await link(a, b);
+  await until(() => viewB.merged('n0', realClock.nowMs())?.status === 'slow', 'the view pushed on connect');
 
   gossipA.observe('n1', { status: 'down', latencyEwmaMs: null, observedAtMs: realClock.nowMs() });
   await until(() => viewB.merged('n1', realClock.nowMs())?.status === 'down', 'the down verdict on pb');
