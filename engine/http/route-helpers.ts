@@ -3,7 +3,7 @@
 // query object, and the index views.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkIndexUid } from '../../api/protocol/index-uid.ts';
-import { formatDate } from '../tasks/time-format.ts';
+import { formatRfc3339 } from '../../api/protocol/time-format.ts';
 import type { SummarizedTask } from '../tasks/types.ts';
 import { checkQueryKeys, queryString, type Query } from '../../api/protocol/deserr.ts';
 import type { IndexEntry } from './context.ts';
@@ -32,8 +32,8 @@ export function accepted(reply: FastifyReply, task: SummarizedTask): FastifyRepl
 export function indexView(entry: IndexEntry): Record<string, unknown> {
   return {
     uid: entry.uid,
-    createdAt: formatDate(entry.createdAt.getTime()),
-    updatedAt: formatDate(entry.updatedAt.getTime()),
+    createdAt: formatRfc3339(entry.createdAt.getTime()),
+    updatedAt: formatRfc3339(entry.updatedAt.getTime()),
     primaryKey: entry.primaryKey,
   };
 }

@@ -4,7 +4,7 @@
 import { MeiliError } from '../../api/errors/registry.ts';
 import { checkQueryKeys, queryString, type Query } from '../../api/protocol/deserr.ts';
 import { indexUidMessage, isValidIndexUid } from '../../api/protocol/index-uid.ts';
-import { parseFilterDate } from './time-format.ts';
+import { parseFilterDate } from '../../api/protocol/time-format.ts';
 import { TASK_STATUSES, TASK_TYPES, type TaskFilter, type TaskRecord, type TaskStatus, type TaskType } from './types.ts';
 
 export const FILTER_PARAMS = [

@@ -1,6 +1,6 @@
 // The public shapes of tasks and batches (API.md §2, §1.5), built from stored
 // records with Meilisearch's field order, dates and durations.
-import { formatDate, formatDuration } from './time-format.ts';
+import { formatRfc3339, formatIsoDuration } from '../../api/protocol/time-format.ts';
 import type { BatchRecord, SummarizedTask, TaskOp, TaskRecord, TaskType } from './types.ts';
 
 export function taskTypeOf(op: TaskOp): TaskType {
@@ -55,7 +55,7 @@ export function summarize(task: TaskRecord): SummarizedTask {
     indexUid: task.indexUid,
     status: task.status,
     type: task.type,
-    enqueuedAt: formatDate(task.enqueuedAtMs),
+    enqueuedAt: formatRfc3339(task.enqueuedAtMs),
   };
   if (task.customMetadata !== null) view.customMetadata = task.customMetadata;
   return view;
@@ -73,10 +73,10 @@ export function taskView(task: TaskRecord): Record<string, unknown> {
   if (task.details !== null) view.details = task.details;
   view.error = task.error;
   view.duration = task.startedAtMs !== null && task.finishedAtMs !== null
-    ? formatDuration(task.finishedAtMs - task.startedAtMs) : null;
-  view.enqueuedAt = formatDate(task.enqueuedAtMs);
-  view.startedAt = task.startedAtMs === null ? null : formatDate(task.startedAtMs);
-  view.finishedAt = task.finishedAtMs === null ? null : formatDate(task.finishedAtMs);
+    ? formatIsoDuration(task.finishedAtMs - task.startedAtMs) : null;
+  view.enqueuedAt = formatRfc3339(task.enqueuedAtMs);
+  view.startedAt = task.startedAtMs === null ? null : formatRfc3339(task.startedAtMs);
+  view.finishedAt = task.finishedAtMs === null ? null : formatRfc3339(task.finishedAtMs);
   if (task.customMetadata !== null) view.customMetadata = task.customMetadata;
   return view;
 }
@@ -113,9 +113,9 @@ export function batchView(batch: BatchRecord, tasks: TaskRecord[]): Record<strin
       types: countBy(tasks, (t) => t.type),
       indexUids: countBy(tasks, (t) => t.indexUid),
     },
-    duration: batch.finishedAtMs === null ? null : formatDuration(batch.finishedAtMs - batch.startedAtMs),
-    startedAt: formatDate(batch.startedAtMs),
-    finishedAt: batch.finishedAtMs === null ? null : formatDate(batch.finishedAtMs),
+    duration: batch.finishedAtMs === null ? null : formatIsoDuration(batch.finishedAtMs - batch.startedAtMs),
+    startedAt: formatRfc3339(batch.startedAtMs),
+    finishedAt: batch.finishedAtMs === null ? null : formatRfc3339(batch.finishedAtMs),
     batchStrategy: batch.batchStrategy,
   };
 }

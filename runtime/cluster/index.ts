@@ -33,5 +33,5 @@ export * from './queries.ts';
 export { sliceForNode } from './command-slice.ts';
 export type { NodeCommand, ShardOwnership } from './command-slice.ts';
 export { bootstrapCommands, defaultKeyCommands, isPristine } from './bootstrap.ts';
-export { formatIsoDuration, formatRfc3339 } from './time-format.ts';
+export { formatIsoDuration, formatRfc3339 } from '../../api/protocol/time-format.ts';
 export { stateInvariantViolations } from './invariants.ts';

@@ -6,7 +6,7 @@
 import type { NodeState } from './commands.ts';
 import { compareKeys } from './decode-fields.ts';
 import type { ApiKeyRecord, ClusterState, GroupRecord, IndexRecord, NodeRecord } from './state.ts';
-import { formatRfc3339 } from './time-format.ts';
+import { formatRfc3339 } from '../../api/protocol/time-format.ts';
 
 /** Meilisearch's IndexView (API.md §1.1). */
 export interface IndexView {

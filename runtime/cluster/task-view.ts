@@ -4,7 +4,7 @@
 
 import type { ErrorBody } from '../../api/errors/registry.ts';
 import type { TaskRecord, TaskStatus, TaskType } from './state.ts';
-import { formatIsoDuration, formatRfc3339 } from './time-format.ts';
+import { formatIsoDuration, formatRfc3339 } from '../../api/protocol/time-format.ts';
 
 export interface SummarizedTask {
   taskUid: number;

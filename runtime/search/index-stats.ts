@@ -24,7 +24,7 @@
 // `showInternalDatabaseSizes` and `sizeFormat` are not forwarded: sizes are
 // always raw byte integers.
 import type { ClusterState, IndexRecord } from '../cluster/state.ts';
-import { formatRfc3339 } from '../cluster/time-format.ts';
+import { formatRfc3339 } from '../../api/protocol/time-format.ts';
 import { compareCodePoints } from '../merge/facet-value.ts';
 import type { PeerServices } from '../peer/services.ts';
 import { shardRestriction } from '../routing/shard-filter.ts';

@@ -9,7 +9,7 @@ import { parseCreateKey, parsePatchKey } from '../../../api/protocol/auth/key-bo
 import type { KeyRecord, KeyStore } from '../../auth/key-store.ts';
 import { keyStoreFor } from '../../auth/store-registry.ts';
 import { tryParseUuid } from '../../../api/protocol/auth/uuid.ts';
-import { formatDate } from '../../tasks/time-format.ts';
+import { formatRfc3339 } from '../../../api/protocol/time-format.ts';
 import type { RouteOptions } from '../context.ts';
 import { checkQueryKeys, queryUint, type Query } from '../../../api/protocol/deserr.ts';
 
@@ -33,9 +33,9 @@ export function keyView(record: KeyRecord, masterKey: string): KeyView {
     uid: record.uid,
     actions: [...record.actions],
     indexes: [...record.indexes],
-    expiresAt: record.expiresAtMs === null ? null : formatDate(record.expiresAtMs),
-    createdAt: formatDate(record.createdAtMs),
-    updatedAt: formatDate(record.updatedAtMs),
+    expiresAt: record.expiresAtMs === null ? null : formatRfc3339(record.expiresAtMs),
+    createdAt: formatRfc3339(record.createdAtMs),
+    updatedAt: formatRfc3339(record.updatedAtMs),
   };
 }
 

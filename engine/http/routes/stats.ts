@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
-import { formatDate } from '../../tasks/time-format.ts';
+import { formatRfc3339 } from '../../../api/protocol/time-format.ts';
 import type { EngineContext, IndexEntry, RouteOptions } from '../context.ts';
 import { formatBytesBinary } from '../../../api/protocol/body.ts';
 import { checkQueryKeys, queryBool, queryString, type Query } from '../../../api/protocol/deserr.ts';
@@ -73,7 +73,7 @@ export async function statsRoutes(app: FastifyInstance, { ctx, dbPath }: RouteOp
     return {
       databaseSize: size(databaseSize),
       usedDatabaseSize: size(databaseSize),
-      lastUpdate: last === null ? null : formatDate(last),
+      lastUpdate: last === null ? null : formatRfc3339(last),
       indexes,
     };
   });
