@@ -29,7 +29,9 @@ class IndexFacets implements FacetStore {
   private readonly data: FacetData;
   /** Per path: whether it is faceted, and whether its rule allows filtering (NULL / EMPTY kept). */
   private readonly paths = new Map<string, { selection: PatternMatch; filterable: boolean }>();
-  private readonly docFields = new Map<DocId, string[]>();
+  /** Per document id, the facet fields it touched; documents with the same fields share one list. */
+  private readonly docFields: Array<readonly string[] | undefined> = [];
+  private readonly fieldLists = new Map<string, readonly string[]>();
   private readonly geoIndexed: boolean;
 
   constructor(settings: Settings) {
@@ -73,14 +75,24 @@ class IndexFacets implements FacetStore {
         record(p, 'base', n);
       }
     }
-    this.docFields.set(id, [...touched]);
+    this.docFields[id] = this.sharedList([...touched]);
+  }
+
+  private sharedList(fields: string[]): readonly string[] {
+    const key = fields.join('\u0000');
+    let list = this.fieldLists.get(key);
+    if (!list) {
+      list = fields;
+      this.fieldLists.set(key, list);
+    }
+    return list;
   }
 
   remove(id: DocId, _doc: Document): void {
     this.data.all.delete(id);
     this.data.geo.delete(id);
-    for (const field of this.docFields.get(id) ?? []) this.data.fields.get(field)?.remove(id);
-    this.docFields.delete(id);
+    for (const field of this.docFields[id] ?? []) this.data.fields.get(field)?.remove(id);
+    this.docFields[id] = undefined;
   }
 
   evaluate(filter: FilterExpr, universe: Bitset, code: FilterErrorCode, indexUid: string): Bitset {

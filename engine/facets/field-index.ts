@@ -14,9 +14,25 @@ import { facetKey } from './normalize.ts';
 
 /** One document's values; `originals[i]` is the first text it gave for `keys[i]`. Arrays stay small. */
 interface DocValues {
-  keys: string[];
-  originals: string[];
-  numbers: number[];
+  keys: readonly string[];
+  originals: readonly string[];
+  numbers: readonly number[];
+}
+
+/** The list of a document without values of a kind; shared, never mutated. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * `list` with `x` appended. Small lists are copied at their exact size: most
+ * documents hold one value per field, and an array grown by `push` reserves
+ * room for 16 more, which over millions of (document, field) pairs is most of
+ * the heap and most of the garbage collector's marking work.
+ */
+function appended<T>(list: readonly T[], x: T): readonly T[] {
+  if (list.length === 0) return [x];
+  if (list.length < 8) return [...list, x];
+  (list as T[]).push(x);
+  return list;
 }
 
 function pushId(ids: number[], id: number): void {
@@ -76,7 +92,7 @@ export class FieldIndex {
   private doc(id: DocId): DocValues {
     let values = this.docs[id];
     if (!values) {
-      values = { keys: [], originals: [], numbers: [] };
+      values = { keys: NONE, originals: NONE, numbers: NONE };
       this.docs[id] = values;
     }
     return values;
@@ -86,29 +102,27 @@ export class FieldIndex {
     const key = facetKey(original);
     const doc = this.doc(id);
     if (!doc.keys.includes(key)) {
-      doc.keys.push(key);
-      doc.originals.push(original);
+      doc.keys = appended(doc.keys, key);
+      doc.originals = appended(doc.originals, original);
     }
-    let ids = this.strings.get(key);
-    if (!ids) {
-      ids = [];
-      this.strings.set(key, ids);
+    const ids = this.strings.get(key);
+    if (ids) pushId(ids, id);
+    else {
+      this.strings.set(key, [id]);
       this.sortedKeys = null;
     }
-    pushId(ids, id);
   }
 
   private addNumber(id: DocId, n: number): void {
     this.flatNumbers = null;
     const doc = this.doc(id);
-    if (!doc.numbers.includes(n)) doc.numbers.push(n);
-    let ids = this.numbers.get(n);
-    if (!ids) {
-      ids = [];
-      this.numbers.set(n, ids);
+    if (!doc.numbers.includes(n)) doc.numbers = appended(doc.numbers, n);
+    const ids = this.numbers.get(n);
+    if (ids) pushId(ids, id);
+    else {
+      this.numbers.set(n, [id]);
       this.sortedNumbers = null;
     }
-    pushId(ids, id);
   }
 
   remove(id: DocId): void {
