@@ -148,15 +148,19 @@ export class InvertedIndex {
       this.scratchMasks = new Int32Array(size);
       this.scratchBuckets = new Int32Array(size);
     }
-    const slots = new Uint16Array(total);
-    const positions = new Uint16Array(total);
-    const words = new Int32Array(total);
-    const wordCounts = new Map<number, number>();
+    // One buffer holds the three arrays (words first, for alignment): a
+    // document costs one ArrayBuffer rather than three, which the garbage
+    // collector tracks one by one.
+    const buffer = new ArrayBuffer(total * 8);
+    const words = new Int32Array(buffer, 0, total);
+    const slots = new Uint16Array(buffer, total * 4, total);
+    const positions = new Uint16Array(buffer, total * 6, total);
+    const counts: Array<[number, number]> = [];
     const touched: number[] = [];
     const entries = perSlot.size > 1 ? [...perSlot].sort((a, b) => a[0] - b[0]) : [...perSlot];
     let k = 0;
     for (const [slot, acc] of entries) {
-      wordCounts.set(slot, acc.count);
+      counts.push([slot, acc.count]);
       const bit = slotBit(slot);
       for (let i = 0; i < acc.words.length; i++) {
         const word = acc.words[i]!;
@@ -176,7 +180,24 @@ export class InvertedIndex {
       this.scratchMasks[word] = 0;
       this.scratchBuckets[word] = 0;
     }
-    this.forward[id] = { slots, positions, words, wordCounts };
+    this.forward[id] = { slots, positions, words, wordCounts: this.sharedCounts(counts) };
   }
+
+  /**
+   * Documents with the same word count per field share one map (read-only
+   * for the ranking rules): a handful of maps for a whole corpus instead of
+   * one per document.
+   */
+  private sharedCounts(counts: Array<[number, number]>): Map<number, number> {
+    const key = counts.join(';');
+    let shared = this.countMaps.get(key);
+    if (!shared) {
+      shared = new Map(counts);
+      this.countMaps.set(key, shared);
+    }
+    return shared;
+  }
+
+  private readonly countMaps = new Map<string, Map<number, number>>();
 
 }

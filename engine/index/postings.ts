@@ -5,14 +5,23 @@
 import { Bitset } from '../core/bitset.ts';
 
 export class Postings {
-  readonly docs: number[] = [];
-  readonly masks: number[] = [];
+  docs: number[] = [];
+  masks: number[] = [];
   /** Per document: the bucketed positions (position-buckets.ts bits) the word occupies, over all fields. */
-  readonly positions: number[] = [];
+  positions: number[] = [];
 
   add(doc: number, mask: number, positions: number): void {
     const n = this.docs.length;
-    if (n === 0 || this.docs[n - 1]! < doc) {
+    if (n === 0) {
+      // Exact-size arrays for the first document: most words of a corpus
+      // (identifiers, numbers, rare words) stay in one or two documents, and
+      // a `push` onto an empty array reserves room for 16 more.
+      this.docs = [doc];
+      this.masks = [mask];
+      this.positions = [positions];
+      return;
+    }
+    if (this.docs[n - 1]! < doc) {
       this.docs.push(doc);
       this.masks.push(mask);
       this.positions.push(positions);
