@@ -60,7 +60,7 @@ function registerLagMetrics(registry: Registry, sources: ClusterMetricSources): 
   lagGauge('miroir_dispatcher_lag_entries', 'Committed log entries with writes for the node that it has not acknowledged.', (l) => l.entries);
   lagGauge(
     'miroir_dispatcher_lag_bytes',
-    'Raft payload bytes of the entries the node has not acknowledged (entries applied before this peer started from a snapshot are not counted).',
+    'Raft log bytes of the entries the node has not acknowledged (entries this peer\'s log no longer holds are not counted).',
     (l) => l.bytes,
   );
   lagGauge('miroir_dispatcher_cursor_index', 'Log index up to which the node acknowledged its writes (its committed dispatcher cursor).', (l) => l.cursor);

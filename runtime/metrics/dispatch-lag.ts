@@ -1,14 +1,12 @@
 // How far each node is behind the replicated write log (ARCHITECTURE §3 steps
-// 4–5), from the cluster state alone, so every peer reports the same numbers:
-// a node owes every dispatch record that targets it at a log index above its
+// 4–5), from the cluster state, so every peer reports the same numbers: a
+// node owes every dispatch record that targets it at a log index above its
 // committed dispatcher cursor. `entries` counts those records; `bytes` sums
-// the Raft payload bytes of their log entries (the whole command, not the
-// node's slice of it: it is what the log retention bound counts).
-//
-// Byte sizes are not part of the cluster state: the peer records them as it
-// applies entries (EntryBytes below). Records applied before this process
-// started from a snapshot have no recorded size; they count in `entries` and
-// are left out of `bytes`, which is then a lower bound.
+// the sizes of their log entries (the whole command, not the node's slice of
+// it: what the log retention bound counts), looked up in the Raft log by the
+// caller. An entry the log no longer holds (cut by retention: the node then
+// needs a rebuild anyway) or cannot be read now (driver restarting) counts in
+// `entries` but not in `bytes`, which is then a lower bound.
 //
 // Pure: no clock, no I/O.
 import type { ClusterState } from '../cluster/state.ts';
@@ -20,7 +18,7 @@ export interface NodeLag {
   readonly cursor: number;
   /** Log entries with writes for the node that it has not acknowledged. */
   readonly entries: number;
-  /** Payload bytes of those entries whose size is known. */
+  /** Log bytes of those entries whose size is known. */
   readonly bytes: number;
 }
 
@@ -44,40 +42,4 @@ export function dispatchLag(state: Readonly<ClusterState>, entryBytes: (logIndex
       cursor: state.cursors.get(nodeId) ?? 0,
       ...owed,
     }));
-}
-
-/**
- * The payload size of every applied log entry that still has a dispatch
- * record. Bounded like the records themselves (STYLE G14): sizes of entries
- * whose record is gone are dropped every `pruneEveryEntries` applies and on
- * every restore.
- */
-export class EntryBytes {
-  readonly #bytes = new Map<number, number>();
-  readonly #pruneEveryEntries: number;
-  #sincePrune = 0;
-
-  constructor(pruneEveryEntries = 1024) {
-    this.#pruneEveryEntries = pruneEveryEntries;
-  }
-
-  /** Call after `logIndex` was applied to `state`. */
-  applied(state: Readonly<ClusterState>, logIndex: number, bytes: number): void {
-    if (state.dispatch.has(logIndex)) this.#bytes.set(logIndex, bytes);
-    if (++this.#sincePrune >= this.#pruneEveryEntries) this.prune(state);
-  }
-
-  /** Forgets the sizes of entries that no longer have a record. */
-  prune(state: Readonly<ClusterState>): void {
-    this.#sincePrune = 0;
-    for (const index of this.#bytes.keys()) if (!state.dispatch.has(index)) this.#bytes.delete(index);
-  }
-
-  get(logIndex: number): number | undefined {
-    return this.#bytes.get(logIndex);
-  }
-
-  get size(): number {
-    return this.#bytes.size;
-  }
 }

@@ -3,5 +3,5 @@ export { HttpMetrics, UNMATCHED_ROUTE, type HttpRequestSample } from './http-met
 export { PromSearchMetrics, type SearchMetrics, type NodeReadOutcome } from './search-metrics.ts';
 export { registerRaftMetrics, type RaftEvents, type RaftSample } from './raft-metrics.ts';
 export { registerClusterMetrics, tasksByStatus, type ClusterMetricSources } from './cluster-metrics.ts';
-export { dispatchLag, EntryBytes, type NodeLag } from './dispatch-lag.ts';
+export { dispatchLag, type NodeLag } from './dispatch-lag.ts';
 export { observePeer, type ObservedPeer } from './peer-observer.ts';

@@ -4,15 +4,14 @@
 // and what its replica of the cluster state says. Gauges over the state and
 // the driver are computed at scrape time; nothing runs between scrapes.
 //
-// The peer (runtime/peer/peer.ts) builds it, feeds it the driver events and
-// the applied entries' sizes, and hands `search` to the read path; the edge
+// The peer (runtime/peer/peer.ts, through peer-observer.ts) builds it, feeds
+// it the driver events, and hands `search` to the read path; the edge
 // records requests in `http` and serves `exposition()` on the metrics port
 // and at `/_miroir/metrics`. Names follow `miroir_<subsystem>_<name>_<unit>`
 // (STYLE G18) and Prometheus' conventions (base units, `_total` counters).
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterState } from '../cluster/state.ts';
 import { registerClusterMetrics } from './cluster-metrics.ts';
-import { EntryBytes } from './dispatch-lag.ts';
 import { HttpMetrics } from './http-metrics.ts';
 import { registerRaftMetrics, type RaftEvents, type RaftSample } from './raft-metrics.ts';
 import { PromSearchMetrics, type SearchMetrics } from './search-metrics.ts';
@@ -20,6 +19,8 @@ import { PromSearchMetrics, type SearchMetrics } from './search-metrics.ts';
 export interface PeerMetricSources {
   state(): Readonly<ClusterState>;
   isNodeHealthy(nodeId: string): boolean;
+  /** The size of the log entry at `logIndex` (runtime/raft/log.ts entrySizeBytes), undefined when not readable; absent: no sizes (lag bytes stay 0). */
+  entryBytes?(logIndex: number): number | undefined;
   raft(): RaftSample;
 }
 
@@ -33,8 +34,6 @@ export interface PeerMetrics {
   readonly http: HttpMetrics;
   readonly search: SearchMetrics;
   readonly raft: RaftEvents;
-  /** Sizes of applied entries, for the dispatcher lag in bytes: call `applied` after each apply. */
-  readonly entryBytes: EntryBytes;
   /** The Prometheus text exposition of every metric. */
   exposition(): Promise<string>;
   /** Its Content-Type. */
@@ -57,11 +56,10 @@ function processMetrics(registry: Registry): void {
 export function createPeerMetrics(sources: PeerMetricSources, options: PeerMetricsOptions): PeerMetrics {
   const registry = new Registry();
   if (options.processMetrics) processMetrics(registry);
-  const entryBytes = new EntryBytes();
   registerClusterMetrics(registry, {
     state: () => sources.state(),
     isNodeHealthy: (nodeId) => sources.isNodeHealthy(nodeId),
-    entryBytes: (logIndex) => entryBytes.get(logIndex),
+    entryBytes: (logIndex) => sources.entryBytes?.(logIndex),
   });
   const raft = registerRaftMetrics(registry, () => sources.raft());
   return {
@@ -69,7 +67,6 @@ export function createPeerMetrics(sources: PeerMetricSources, options: PeerMetri
     http: new HttpMetrics(registry),
     search: new PromSearchMetrics(registry),
     raft,
-    entryBytes,
     exposition: () => registry.metrics(),
     contentType: registry.contentType,
   };

@@ -2,8 +2,10 @@
 // peer: Raft readings from the driver the host runs now (last readings kept
 // while it restarts), leader changes and driver failures from the host's
 // driver events, node health and the cluster state from the peer services,
-// and the payload size of every applied entry for the dispatcher lag.
+// and the sizes of the log entries nodes still owe from the driver's log.
 // runtime/peer/peer.ts calls it once per peer runtime.
+import { LogCompactedError } from '../errors.ts';
+import { entrySizeBytes } from '../raft/log.ts';
 import type { DriverHost } from '../peer/driver-host.ts';
 import type { PeerServices } from '../peer/services.ts';
 import type { ClusterStateMachine } from '../peer/state-machine.ts';
@@ -29,12 +31,24 @@ function raftSample(peer: ObservedPeer): RaftSample {
   };
 }
 
-/** The peer's metrics, subscribed to its driver host and state machine for the peer's life. */
+/** The size of one committed entry, when this peer's log still holds it and a driver runs. */
+function entryBytes(host: DriverHost, logIndex: number): number | undefined {
+  try {
+    const entry = host.driver?.readCommitted(logIndex, 1)[0];
+    return entry?.index === logIndex ? entrySizeBytes(entry) : undefined;
+  } catch (error) {
+    if (error instanceof LogCompactedError) return undefined;
+    throw error;
+  }
+}
+
+/** The peer's metrics, subscribed to its driver host's events for the peer's life. */
 export function observePeer(peer: ObservedPeer): PeerMetrics {
   const metrics = createPeerMetrics(
     {
       state: () => peer.stateMachine.state,
       isNodeHealthy: (nodeId) => peer.services().isNodeHealthy(nodeId),
+      entryBytes: (logIndex) => entryBytes(peer.host, logIndex),
       raft: () => raftSample(peer),
     },
     { processMetrics: true },
@@ -43,7 +57,5 @@ export function observePeer(peer: ObservedPeer): PeerMetrics {
     if (event.type === 'raft.leader.changed') metrics.raft.leaderChanged();
     else if (event.type === 'raft.failed') metrics.raft.driverFailed();
   });
-  peer.stateMachine.onApplied((index, _command, _result, entryBytes) => metrics.entryBytes.applied(peer.stateMachine.state, index, entryBytes));
-  peer.stateMachine.onRestored((state) => metrics.entryBytes.prune(state));
   return metrics;
 }

@@ -31,12 +31,8 @@ import {
   type ApplyContext, type ApplyResult, type ClusterCommand, type ClusterState,
 } from '../cluster/index.ts';
 
-/**
- * Hears one applied entry; `command` is null for entries without one (the
- * leader's no-op, conf changes); `entryBytes` is the entry's payload size
- * (the metrics' dispatcher lag in bytes).
- */
-export type AppliedListener = (index: number, command: ClusterCommand | null, result: ApplyResult, entryBytes: number) => void;
+/** Hears one applied entry; `command` is null for entries without one (the leader's no-op, conf changes). */
+export type AppliedListener = (index: number, command: ClusterCommand | null, result: ApplyResult) => void;
 
 /** Hears that the state was replaced (snapshot installed or rebuilt); read `state` again. */
 export type RestoredListener = (state: Readonly<ClusterState>) => void;
@@ -97,8 +93,7 @@ export class ClusterStateMachine implements StateMachine {
       this.#intact = false;
       throw error;
     }
-    const entryBytes = entry.payload.kind === 'conf' ? 0 : entry.payload.data.length;
-    for (const listener of this.#applied) listener(entry.index, command, result, entryBytes);
+    for (const listener of this.#applied) listener(entry.index, command, result);
     this.#releaseWaiters();
     return result;
   }
