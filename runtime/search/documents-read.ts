@@ -34,6 +34,8 @@ import { documentsQueryFromQuery, plainQuery } from './query-string.ts';
 import type { QueryString } from './query-string.ts';
 import { enforceReadPolicy, isClientError, NODE_READ_RETRY, scatter, shardUnavailable } from './scatter.ts';
 import { clientErrorOf } from './node-error.ts';
+import { hideReservedNames } from './reserved-names.ts';
+import type { Body } from './request-body.ts';
 
 export interface DocumentsOutcome {
   readonly response: MergedDocumentsPage;
@@ -139,9 +141,10 @@ async function listResolved(
   services: PeerServices,
   index: Readonly<IndexRecord>,
   path: string,
-  query: DocumentsQuery,
+  clientQuery: DocumentsQuery,
   options: ReadOptions,
 ): Promise<DocumentsOutcome> {
+  const query = hideReservedNames(clientQuery as Body) as DocumentsQuery;
   const plan = planDocuments(query, { primaryKey: index.primaryKey, sortByPrimaryKey: false });
   return withReadContext(services, index, options, async (context) => {
     const { answers, degradedShards } = await scatter<NodeDocumentsPage>(

@@ -7,8 +7,11 @@
 // the client must never see a reserved field (ARCHITECTURE §3). The three
 // list shapes Meilisearch uses are rewritten; when nothing is left, the
 // sentence becomes Meilisearch's own "does not have configured" wording.
+// The stand-in name of a reserved field the client named (reserved-names.ts)
+// is named back.
 import { MeiliError } from '../../api/errors/registry.ts';
 import type { NodeResponseError } from '../../transport/node-client/errors.ts';
+import { restoreReservedName } from './reserved-names.ts';
 
 const RESERVED_PREFIX = '_miroir_';
 
@@ -25,12 +28,13 @@ const SHAPES: readonly ListShape[] = [
   { lead: 'Available filterable attribute patterns are: ', eachQuoted: true, empty: 'This index does not have configured filterable attributes.' },
   { lead: 'Available filterable attributes patterns are: ', eachQuoted: false, empty: 'This index does not have configured filterable attributes.' },
   { lead: 'Available facet-searchable attributes patterns are: ', eachQuoted: false, empty: 'This index does not have configured facet-searchable attributes.' },
+  { lead: 'Available searchable attributes are: ', eachQuoted: false, empty: 'This index does not have configured searchable attributes.' },
 ];
 
 /** The client's error for a node's 4xx answer. */
 export function clientErrorOf(error: NodeResponseError): MeiliError {
   const meili = error.toMeiliError();
-  const message = withoutReservedFields(meili.message);
+  const message = restoreReservedName(withoutReservedFields(meili.message));
   return message === meili.message ? meili : new MeiliError(meili.code, message, { cause: error });
 }
 

@@ -31,6 +31,7 @@ import { encodeUid, fuseTenantFilter, isCount, isFilterParam, isPlainObject, rej
 import { plainQuery, searchBodyFromQuery } from './query-string.ts';
 import type { QueryString } from './query-string.ts';
 import type { Body } from './request-body.ts';
+import { hideReservedNames, restoreReservedKeys } from './reserved-names.ts';
 import { requestUid } from './request-uid.ts';
 import { enforceReadPolicy, scatter } from './scatter.ts';
 
@@ -71,7 +72,7 @@ export async function searchResolvedIndex(
 ): Promise<SearchOutcome> {
   const path = `/indexes/${encodeUid(index.uid)}/search`;
   const body = await checkedSearchBody(services, path, clientBody, options.signal);
-  const fused = fuseTenantFilter(body, options.tenantFilter) as SearchBody;
+  const fused = hideReservedNames(fuseTenantFilter(body, options.tenantFilter)) as SearchBody;
   const maxTotalHits = maxTotalHitsOf(index);
   const distinctAttribute = distinctAttributeOf(index, fused['distinct']);
   const plan = planSearch(fused, { maxTotalHits, primaryKey: index.primaryKey, distinctAttribute });
@@ -98,7 +99,12 @@ export async function searchResolvedIndex(
       addedFields: plan.addedFields,
       requestUid: requestUid(services.clock, services.rng),
     });
-    return { response: merged.response, degradedShards, approximations: merged.approximations };
+    const response = { ...merged.response };
+    const distribution = restoreReservedKeys(response.facetDistribution);
+    const stats = restoreReservedKeys(response.facetStats);
+    if (distribution !== undefined) response.facetDistribution = distribution;
+    if (stats !== undefined) response.facetStats = stats;
+    return { response, degradedShards, approximations: merged.approximations };
   });
 }
 
@@ -113,7 +119,7 @@ export async function facetSearchIndex(
   if (!isPlainObject(clientBody) || (clientBody['filter'] != null && !isFilterParam(clientBody['filter']))) {
     return rejectThroughNode(services, path, clientBody, badRequest('The facet-search body is invalid.'), options.signal);
   }
-  const body = fuseTenantFilter(clientBody, options.tenantFilter);
+  const body = hideReservedNames(fuseTenantFilter(clientBody, options.tenantFilter));
   return withReadContext(services, index, options, async (context) => {
     const { answers, degradedShards } = await scatter<NodeFacetSearchResponse>(
       context,

@@ -148,6 +148,17 @@ describe('list and fetch', () => {
     });
   });
 
+  test('a filter or sort on the reserved field is answered as the oracle answers it', async () => {
+    for (const body of [{ filter: '_miroir_shard = 2' }, { sort: ['_miroir_shard:desc'] }]) {
+      const expected = await oracle('POST', '/documents/fetch', body);
+      assert.ok(expected.error, JSON.stringify(expected));
+      await assert.rejects(listDocuments(peer1.services, 'docs', body), (e) => {
+        assert.deepEqual(errorOf(e), expected);
+        return true;
+      });
+    }
+  });
+
   test('a bad parameter gets the node’s own message', async () => {
     const expected = await oracle('GET', '/documents?limit=abc');
     await assert.rejects(listDocumentsFromQuery(peer1.services, 'docs', { limit: 'abc' }), (e) => {

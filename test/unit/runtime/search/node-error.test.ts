@@ -22,6 +22,13 @@ test('reserved names are removed from every list shape', () => {
   );
 });
 
+test('the searchable list loses the reserved name too', () => {
+  assert.equal(
+    withoutReservedFields('Index `b`: Attribute `x` is not searchable. Available searchable attributes are: `id, title, _miroir_shard`.'),
+    'Index `b`: Attribute `x` is not searchable. Available searchable attributes are: `id, title`.',
+  );
+});
+
 test('a list holding only reserved names becomes the "not configured" sentence', () => {
   assert.equal(
     withoutReservedFields('Attribute `t` is not filterable. Available filterable attribute patterns are: `_miroir_shard`.\n1:2 t = x'),

@@ -140,6 +140,34 @@ describe('errors', () => {
     }
   });
 
+  test('a request naming the reserved field is answered as the oracle answers it (the field does not exist there)', async () => {
+    const cases: [string, Record<string, unknown>][] = [
+      ['search', { filter: '_miroir_shard = 3' }],
+      ['search', { filter: ['genre = drama', ['_miroir_shard IN [1, 2]']] }],
+      ['search', { q: 'river', facets: ['_miroir_shard', 'genre'] }],
+      ['search', { q: 'river', distinct: '_miroir_shard' }],
+      ['search', { sort: ['_miroir_shard:asc'] }],
+      ['facet-search', { facetName: '_miroir_shard' }],
+    ];
+    for (const [route, body] of cases) {
+      const expected = await http(engines.oracle.url, 'POST', `/indexes/books/${route}`, body).catch((e) => ({ error: e.body }));
+      assert.ok(expected.error, JSON.stringify(expected));
+      const run = route === 'search' ? searchIndex(peer1.services, 'books', body) : facetSearchIndex(peer1.services, 'books', body);
+      await assert.rejects(run, (e: unknown) => {
+        assert.ok(e instanceof MeiliError);
+        assert.deepEqual({ error: e.toBody() }, expected, JSON.stringify(body));
+        return true;
+      });
+    }
+    // The searchable list follows each node's own field order (first seen), so only its content is compared.
+    await assert.rejects(searchIndex(peer1.services, 'books', { q: '3', attributesToSearchOn: ['_miroir_shard'] }), (e: unknown) => {
+      assert.ok(e instanceof MeiliError);
+      assert.equal(e.code, 'invalid_search_attributes_to_search_on');
+      assert.match(e.message, /^Index `books`: Attribute `_miroir_shard` is not searchable\. Available searchable attributes are: `[a-z, ]+`\.$/);
+      return true;
+    });
+  });
+
   test('a wrongly typed pagination field gets the node’s own message', async () => {
     const expected = await http(engines.oracle.url, 'POST', '/indexes/books/search', { offset: 'doggo' }).catch((e) => e.body);
     await assert.rejects(searchIndex(peer1.services, 'books', { offset: 'doggo' }), (e: unknown) => {
