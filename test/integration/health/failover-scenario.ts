@@ -64,13 +64,23 @@ async function healthyEverywhere(cluster: DevCluster, nodeId: string, healthy: b
   return topologies.every((t) => t.nodes.find((n) => n.id === nodeId)?.healthy === healthy);
 }
 
-/** Kills `victim` (kill -9), measures, restarts it on its port and data dir, measures again. */
-export async function killAndRestart(cluster: DevCluster, victim: string, healthIntervalMs: number, timeoutMs = 60_000): Promise<FailoverResult> {
+/**
+ * Kills `victim` (kill -9), measures, restarts it on its port and data dir,
+ * measures again. `pid` is the node's process when it is no longer the one
+ * `miroir dev` started (a node this function restarted before).
+ */
+export async function killAndRestart(
+  cluster: DevCluster,
+  victim: string,
+  healthIntervalMs: number,
+  options: { pid?: number; timeoutMs?: number } = {},
+): Promise<FailoverResult> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const node = cluster.nodes().find((n) => n.id === victim)!;
   await eventually(() => healthyEverywhere(cluster, victim, true), `${victim} healthy on every peer`, timeoutMs);
   const peers = cluster.peers().map((p) => p.id);
   const samplesAfterKill: SearchSample[] = [];
-  process.kill(node.pid, 'SIGKILL');
+  process.kill(options.pid ?? node.pid, 'SIGKILL');
   const killedAtMs = Date.now();
   // Searches keep going, round-robin over the peers, until every peer routes around the node.
   let failedEverywhereMs: number | null = null;
