@@ -12,33 +12,10 @@
 // enqueues a task that would pretend to cancel anything.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
-import {
-  getTask,
-  listTasks,
-  parseTaskDeletionParams,
-  parseTaskListParams,
-  type TaskFilter,
-} from '../../runtime/cluster/index.ts';
+import { getTask, listTasks, type TaskFilter } from '../../runtime/cluster/index.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
+import { parseTaskFilterParams, parseTaskListParams } from '../protocol/task-query.ts';
 import { proposeTask, queryOf, taskVisible } from './common.ts';
-
-/** The query as single strings; a repeated parameter is refused. */
-function singleValued(request: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(queryOf(request))) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) {
-      throw new MeiliError('bad_request', `Invalid value type for parameter \`${key}\`: expected a string, but found multiple values`);
-    }
-    out[key] = value;
-  }
-  return out;
-}
-
-function orThrow<T>(value: T | MeiliError): T {
-  if (value instanceof MeiliError) throw value;
-  return value;
-}
 
 /** The request's query string as Meilisearch echoes it in `details.originalFilter`. */
 function originalFilter(request: FastifyRequest): string {
@@ -55,13 +32,13 @@ function parseTaskUid(raw: string): number {
 
 export async function taskRoutes(app: FastifyInstance, { services }: RouteOptions): Promise<void> {
   app.get('/tasks', { config: { action: 'tasks.get', index: 'none' } }, async (request) => {
-    const query = orThrow(parseTaskListParams(singleValued(request)));
+    const query = parseTaskListParams(queryOf(request));
     return listTasks(services.state(), query, (task) => taskVisible(request, task));
   });
 
   // The operator's view (`miroir ctl tasks`): the same list and filters, every task, behind the admin key.
   app.get('/_miroir/tasks', { config: { action: null, index: 'none', admin: true } }, async (request) => {
-    const query = orThrow(parseTaskListParams(singleValued(request)));
+    const query = parseTaskListParams(queryOf(request));
     return listTasks(services.state(), query, () => true);
   });
 
@@ -82,7 +59,7 @@ export async function taskRoutes(app: FastifyInstance, { services }: RouteOption
   });
 
   app.delete('/tasks', { config: { action: 'tasks.delete', index: 'none' } }, async (request, reply) => {
-    const filter: TaskFilter = { ...orThrow(parseTaskDeletionParams(singleValued(request), 'delete')) };
+    const filter: TaskFilter = { ...parseTaskFilterParams(queryOf(request), 'delete') };
     // An index-scoped key deletes only tasks of the indexes it may see, as in Meilisearch.
     if (request.caller.kind === 'key' || request.caller.kind === 'tenant') {
       const known = new Set<string>();
@@ -100,7 +77,7 @@ export async function taskRoutes(app: FastifyInstance, { services }: RouteOption
   });
 
   app.post('/tasks/cancel', { config: { action: 'tasks.cancel', index: 'none', body: 'none' } }, async (request) => {
-    orThrow(parseTaskDeletionParams(singleValued(request), 'cancel'));
+    parseTaskFilterParams(queryOf(request), 'cancel');
     throw new MeiliError(
       'feature_not_enabled',
       'Task cancelation is not available in a Miroir cluster: a write is sent to the nodes as soon as it is committed and cannot be taken back. Nothing was canceled and no task was enqueued.',

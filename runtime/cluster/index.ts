@@ -26,7 +26,6 @@ export type * from './state.ts';
 export { serializeState, restoreState } from './snapshot.ts';
 export { listTasks, getTask, matchesTaskFilter, DEFAULT_TASK_LIMIT } from './task-query.ts';
 export type { TaskFilter, TaskQuery, TaskPage } from './task-query.ts';
-export { parseTaskListParams, parseTaskDeletionParams, parseTaskDate } from './task-query-params.ts';
 export { renderTask, summarize } from './task-view.ts';
 export type { SummarizedTask, TaskView } from './task-view.ts';
 export * from './queries.ts';

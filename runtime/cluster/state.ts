@@ -14,35 +14,10 @@
 import type { ErrorBody } from '../../api/errors/registry.ts';
 import type { NodeState, WriteAckMode } from './commands.ts';
 
-export type TaskStatus = 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
-export const TASK_STATUSES: readonly TaskStatus[] = ['enqueued', 'processing', 'succeeded', 'failed', 'canceled'];
-
-/** Meilisearch task kinds (API.md §2.2); the ones Miroir produces today are the first nine. */
-export type TaskType =
-  | 'documentAdditionOrUpdate'
-  | 'documentDeletion'
-  | 'settingsUpdate'
-  | 'indexCreation'
-  | 'indexDeletion'
-  | 'indexUpdate'
-  | 'indexSwap'
-  | 'documentEdition'
-  | 'taskCancelation'
-  | 'taskDeletion'
-  | 'dumpCreation'
-  | 'snapshotCreation'
-  | 'export'
-  | 'upgradeDatabase'
-  | 'indexCompaction'
-  | 'networkTopologyChange'
-  | 'dsrUpdate'
-  | 'dsrClear';
-export const TASK_TYPES: readonly TaskType[] = [
-  'documentAdditionOrUpdate', 'documentEdition', 'documentDeletion', 'settingsUpdate', 'indexCreation',
-  'indexDeletion', 'indexUpdate', 'indexSwap', 'taskCancelation', 'taskDeletion', 'dumpCreation',
-  'snapshotCreation', 'export', 'upgradeDatabase', 'indexCompaction', 'networkTopologyChange', 'dsrUpdate',
-  'dsrClear',
-];
+// Task statuses and kinds are protocol facts (API.md §2.2), shared with the engine.
+export { TASK_STATUSES, TASK_TYPES } from '../../api/protocol/task-query.ts';
+export type { TaskStatus, TaskType } from '../../api/protocol/task-query.ts';
+import type { TaskStatus, TaskType } from '../../api/protocol/task-query.ts';
 
 export interface TaskRecord {
   uid: number;

@@ -8,27 +8,9 @@
 import type { ClusterState, TaskRecord, TaskStatus, TaskType } from './state.ts';
 import { renderTask, type TaskView } from './task-view.ts';
 
-export interface TaskFilter {
-  uids?: readonly number[];
-  batchUids?: readonly number[];
-  indexUids?: readonly string[];
-  statuses?: readonly TaskStatus[];
-  types?: readonly TaskType[];
-  canceledBy?: readonly number[];
-  beforeEnqueuedAtMs?: number;
-  afterEnqueuedAtMs?: number;
-  beforeStartedAtMs?: number;
-  afterStartedAtMs?: number;
-  beforeFinishedAtMs?: number;
-  afterFinishedAtMs?: number;
-}
-
-export interface TaskQuery extends TaskFilter {
-  /** Default 20. */
-  limit?: number;
-  from?: number;
-  reverse?: boolean;
-}
+// The filter and page parameters are parsed by api/protocol/task-query.ts.
+export type { TaskFilter, TaskQuery } from '../../api/protocol/task-query.ts';
+import type { TaskFilter, TaskQuery } from '../../api/protocol/task-query.ts';
 
 export interface TaskPage {
   results: TaskView[];

@@ -157,7 +157,7 @@ describe('task routes', () => {
       ['/tasks?limit=x', 'invalid_task_limit'],
       ['/tasks?afterEnqueuedAt=yesterday', 'invalid_task_after_enqueued_at'],
       ['/tasks?nope=1', 'bad_request'],
-      ['/tasks?uids=1&uids=2', 'bad_request'],
+      ['/tasks?uids=1&uids=2', 'invalid_task_uids'],
     ];
     for (const [url, code] of cases) {
       const res = await app.inject({ method: 'GET', url, headers: master });

@@ -1,13 +1,26 @@
 // Goal: the GET/DELETE /tasks query string parses as Meilisearch parses it —
 // lists, `*`, bare dates as whole days, strict bounds — and bad input gets
-// Meilisearch's error codes. Method: table cases, plus one end-to-end query
+// Meilisearch's error codes and messages (its own deserr snapshots). Method: table cases, plus one end-to-end query
 // on a task table to check the day semantics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeiliError } from '../../../../api/errors/registry.ts';
-import { parseTaskDeletionParams, parseTaskListParams } from '../../../../runtime/cluster/task-query-params.ts';
+import { parseTaskFilterParams, parseTaskListParams as parseList } from '../../../../api/protocol/task-query.ts';
 import { listTasks } from '../../../../runtime/cluster/task-query.ts';
-import { Replica } from './fixtures.ts';
+import { Replica } from '../../runtime/cluster/fixtures.ts';
+
+/** The parse result, or the MeiliError it threw. */
+function caught<T>(run: () => T): T | MeiliError {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof MeiliError) return error;
+    throw error;
+  }
+}
+
+const parseTaskListParams = (query: Record<string, string>) => caught(() => parseList(query));
+const parseTaskDeletionParams = (query: Record<string, string>) => caught(() => parseTaskFilterParams(query, 'delete'));
 
 function code(result: unknown): string {
   assert.ok(result instanceof MeiliError, `expected an error, got ${JSON.stringify(result)}`);
@@ -49,9 +62,11 @@ test('messages match Meilisearch snapshots word for word', () => {
   assert.equal(message(parseTaskListParams({ uids: 'doggo' })), 'Invalid value in parameter `uids`: could not parse `doggo` as a positive integer');
   assert.equal(message(parseTaskDeletionParams({ uids: '1,dogo' })), 'Invalid value in parameter `uids[1]`: could not parse `dogo` as a positive integer');
   assert.equal(message(parseTaskListParams({ statuses: 'doggo' })), 'Invalid value in parameter `statuses`: `doggo` is not a valid task status. Available statuses are `enqueued`, `processing`, `succeeded`, `failed`, `canceled`.');
-  assert.equal(message(parseTaskListParams({ indexUids: 'the good doggo' })), 'Invalid value in parameter `indexUids`: `the good doggo` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_).');
+  assert.equal(message(parseTaskListParams({ indexUids: 'hé' })), 'Invalid value in parameter `indexUids`: `hé` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_), and can not be more than 512 bytes.');
+  assert.equal(message(parseTaskDeletionParams({ indexUids: '1,hé' })), 'Invalid value in parameter `indexUids[1]`: `hé` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_), and can not be more than 512 bytes.');
+  assert.equal(message(parseTaskDeletionParams({ uids: 'cat,*,dog' })), 'Invalid value in parameter `uids[0]`: could not parse `cat` as a positive integer');
   assert.equal(message(parseTaskListParams({ afterEnqueuedAt: 'doggo' })), 'Invalid value in parameter `afterEnqueuedAt`: `doggo` is an invalid date-time. It should follow the YYYY-MM-DD or RFC 3339 date-time format.');
-  assert.equal(message(parseTaskDeletionParams({ limit: 'doggo' })), 'Unknown parameter `limit`: expected one of `uids`, `canceledBy`, `types`, `statuses`, `indexUids`, `afterEnqueuedAt`, `beforeEnqueuedAt`, `afterStartedAt`, `beforeStartedAt`, `afterFinishedAt`, `beforeFinishedAt`');
+  assert.equal(message(parseTaskDeletionParams({ limit: 'doggo' })), 'Unknown parameter `limit`: expected one of `uids`, `batchUids`, `canceledBy`, `types`, `statuses`, `indexUids`, `afterEnqueuedAt`, `beforeEnqueuedAt`, `afterStartedAt`, `beforeStartedAt`, `afterFinishedAt`, `beforeFinishedAt`');
   assert.equal(message(parseTaskListParams({ lol: 'pied' })), 'Unknown parameter `lol`: expected one of `limit`, `from`, `reverse`, `batchUids`, `uids`, `canceledBy`, `types`, `statuses`, `indexUids`, `afterEnqueuedAt`, `beforeEnqueuedAt`, `afterStartedAt`, `beforeStartedAt`, `afterFinishedAt`, `beforeFinishedAt`');
   assert.equal(message(parseTaskDeletionParams({})), 'Query parameters to filter the tasks to delete are missing. Available query parameters are: `uids`, `indexUids`, `statuses`, `types`, `canceledBy`, `beforeEnqueuedAt`, `afterEnqueuedAt`, `beforeStartedAt`, `afterStartedAt`, `beforeFinishedAt`, `afterFinishedAt`.');
 });
