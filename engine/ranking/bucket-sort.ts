@@ -5,13 +5,13 @@
 // query pays for the documents it returns, not for every candidate.
 
 /** The per-step results of one document, evaluated afresh, in step order. */
-export function resultsOf(ranker: Ranker, steps: readonly Step[], doc: number): DocState['results'] {
+export function resultsOf(ranker: Ranker, steps: readonly Step[], doc: number): StepOutcome['results'] {
   const s = ranker.state(doc);
-  const out: DocState['results'] = [];
+  const out: StepOutcome['results'] = [];
   for (const step of steps) out.push(...ranker.evaluate(step, s).results);
   return out;
 }
-import type { DocState, Ranker } from './doc-ranker.ts';
+import type { DocState, Ranker, StepOutcome } from './doc-ranker.ts';
 import type { Step } from './rule-list.ts';
 
 export interface Sink {
@@ -35,6 +35,12 @@ function sortGroup(ranker: Ranker, steps: readonly Step[], at: number, group: Do
       if (sink.full()) return;
       sink.offer(s.doc);
     }
+    return;
+  }
+  // A step that gives every document the same key splits nothing: skip it
+  // rather than evaluate it for each document of a possibly huge group.
+  if (ranker.isConstant(step)) {
+    sortGroup(ranker, steps, at + 1, group, sink);
     return;
   }
   if (step.kind === 'sort') {

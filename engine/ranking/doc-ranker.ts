@@ -7,7 +7,7 @@
 import type { Bitset } from '../core/bitset.ts';
 import type { InvertedIndex } from '../index/inverted-index.ts';
 import type { QueryNode } from '../query/query-graph.ts';
-import { enumeratePaths } from '../query/query-graph.ts';
+import { enumeratePaths, nodeLength } from '../query/query-graph.ts';
 import type { StepResult } from './details.ts';
 import type { PathState, RuleContext } from './doc-rules.ts';
 import { bucketedPosition, costFromDistance, fidPath, fidRule, fullPath, positionPath, positionRule, proximityPath, proximityRule, typoPathCost, typoRule } from './doc-rules.ts';
@@ -23,7 +23,6 @@ export interface DocState {
   paths: PathState[] | null;
   occurrences: DocOccurrences | null;
   context: RuleContext | null;
-  results: StepResult[];
 }
 
 export interface StepOutcome {
@@ -40,6 +39,8 @@ export interface Ranker {
   key(step: Step, s: DocState): number;
   evaluate(step: Step, s: DocState): StepOutcome;
   compareSort(a: SortValue, b: SortValue, step: Step): number;
+  /** Whether the step gives every document of this query the same bucket key. */
+  isConstant(step: Step): boolean;
 }
 
 export class DocRanker implements Ranker {
@@ -62,10 +63,25 @@ export class DocRanker implements Ranker {
     this.singlePaths = this.pathsByStep.map((paths) => paths.map(fullPath));
   }
 
+  /**
+   * Steps whose key cannot vary for this query, known from the query alone:
+   * `words` with a single removal step; `proximity` when every path is one
+   * single-word node (no pair, no n-gram); `fid` when every field weighs 0
+   * (searchableAttributes ["*"]). None of them narrows the paths then.
+   */
+  isConstant(step: Step): boolean {
+    switch (step.kind) {
+      case 'words': return this.matchAt.length === 1;
+      case 'proximity': return this.pathsByStep.every((paths) => paths.every((p) => p.length === 1 && nodeLength(this.nodes[p[0]!]!) === 1));
+      case 'fid': return this.index.fields.maxWeight === 0;
+      default: return false;
+    }
+  }
+
   private readonly wordAtBucket = (doc: number, word: number, position: number): boolean | null => this.matcher.wordAtBucket(doc, word, position);
 
   state(doc: number): DocState {
-    return { doc, paths: null, occurrences: null, context: null, results: [] };
+    return { doc, paths: null, occurrences: null, context: null };
   }
 
   /** Removal steps the document needs before it matches. */
@@ -194,9 +210,18 @@ export class DocRanker implements Ranker {
     return s.context;
   }
 
-  /** For DocContext: the per-query parts a document's rule context reads. */
-  get parts(): { index: InvertedIndex; nodes: readonly QueryNode[]; matcher: TermMatcher; byAttribute: boolean } {
-    return { index: this.index, nodes: this.nodes, matcher: this.matcher, byAttribute: this.byAttribute };
+  /** For DocContext: the per-query parts a document's rule context reads (fields, so no object per document). */
+  get queryIndex(): InvertedIndex {
+    return this.index;
+  }
+  get queryNodes(): readonly QueryNode[] {
+    return this.nodes;
+  }
+  get queryMatcher(): TermMatcher {
+    return this.matcher;
+  }
+  get queryByAttribute(): boolean {
+    return this.byAttribute;
   }
 
   /** The node's own word (not a prefix or synonym) or its phrase occurs in a searched field of the document. */
@@ -215,6 +240,9 @@ export class DocRanker implements Ranker {
   }
 }
 
+/** The word counts of a document without indexed words; read-only. */
+const NO_WORDS: Map<number, number> = new Map();
+
 /** One document's view for the rules; a class, so no closure is built per document. */
 class DocContext implements RuleContext {
   readonly nodes: readonly QueryNode[];
@@ -225,13 +253,12 @@ class DocContext implements RuleContext {
   private readonly matcher: TermMatcher;
 
   constructor(private readonly ranker: DocRanker, private readonly s: DocState) {
-    const parts = ranker.parts;
-    this.index = parts.index;
-    this.matcher = parts.matcher;
-    this.nodes = parts.nodes;
-    this.byAttribute = parts.byAttribute;
-    this.maxWeight = parts.index.fields.maxWeight;
-    this.wordCounts = parts.index.tokensOf(s.doc)?.wordCounts ?? new Map();
+    this.index = ranker.queryIndex;
+    this.matcher = ranker.queryMatcher;
+    this.nodes = ranker.queryNodes;
+    this.byAttribute = ranker.queryByAttribute;
+    this.maxWeight = this.index.fields.maxWeight;
+    this.wordCounts = this.index.tokensOf(s.doc)?.wordCounts ?? NO_WORDS;
   }
 
   occurrences(): DocOccurrences {

@@ -10,11 +10,16 @@ export class PlaceholderRanker implements Ranker {
   constructor(private readonly documentOf: (doc: number) => Record<string, unknown>) {}
 
   state(doc: number): DocState {
-    return { doc, paths: null, occurrences: null, context: null, results: [] };
+    return { doc, paths: null, occurrences: null, context: null };
   }
 
   key(): number {
     return 0;
+  }
+
+  /** Only sort steps order a placeholder search. */
+  isConstant(step: Step): boolean {
+    return step.kind !== 'sort';
   }
 
   evaluate(step: Step, s: DocState): StepOutcome {
