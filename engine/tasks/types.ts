@@ -5,22 +5,10 @@
 import type { ErrorBody } from '../../api/errors/registry.ts';
 import type { Document } from '../core/contracts.ts';
 
-export type TaskStatus = 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
-
-export const TASK_STATUSES: readonly TaskStatus[] = ['enqueued', 'processing', 'succeeded', 'failed', 'canceled'];
-
-export type TaskType =
-  | 'documentAdditionOrUpdate' | 'documentEdition' | 'documentDeletion' | 'settingsUpdate'
-  | 'indexCreation' | 'indexDeletion' | 'indexUpdate' | 'indexSwap' | 'taskCancelation'
-  | 'taskDeletion' | 'dumpCreation' | 'snapshotCreation' | 'export' | 'upgradeDatabase'
-  | 'indexCompaction' | 'networkTopologyChange' | 'dsrUpdate' | 'dsrClear';
-
-export const TASK_TYPES: readonly TaskType[] = [
-  'documentAdditionOrUpdate', 'documentEdition', 'documentDeletion', 'settingsUpdate',
-  'indexCreation', 'indexDeletion', 'indexUpdate', 'indexSwap', 'taskCancelation',
-  'taskDeletion', 'dumpCreation', 'snapshotCreation', 'export', 'upgradeDatabase',
-  'indexCompaction', 'networkTopologyChange', 'dsrUpdate', 'dsrClear',
-];
+// Task statuses and kinds are protocol facts (API.md §2.2), shared with the cluster.
+export { TASK_STATUSES, TASK_TYPES } from '../../api/protocol/task-query.ts';
+export type { TaskStatus, TaskType } from '../../api/protocol/task-query.ts';
+import type { TaskStatus, TaskType } from '../../api/protocol/task-query.ts';
 
 /** A settings update: a key set to null resets that setting to its default. */
 export type { SettingsPatch } from '../../api/protocol/settings/settings.ts';

@@ -2,7 +2,8 @@
 // filters applied to the tasks they hold (`uids` names batch uids here).
 import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
-import { LIST_PARAMS, matchesFilter, parseTaskFilter } from '../../tasks/filter.ts';
+import { parseTaskListParams } from '../../../api/protocol/task-query.ts';
+import { engineFilter, matchesFilter } from '../../tasks/filter.ts';
 import type { BatchRecord, TaskRecord } from '../../tasks/types.ts';
 import { batchView } from '../../tasks/view.ts';
 import type { EngineContext, RouteOptions } from '../context.ts';
@@ -16,7 +17,7 @@ function tasksOf(ctx: EngineContext, batch: BatchRecord): TaskRecord[] {
 export async function batchRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
   app.get('/batches', { config: { action: 'tasks.get', index: 'none' } }, async (request) => {
     const query = queryOf(request);
-    const filter = parseTaskFilter(query, LIST_PARAMS);
+    const filter = engineFilter(parseTaskListParams(query));
     const batchUids = filter.uids;
     const taskFilter = { ...filter, uids: null, batchUids: filter.batchUids };
     const matching = ctx.tasks.allBatches().filter((b) =>

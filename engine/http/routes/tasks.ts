@@ -3,7 +3,8 @@
 // missing_task_filters without any filter).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
-import { FILTER_PARAMS, hasFilterParam, LIST_PARAMS, matchesFilter, parseTaskFilter } from '../../tasks/filter.ts';
+import { parseTaskFilterParams, parseTaskListParams } from '../../../api/protocol/task-query.ts';
+import { engineFilter, matchesFilter } from '../../tasks/filter.ts';
 import type { TaskRecord } from '../../tasks/types.ts';
 import { taskView } from '../../tasks/view.ts';
 import type { RouteOptions } from '../context.ts';
@@ -42,7 +43,7 @@ const TASK_CODES = { limit: 'invalid_task_limit', from: 'invalid_task_from', rev
 export async function taskRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
   app.get('/tasks', { config: { action: 'tasks.get', index: 'none' } }, async (request) => {
     const query = queryOf(request);
-    const filter = parseTaskFilter(query, LIST_PARAMS);
+    const filter = engineFilter(parseTaskListParams(query));
     const matching = ctx.tasks.allTasks().filter((t) => visibleTask(request, t) && matchesFilter(t, filter));
     const { page, total, limit, from, next } = paginate(matching, (t) => t.uid, query, TASK_CODES);
     return { results: page.map(taskView), total, limit, from, next };
@@ -61,10 +62,7 @@ export async function taskRoutes(app: FastifyInstance, { ctx }: RouteOptions): P
   for (const kind of ['cancel', 'delete'] as const) {
     const handler = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
       const query = queryOf(request);
-      const filter = parseTaskFilter(query, FILTER_PARAMS);
-      if (!hasFilterParam(query)) {
-        throw new MeiliError('missing_task_filters', `Query parameters to filter the tasks to ${kind} are missing. Available query parameters are: \`uids\`, \`indexUids\`, \`statuses\`, \`types\`, \`canceledBy\`, \`beforeEnqueuedAt\`, \`afterEnqueuedAt\`, \`beforeStartedAt\`, \`afterStartedAt\`, \`beforeFinishedAt\`, \`afterFinishedAt\`.`);
-      }
+      const filter = engineFilter(parseTaskFilterParams(query, kind));
       const op = kind === 'cancel'
         ? { op: 'taskCancelation' as const, filter, originalFilter: originalFilter(request), matchedUids: [] }
         : { op: 'taskDeletion' as const, filter, originalFilter: originalFilter(request), matchedUids: [] };

@@ -1,11 +1,13 @@
 // Goal: task filters parse every query parameter of GET /tasks with
 // Meilisearch's errors and match tasks as Meilisearch does (`*` = any,
 // exclusive date bounds, a bare date as an `after` bound meaning the next
-// day). Method: literal query objects through parseTaskFilter/matchesFilter.
+// day). Method: literal query objects through the protocol parser, engineFilter
+// and matchesFilter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeiliError } from '../../../../api/errors/registry.ts';
-import { LIST_PARAMS, matchesFilter, parseTaskFilter } from '../../../../engine/tasks/filter.ts';
+import { parseTaskListParams } from '../../../../api/protocol/task-query.ts';
+import { engineFilter, matchesFilter } from '../../../../engine/tasks/filter.ts';
 import type { TaskRecord } from '../../../../engine/tasks/types.ts';
 
 const task: TaskRecord = {
@@ -14,9 +16,11 @@ const task: TaskRecord = {
   customMetadata: null, op: { op: 'settingsUpdate', patch: {}, isDeletion: false, allowIndexCreation: true },
 };
 
+const parseTaskFilter = (query: Record<string, string>) => engineFilter(parseTaskListParams(query));
+
 function code(query: Record<string, string>): string {
   try {
-    parseTaskFilter(query, LIST_PARAMS);
+    parseTaskFilter(query);
   } catch (error) {
     assert.ok(error instanceof MeiliError);
     return error.code;
@@ -25,16 +29,16 @@ function code(query: Record<string, string>): string {
 }
 
 test('lists, stars and matching', () => {
-  assert.ok(matchesFilter(task, parseTaskFilter({ uids: '1,7', statuses: 'succeeded,failed', types: '*', indexUids: 'movies' }, LIST_PARAMS)));
-  assert.ok(!matchesFilter(task, parseTaskFilter({ batchUids: '4' }, LIST_PARAMS)));
-  assert.ok(!matchesFilter(task, parseTaskFilter({ canceledBy: '1' }, LIST_PARAMS)));
+  assert.ok(matchesFilter(task, parseTaskFilter({ uids: '1,7', statuses: 'succeeded,failed', types: '*', indexUids: 'movies' })));
+  assert.ok(!matchesFilter(task, parseTaskFilter({ batchUids: '4' })));
+  assert.ok(!matchesFilter(task, parseTaskFilter({ canceledBy: '1' })));
 });
 
 test('date bounds: exclusive, a bare `after` date starts the next day', () => {
-  assert.ok(matchesFilter(task, parseTaskFilter({ afterEnqueuedAt: '2024-01-01', beforeEnqueuedAt: '2024-01-03' }, LIST_PARAMS)));
-  assert.ok(!matchesFilter(task, parseTaskFilter({ afterEnqueuedAt: '2024-01-02' }, LIST_PARAMS)));
-  assert.ok(!matchesFilter(task, parseTaskFilter({ beforeFinishedAt: '2024-01-02T12:00:02Z' }, LIST_PARAMS)));
-  assert.ok(matchesFilter(task, parseTaskFilter({ afterStartedAt: '2024-01-02T12:00:00Z' }, LIST_PARAMS)));
+  assert.ok(matchesFilter(task, parseTaskFilter({ afterEnqueuedAt: '2024-01-01', beforeEnqueuedAt: '2024-01-03' })));
+  assert.ok(!matchesFilter(task, parseTaskFilter({ afterEnqueuedAt: '2024-01-02' })));
+  assert.ok(!matchesFilter(task, parseTaskFilter({ beforeFinishedAt: '2024-01-02T12:00:02Z' })));
+  assert.ok(matchesFilter(task, parseTaskFilter({ afterStartedAt: '2024-01-02T12:00:00Z' })));
 });
 
 test('each bad parameter has its own code', () => {
