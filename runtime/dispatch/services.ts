@@ -39,8 +39,6 @@ export interface DispatchLimits {
   cursorBatchEntriesMax: number;
   /** Longest a finished entry waits for its cursor batch. */
   cursorIntervalMs: number;
-  /** Node requests time out after this (the node client's own timeouts bound them too). */
-  requestTimeoutMs: number;
 }
 
 export function dispatchLimits(config: { inflightMax: number; batchBytesMax: number }): DispatchLimits {
@@ -55,7 +53,6 @@ export function dispatchLimits(config: { inflightMax: number; batchBytesMax: num
     idleIntervalMs: 1_000,
     cursorBatchEntriesMax: 256,
     cursorIntervalMs: 50,
-    requestTimeoutMs: 30_000,
   };
 }
 

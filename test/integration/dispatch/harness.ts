@@ -73,7 +73,7 @@ export class MemoryLeader implements CommittedLog {
       },
       clock,
       rng: seededRng(7),
-      limits: { ...dispatchLimits({ inflightMax: 4, batchBytesMax: 1 << 20 }), requestTimeoutMs: 5_000 },
+      limits: dispatchLimits({ inflightMax: 4, batchBytesMax: 1 << 20 }),
     };
   }
 
