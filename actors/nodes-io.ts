@@ -1,8 +1,9 @@
 // The invoked actors of the nodes supervisor (actors/nodes.machine.ts) over a
 // running peer: the composition root (cli/commands/peer.ts) provides them.
 //
-// - probe: GET /health on the node through the peer's node client (with the
-//   node master key), bounded by `probeTimeoutMs` on the injected clock and
+// - probe: GET /health on the node through the peer's probe client (its own
+//   pool of one connection per node, with the node master key, so probes
+//   never queue behind searches on a busy node's pool), bounded by `probeTimeoutMs` on the injected clock and
 //   by the actor's own signal; resolves with the latency in ms, rejects when
 //   the node did not answer, answered an error, or is not "available".
 // - committedNodes: the nodes of the committed cluster state, sent at start
@@ -33,13 +34,13 @@ export async function probeNode(client: NodeClient, clock: Clock, timeoutMs: num
 }
 
 export function nodesLogicOf(runtime: PeerRuntime) {
-  const { services, stateMachine, mesh, health } = runtime;
+  const { services, stateMachine, mesh, health, probeClients } = runtime;
   const clock = services.clock;
   return nodesMachine.provide({
     actors: {
       node: nodeMachine.provide({
         actors: {
-          probe: fromPromise<number, ProbeInput>(({ input, signal }) => probeNode(services.node(input.nodeId), clock, input.timeoutMs, signal)),
+          probe: fromPromise<number, ProbeInput>(({ input, signal }) => probeNode(probeClients.get(stateMachine.state, input.nodeId), clock, input.timeoutMs, signal)),
         },
       }),
       committedNodes: fromCallback<EventObject>(({ sendBack }) => {

@@ -40,6 +40,8 @@ export interface PeerRuntime {
   readonly mesh: PeerMesh;
   /** The merged node health view: this peer's probes and the others' gossip (actors/nodes-io.ts feeds it). */
   readonly health: HealthView;
+  /** Clients for health probes only (one connection per node), so a probe never queues behind searches. */
+  readonly probeClients: NodeClients;
   readonly limits: PeerLimits;
   /** This peer's metrics registry (runtime/metrics/), served by the edge and the metrics port. */
   readonly metrics: PeerMetrics;
@@ -113,15 +115,23 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
     apiKey: config.secrets.nodeMasterKey, connectionsMax: config.search.nodeConnectionsMax,
     headersTimeoutMs: config.search.searchTimeoutMs, bodyTimeoutMs: config.search.searchTimeoutMs,
   });
+  const probeClients = new NodeClients({
+    apiKey: config.secrets.nodeMasterKey, connectionsMax: 1,
+    headersTimeoutMs: config.health.probeTimeoutMs, bodyTimeoutMs: config.health.probeTimeoutMs,
+  });
   for (const peer of config.peers) if (peer.id !== config.peerId) mesh.setPeer(peer.id, peer.address);
   stateMachine.onApplied((_index, command) => {
     if (command === null) return;
     if (command.kind === 'peer.add' && command.id !== config.peerId) mesh.setPeer(command.id, command.address);
     else if (command.kind === 'peer.remove' && command.id !== config.peerId) mesh.removePeer(command.id);
-    else if (command.kind.startsWith('node.') || command.kind.startsWith('group.')) nodes.reconcile(stateMachine.state);
+    else if (command.kind.startsWith('node.') || command.kind.startsWith('group.')) {
+      nodes.reconcile(stateMachine.state);
+      probeClients.reconcile(stateMachine.state);
+    }
   });
   stateMachine.onRestored((state) => {
     nodes.reconcile(state);
+    probeClients.reconcile(state);
     // Additions only: a snapshot cannot tell a removed peer from one not added yet.
     for (const peer of state.peers.values()) if (peer.id !== config.peerId) mesh.setPeer(peer.id, peer.address);
   });
@@ -132,12 +142,13 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
     metrics: metrics.search,
   };
   return {
-    services, stateMachine, host, mesh, health, limits, peerUrl: mesh.url, metrics,
+    services, stateMachine, host, mesh, health, probeClients, limits, peerUrl: mesh.url, metrics,
     async close() {
       await host.close();
       stateMachine.close();
       await mesh.close();
       await nodes.close();
+      await probeClients.close();
     },
   };
 }

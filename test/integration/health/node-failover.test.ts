@@ -36,7 +36,7 @@ test('RF 2: kill -9 of a node keeps searches complete, every peer routes around 
   assert.ok(result.samplesAfterKill.length >= 6);
   // Recovery includes booting the node process (seconds on a loaded machine).
   // Worst case: the next probe comes one interval after the kill, then one suspect re-probe; the rest is slack for a loaded machine.
-  assert.ok(result.failedEverywhereMs < 6 * HEALTH_INTERVAL_MS, `failed on every peer after ${result.failedEverywhereMs} ms`);
+  assert.ok(result.failedEverywhereMs < 8 * HEALTH_INTERVAL_MS, `failed on every peer after ${result.failedEverywhereMs} ms`);
   assert.ok(result.recoveredEverywhereMs < 45 * HEALTH_INTERVAL_MS, `healthy again after ${result.recoveredEverywhereMs} ms`);
   for (const peer of ['p1', 'p2', 'p3']) {
     const after = await searchOnce(cluster, peer);
