@@ -10,9 +10,10 @@
 // a persisted snapshot, STYLE G9); after any unexpected failure it drops its
 // window and starts again from the committed cursor: replaying a suffix in
 // order converges on the node. A node that is down keeps the window and is
-// retried after a capped, jittered back-off (`retryBackoff`). When the log
-// was compacted past the cursor (retention bounds) it commits
-// `dispatcher.behind` and goes on from the compaction point.
+// retried after a capped, jittered back-off (`retryBackoff`); one that comes
+// back without the tasks it had acknowledged (its data lost) is replayed from
+// the committed cursor. When the log was compacted past the cursor (retention
+// bounds) it commits `dispatcher.behind` and goes on from the compaction point.
 //
 // The I/O implementations are provided by `nodeDispatcherLogic(services)`;
 // the context holds only serializable data (cursors, the window of planned
@@ -23,7 +24,7 @@ import { LogCompactedError } from '../runtime/errors.ts';
 import { pollTasks, sendUnsent, type SendReport } from '../runtime/dispatch/node-io.ts';
 import type { DispatchServices } from '../runtime/dispatch/services.ts';
 import {
-  awaitedTaskUids, commitDue, copyEntry, hasUnsent, planEntries, recordSent, recordTasks, takeFinished,
+  awaitedTaskUids, commitDue, copyEntry, hasUnsent, lacksAwaitedTask, planEntries, recordSent, recordTasks, takeFinished,
   type CommitPolicy, type NodeTaskView, type WindowEntry,
 } from '../runtime/dispatch/window.ts';
 import { backoffDelayMs } from '../transport/peer/backoff.ts';
@@ -54,6 +55,8 @@ export interface NodeDispatcherContext {
   backoffMs: number;
   /** Consecutive polls that settled nothing; drives the poll interval. */
   pollAttempt: number;
+  /** Consecutive polls whose answer lacked an acknowledged task (see tasksLost). */
+  missingPolls: number;
   lastError: string | null;
   /** Entries finished since start (status, tests). */
   finished: number;
@@ -118,6 +121,8 @@ export const nodeDispatcherMachine = setup({
     readNothing: (_, out: ReadOutput) => out.readThrough === null,
     commitDue: ({ context }) => isCommitDue(context, { batchEntriesMax: 256, intervalMs: 50 }),
     sendStopped: (_, report: SendReport) => report.unavailable !== null,
+    /** The node kept answering without a task it acknowledged: replaying from the cursor is the only way on. */
+    tasksLost: ({ context }, tasks: NodeTaskView[]) => isTasksLost(context, tasks, 20),
     logCompacted: (_, params: { error: unknown }) => params.error instanceof LogCompactedError,
   },
   actions: {
@@ -139,9 +144,10 @@ export const nodeDispatcherMachine = setup({
       return { window, lastError: report.unavailable };
     }),
     recordPolled: assign(({ context }, tasks: NodeTaskView[]) => {
+      const missingPolls = lacksAwaitedTask(context.window, tasks) ? context.missingPolls + 1 : 0;
       const window = context.window.map(copyEntry);
       const settled = recordTasks(window, tasks);
-      return { window, pollAttempt: settled > 0 ? 0 : context.pollAttempt + 1 };
+      return { window, pollAttempt: settled > 0 ? 0 : context.pollAttempt + 1, missingPolls };
     }),
     takeFinished: assign(({ context }, seen: Observation) => {
       const window = [...context.window];
@@ -168,6 +174,7 @@ export const nodeDispatcherMachine = setup({
     /** Drops what is not committed: the retry replays from the committed cursor. */
     resetWindow: assign(({ context }) => ({
       readThrough: context.committedCursor, pendingCursor: context.committedCursor, window: [], outcomes: [], firstPendingAtMs: null,
+      missingPolls: 0,
     })),
     setBackoff: assign((_, backoffMs: number) => ({ backoffMs })),
     resetAttempts: assign({ attempt: 0 }),
@@ -182,7 +189,7 @@ export const nodeDispatcherMachine = setup({
   context: ({ input }) => ({
     nodeId: input.nodeId, inflightMax: input.inflightMax, committedCursor: input.cursor, readThrough: input.cursor, window: [], pendingCursor: input.cursor,
     outcomes: [], firstPendingAtMs: null, seen: { appliedIndex: 0, lastDispatchIndex: 0, nowMs: 0 },
-    attempt: 0, backoffMs: 0, pollAttempt: 0, lastError: null, finished: 0,
+    attempt: 0, backoffMs: 0, pollAttempt: 0, missingPolls: 0, lastError: null, finished: 0,
   }),
   initial: 'settling',
   on: { 'dispatcher.stop': '.stopped' },
@@ -248,7 +255,14 @@ export const nodeDispatcherMachine = setup({
       invoke: {
         src: 'pollNodeTasks',
         input: ({ context }) => ({ nodeId: context.nodeId, uids: awaitedTaskUids(context.window) }),
-        onDone: { target: 'settling', actions: { type: 'recordPolled', params: ({ event }) => event.output } },
+        onDone: [
+          {
+            guard: { type: 'tasksLost', params: ({ event }) => event.output },
+            target: 'drawingBackoff',
+            actions: [{ type: 'noteFailure', params: () => ({ error: 'the node lost tasks it had acknowledged' }) }, 'resetWindow'],
+          },
+          { target: 'settling', actions: { type: 'recordPolled', params: ({ event }) => event.output } },
+        ],
         onError: { target: 'drawingBackoff', actions: { type: 'noteFailure', params: ({ event }) => ({ error: event.error }) } },
       },
     },
@@ -281,6 +295,11 @@ export const nodeDispatcherMachine = setup({
     stopped: { type: 'final' },
   },
 });
+
+/** Whether this poll makes `pollsMax` in a row without a task the node acknowledged. */
+function isTasksLost(context: NodeDispatcherContext, tasks: readonly NodeTaskView[], pollsMax: number): boolean {
+  return lacksAwaitedTask(context.window, tasks) && context.missingPolls + 1 >= pollsMax;
+}
 
 /** Whether the finished prefix's cursor batch is due (window.ts commitDue over the context). */
 function isCommitDue(context: NodeDispatcherContext, policy: CommitPolicy): boolean {
@@ -332,6 +351,7 @@ export function nodeDispatcherLogic(services: DispatchServices) {
     },
     guards: {
       commitDue: ({ context }) => isCommitDue(context, policy),
+      tasksLost: ({ context }, tasks: NodeTaskView[]) => isTasksLost(context, tasks, limits.lostTaskPollsMax),
     },
     delays: {
       pollInterval: ({ context }) => Math.min(limits.pollIntervalMaxMs, limits.pollIntervalMs * 2 ** Math.min(context.pollAttempt, 16)),

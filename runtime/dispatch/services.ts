@@ -39,6 +39,8 @@ export interface DispatchLimits {
   cursorBatchEntriesMax: number;
   /** Longest a finished entry waits for its cursor batch. */
   cursorIntervalMs: number;
+  /** Polls in a row that miss an acknowledged node task before the dispatcher replays from its cursor. */
+  lostTaskPollsMax: number;
 }
 
 export function dispatchLimits(config: { inflightMax: number; batchBytesMax: number }): DispatchLimits {
@@ -53,6 +55,7 @@ export function dispatchLimits(config: { inflightMax: number; batchBytesMax: num
     idleIntervalMs: 1_000,
     cursorBatchEntriesMax: 256,
     cursorIntervalMs: 50,
+    lostTaskPollsMax: 20,
   };
 }
 

@@ -137,6 +137,16 @@ export function awaitedTaskUids(window: readonly WindowEntry[]): number[] {
   return window.flatMap((e) => e.requests.filter((r) => r.result === null && r.taskUid !== null).map((r) => r.taskUid as number));
 }
 
+/**
+ * Whether a poll's answer lacks a task the node acknowledged: a node lists
+ * every task it enqueued at once, so one that keeps missing was lost (the
+ * node came back without its data) and will never finish.
+ */
+export function lacksAwaitedTask(window: readonly WindowEntry[], tasks: readonly NodeTaskView[]): boolean {
+  const listed = new Set(tasks.map((t) => t.uid));
+  return awaitedTaskUids(window).some((uid) => !listed.has(uid));
+}
+
 /** The outcome of a finished entry (a refused request ends the entry: later ones are not sent), or null. */
 export function entryOutcome(entry: WindowEntry, nodeId: string): NodeOutcome | null {
   const counts: Record<string, number> = {};

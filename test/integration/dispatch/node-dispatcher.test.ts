@@ -8,8 +8,11 @@
 // checked through the nodes' own API.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createActor } from 'xstate';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createActor, type AnyActorRef } from 'xstate';
 import { dispatchersInput, dispatchersLogic } from '../../../actors/dispatchers.machine.ts';
+import type { NodeDispatcherContext } from '../../../actors/node-dispatcher.machine.ts';
 import type { ClusterCommand } from '../../../runtime/cluster/index.ts';
 import { documentsWrite, EngineNodes, memoryLeader, T0, type MemoryLeader } from './harness.ts';
 
@@ -21,7 +24,16 @@ after(async () => {
   await nodes.close();
 });
 
-async function setup(): Promise<{ leader: MemoryLeader; stop: () => void; restart: () => void; running: () => string[] }> {
+interface Setup {
+  leader: MemoryLeader;
+  stop: () => void;
+  restart: () => void;
+  running: () => string[];
+  /** The context of a node's dispatcher now. */
+  dispatcher: (nodeId: string) => NodeDispatcherContext | undefined;
+}
+
+async function setup(): Promise<Setup> {
   const leader = await memoryLeader();
   leaders.push(leader);
   const urls = { n1: await nodes.start(`n1-${leaders.length}`), n2: await nodes.start(`n2-${leaders.length}`) };
@@ -39,7 +51,8 @@ async function setup(): Promise<{ leader: MemoryLeader; stop: () => void; restar
     actor = start();
   };
   const running = () => ['n1', 'n2', 'n3'].filter((id) => actor.system.get(`dispatcher:${id}`) !== undefined);
-  return { leader, stop: () => actor.stop(), restart, running };
+  const dispatcher = (nodeId: string) => (actor.system.get(`dispatcher:${nodeId}`) as AnyActorRef | undefined)?.getSnapshot().context as NodeDispatcherContext | undefined;
+  return { leader, stop: () => actor.stop(), restart, running, dispatcher };
 }
 
 const taskOf = (leader: MemoryLeader, logIndex: number) => [...leader.state.tasks.values()].find((t) => t.logIndex === logIndex)!;
@@ -158,5 +171,28 @@ test('dispatchers follow the node set: a new node gets one from its add on, a re
   const onN3 = await leader.client('n3').request<string[]>({ method: 'GET', path: '/indexes/gone/settings/searchable-attributes' });
   assert.deepEqual(onN3.body, ['id']);
   assert.ok((leader.state.cursors.get('n3') ?? 0) >= added);
+  stop();
+});
+
+test('a node that comes back without the tasks it acknowledged is replayed from the committed cursor', async () => {
+  const { leader, stop, dispatcher } = await setup();
+  const n2 = [...nodes.running.keys()].at(-1)!;
+  const port = Number(new URL(leader.state.nodes.get('n2')!.url).port);
+  leader.run({ v: 1, kind: 'index.create', uid: 'wiped', primaryKey: 'id', shards: S, nowMs: T0 });
+  const write = leader.run(documentsWrite(leader.router, 'wiped', S, Array.from({ length: 30 }, (_, i) => ({ id: i }))));
+  // Simulated time stands still, so n2's dispatcher sends and then waits for its first poll.
+  const deadline = Date.now() + 20_000;
+  while (!(dispatcher('n2')?.window.some((e) => e.logIndex === write && e.requests.every((r) => r.taskUid !== null)))) {
+    assert.ok(Date.now() < deadline, 'n2 acknowledged the write');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await nodes.stop(n2);
+  rmSync(join(nodes.root, n2), { recursive: true, force: true });
+  await nodes.start(n2, port);
+  const task = await leader.until(() => finished(leader, write), 'the write finished on the wiped node');
+  assert.equal(task.status, 'succeeded');
+  const owners = leader.router.placeGroup(S, ['n1', 'n2'], 1);
+  const expected = Array.from({ length: 30 }, (_, i) => i).filter((id) => owners[leader.router.shardOf(id, S)]?.[0] === 'n2');
+  assert.deepEqual((await nodeDocuments(leader, 'n2', 'wiped')).map((d) => d['id']).sort((a, b) => (a as number) - (b as number)), expected);
   stop();
 });

@@ -9,7 +9,7 @@ import { apply, emptyState, encodeCommand, type ClusterCommand, type ClusterStat
 import type { ApplyContext } from '../../../../runtime/cluster/apply.ts';
 import type { Entry } from '../../../../runtime/raft/types.ts';
 import {
-  awaitedTaskUids, commitDue, entryOutcome, planEntries, recordSent, recordTasks, takeFinished, type WindowEntry,
+  awaitedTaskUids, commitDue, entryOutcome, lacksAwaitedTask, planEntries, recordSent, recordTasks, takeFinished, type WindowEntry,
 } from '../../../../runtime/dispatch/window.ts';
 
 const T = 1_700_000_000_000;
@@ -87,6 +87,8 @@ test('node tasks settle requests; the finished prefix moves the cursor', () => {
   const window = sentWindow();
   const [a, b] = window as [WindowEntry, WindowEntry];
   assert.deepEqual(awaitedTaskUids(window), [10, 11]);
+  assert.equal(lacksAwaitedTask(window, [{ uid: 10, status: 'enqueued' }]), true, 'task 11 is not listed');
+  assert.equal(lacksAwaitedTask(window, [{ uid: 10, status: 'enqueued' }, { uid: 11, status: 'processing' }]), false);
   // The second finishes first: the cursor may not pass the first.
   assert.equal(recordTasks(window, [{ uid: 11, status: 'succeeded', details: { indexedDocuments: 1 } }, { uid: 10, status: 'processing' }]), 1);
   const early = takeFinished(window, b.logIndex, 'n1');
