@@ -57,6 +57,8 @@ export interface IndexSpec {
 
 export interface FakePeer {
   readonly services: PeerServices;
+  /** The replicated state: tests add key records to it. */
+  readonly state: ClusterState;
   readonly unhealthy: Set<string>;
   readonly broken: Set<string>;
   setReadPolicy(policy: 'partial' | 'error'): void;
@@ -65,7 +67,12 @@ export interface FakePeer {
   close(): Promise<void>;
 }
 
-export function fakePeer(engines: Engines, rf: number, indexes: readonly IndexSpec[]): FakePeer {
+export interface FakePeerOptions {
+  /** The client API's master key (and an admin key with it); none by default: the API is open. */
+  readonly masterKey?: string;
+}
+
+export function fakePeer(engines: Engines, rf: number, indexes: readonly IndexSpec[], options: FakePeerOptions = {}): FakePeer {
   const state: ClusterState = emptyState({ rf });
   state.appliedIndex = 1;
   state.groups.set('g1', { id: 'g1', createdAtMs: 0 });
@@ -73,7 +80,8 @@ export function fakePeer(engines: Engines, rf: number, indexes: readonly IndexSp
     state.nodes.set(id, { id, url: node.url, group: 'g1', state: 'active', addedAtMs: 0, stateChangedAtMs: 0 });
   }
   for (const spec of indexes) state.indexes.set(spec.uid, indexRecord(spec));
-  let config = peerConfig('partial');
+  const secrets = options.masterKey === undefined ? {} : { MIROIR_MASTER_KEY: options.masterKey, MIROIR_ADMIN_KEY: `${options.masterKey}-admin` };
+  let config = peerConfig('partial', secrets);
   const unhealthy = new Set<string>();
   const broken = new Set<string>();
   const clients = new Map<string, NodeClient>();
@@ -110,10 +118,11 @@ export function fakePeer(engines: Engines, rf: number, indexes: readonly IndexSp
   const nodeIds = [...engines.nodes.keys()].sort();
   return {
     services,
+    state,
     unhealthy,
     broken,
     setReadPolicy(policy) {
-      config = peerConfig(policy);
+      config = peerConfig(policy, secrets);
     },
     ownersOf: (_index, shard) => placeOf(engines.router, nodeIds, rf, shard),
     async close() {
@@ -139,10 +148,10 @@ function indexRecord(spec: IndexSpec): IndexRecord {
   };
 }
 
-function peerConfig(policy: 'partial' | 'error'): PeerConfig {
+function peerConfig(policy: 'partial' | 'error', env: Record<string, string>): PeerConfig {
   return loadConfig({
     fileText: JSON.stringify({ peerId: 'p1', read: { policy }, search: { searchTimeoutMs: 15_000 } }),
-    env: {},
+    env,
   });
 }
 

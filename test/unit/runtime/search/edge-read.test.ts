@@ -11,6 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { Meilisearch, MeilisearchApiError } from 'meilisearch';
+import { generateTenantToken } from 'meilisearch/token';
+import { deriveKey } from '../../../../api/protocol/auth/key-derivation.ts';
 import { buildApp } from '../../../../api/app.ts';
 import { searchIndex } from '../../../../runtime/search/scatter-search.ts';
 import { corpus, fakePeer, loadIndex, startEngines, type Engines, type FakePeer, type IndexSpec } from './cluster-harness.ts';
@@ -222,5 +224,43 @@ describe('the official client against a listening edge', () => {
       assert.equal(e.cause?.code, 'index_not_found');
       return true;
     });
+  });
+});
+
+describe('tenant tokens through the official client', () => {
+  test('the searchRules filter is ANDed on search, multi-search and facet search; other indexes are refused', async () => {
+    const masterKey = 'read-path-tenant-master-key-0123456789';
+    const tenantPeer = fakePeer(engines, 1, [books], { masterKey });
+    const uid = '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b';
+    tenantPeer.state.keys.set(uid, {
+      uid, name: null, description: null, actions: ['search'], indexes: ['books'], expiresAtMs: null, createdAtMs: 0, updatedAtMs: 0,
+    });
+    const tenantApp = await buildApp({ services: tenantPeer.services });
+    try {
+      const host = await tenantApp.listen({ host: '127.0.0.1', port: 0 });
+      const token = await generateTenantToken({ apiKey: deriveKey(masterKey, uid), apiKeyUid: uid, searchRules: { books: { filter: 'genre = drama' } } });
+      const tenant = new Meilisearch({ host, apiKey: token });
+      const got = await tenant.index('books').search('river', { filter: 'year > 2000', facets: ['genre'], limit: 100 });
+      const expected = await oracle.index('books').search('river', { filter: ['year > 2000', 'genre = drama'], facets: ['genre'], limit: 100 });
+      assert.ok(expected.hits.length > 0);
+      assert.deepEqual(comparable(got), comparable(expected));
+      assert.deepEqual(Object.keys(got.facetDistribution?.['genre'] ?? {}), ['drama']);
+      const multi = await tenant.multiSearch({ queries: [{ indexUid: 'books', q: 'stone' }] });
+      const oracleMulti = await oracle.multiSearch({ queries: [{ indexUid: 'books', q: 'stone', filter: 'genre = drama' }] });
+      assert.deepEqual(comparable(multi), comparable(oracleMulti));
+      const facets = await tenant.index('books').searchForFacetValues({ facetName: 'genre' });
+      assert.deepEqual(facets.facetHits.map((h) => h.value), ['drama']);
+      for (const call of [tenant.index('movies').search('x'), tenant.multiSearch({ queries: [{ indexUid: 'books' }, { indexUid: 'movies' }] })]) {
+        await assert.rejects(call, (e: unknown) => {
+          assert.ok(e instanceof MeilisearchApiError);
+          assert.equal(e.response.status, 403);
+          assert.equal(e.cause?.code, 'invalid_api_key');
+          return true;
+        });
+      }
+    } finally {
+      await tenantApp.close();
+      await tenantPeer.close();
+    }
   });
 });
