@@ -34,7 +34,8 @@ const files = (roots.length ? roots : ['test']).flatMap((r) =>
 );
 const run = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+  // A test that hangs fails after 10 minutes instead of holding CI to its limit.
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files],
   { stdio: 'inherit', env: process.env },
 );
 process.exit(run.status ?? 1);

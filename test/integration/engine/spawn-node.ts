@@ -44,7 +44,8 @@ export async function spawnNode(opts: { dbPath: string; masterKey?: string; args
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`miroir node did not start:\n${out}`)), opts.timeoutMs ?? 20_000);
+    // A node that never says it listens is killed: left running, its pipes would keep the test file's process (and npm test) alive.
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`miroir node did not start:\n${out}`)); }, opts.timeoutMs ?? 20_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -61,7 +62,9 @@ export async function spawnNode(opts: { dbPath: string; masterKey?: string; args
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
-      return exited;
+      // A clean stop is bounded; past it the node is killed so no test can hang on it.
+      const forced = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      try { return await exited; } finally { clearTimeout(forced); }
     },
     async kill9() {
       if (child.exitCode !== null || child.signalCode !== null) return;
