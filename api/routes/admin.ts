@@ -41,7 +41,9 @@ export function topology(services: PeerServices): unknown {
       isLeader: peer.id === raft.leader,
       isSelf: peer.id === services.peerId,
     }));
-  const nodes = listNodes(state).map((n) => ({ id: n.id, url: n.url, group: n.group, state: n.state, healthy: services.isNodeHealthy(n.id) }));
+  const nodes = listNodes(state).map((n) => ({
+    id: n.id, url: n.url, group: n.group, state: n.state, healthy: services.isNodeHealthy(n.id), health: services.nodeHealth?.(n.id) ?? null,
+  }));
   const groups = listGroups(state).map((g) => ({ id: g.id, nodes: nodesInGroup(state, g.id).map((n) => n.id) }));
   const indexes = [...state.indexes.values()]
     .sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0))

@@ -45,6 +45,18 @@ export const topologySchema = {
           state: { type: 'string' },
           /** Whether this peer routes searches to the node now (gossiped health). */
           healthy: { type: 'boolean' },
+          /** The merged health observation behind `healthy`; null when no fresh one (then the node is routed to). */
+          health: {
+            type: ['object', 'null'],
+            required: ['status', 'latencyEwmaMs', 'observedBy', 'ageMs'],
+            properties: {
+              /** healthy | slow | down (the decided statuses routing follows). */
+              status: { type: 'string' },
+              latencyEwmaMs: { type: ['number', 'null'] },
+              observedBy: id,
+              ageMs: { type: 'number' },
+            },
+          },
         },
       },
     },

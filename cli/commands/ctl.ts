@@ -9,8 +9,10 @@
 //   2  usage: unknown command or flag, a missing or malformed value.
 //
 // Commands:
-//   status   peers and the leader, nodes (committed state, routed to or not),
-//            groups, and per index the shards covered by a healthy owner;
+//   status   peers and the leader, nodes (committed state, routed to or not,
+//            the health verdict routing follows with who observed it and the
+//            probe latency EWMA), groups, and per index the shards covered by
+//            a node searches go to;
 //   tasks    the cluster's tasks, newest first, with Meilisearch's task filters.
 //
 // The admin key comes from --admin-key or MIROIR_ADMIN_KEY, the peer from
@@ -116,7 +118,10 @@ interface Topology {
   commit: number;
   applied: number;
   peers: Array<{ id: string; address: string; role: string; isLeader: boolean; isSelf: boolean }>;
-  nodes: Array<{ id: string; url: string; group: string; state: string; healthy: boolean }>;
+  nodes: Array<{
+    id: string; url: string; group: string; state: string; healthy: boolean;
+    health: { status: string; latencyEwmaMs: number | null; observedBy: string; ageMs: number } | null;
+  }>;
   groups: Array<{ id: string; nodes: string[] }>;
   indexes: Array<{ uid: string; shards: number; placements: Record<string, string[][]> }>;
 }
@@ -133,7 +138,12 @@ export function shardsCovered(topology: Topology, index: Topology['indexes'][num
 
 function renderStatus(t: Topology): string {
   const peers = table(['PEER', 'ROLE', 'ADDRESS'], t.peers.map((p) => [p.id + (p.isSelf ? ' *' : ''), p.isLeader ? 'leader' : p.role, p.address]));
-  const nodes = table(['NODE', 'GROUP', 'STATE', 'ROUTED', 'URL'], t.nodes.map((n) => [n.id, n.group, n.state, n.healthy ? 'yes' : 'NO', n.url]));
+  const nodes = table(['NODE', 'GROUP', 'STATE', 'ROUTED', 'HEALTH', 'LATENCY', 'URL'], t.nodes.map((n) => [
+    n.id, n.group, n.state, n.healthy ? 'yes' : 'NO',
+    n.health === null ? 'unknown' : `${n.health.status} (${n.health.observedBy}, ${Math.round(n.health.ageMs)} ms ago)`,
+    n.health?.latencyEwmaMs == null ? '-' : `${n.health.latencyEwmaMs.toFixed(1)} ms`,
+    n.url,
+  ]));
   const groups = table(['GROUP', 'NODES'], t.groups.map((g) => [g.id, g.nodes.join(' ')]));
   const indexes = t.indexes.length === 0
     ? '(no indexes)'

@@ -50,6 +50,15 @@ export interface MergedObservation extends Observation {
   readonly peerId: string;
 }
 
+/** The merged observation as operators see it (GET /_miroir/topology, `miroir ctl status`). */
+export interface NodeHealthReport {
+  readonly status: ObservedStatus;
+  readonly latencyEwmaMs: number | null;
+  /** The peer whose observation routing follows now. */
+  readonly observedBy: string;
+  readonly ageMs: number;
+}
+
 export class HealthView {
   readonly selfId: string;
   readonly #stalenessMs: number;
@@ -101,6 +110,12 @@ export class HealthView {
       }
     }
     return best;
+  }
+
+  report(nodeId: string, nowMs: number): NodeHealthReport | null {
+    const m = this.merged(nodeId, nowMs);
+    if (m === null) return null;
+    return { status: m.status, latencyEwmaMs: m.latencyEwmaMs, observedBy: m.peerId, ageMs: Math.max(0, nowMs - m.observedAtMs) };
   }
 
   /** Whether searches may go to `nodeId`: unless its merged observation says down. */

@@ -110,6 +110,7 @@ export function createPeerServices(deps: PeerServicesDeps): PeerServices {
      */
     isNodeHealthy: (nodeId) =>
       stateMachine.state.nodes.get(nodeId)?.state === 'active' && deps.health.isRoutable(nodeId, clock.nowMs()),
+    nodeHealth: (nodeId) => deps.health.report(nodeId, clock.nowMs()),
     nextSearchCounter: () => searchCounter++,
     raft,
   };

@@ -20,6 +20,7 @@ import type { ApplyResult } from '../cluster/apply-result.ts';
 import type { Router } from '../routing/router.ts';
 import type { NodeClient } from '../../transport/node-client/node-client.ts';
 import type { PeerId, Role } from '../raft/types.ts';
+import type { NodeHealthReport } from '../health/view.ts';
 import type { SearchMetrics } from '../metrics/search-metrics.ts';
 
 export interface RaftView {
@@ -52,6 +53,8 @@ export interface PeerServices {
   node(nodeId: string): NodeClient;
   /** Whether searches may be routed to the node now. */
   isNodeHealthy(nodeId: string): boolean;
+  /** The merged health observation routing follows for the node, null when none is fresh (absent: no health view). */
+  nodeHealth?(nodeId: string): NodeHealthReport | null;
   /** Round-robin counter for the group a search uses (per peer). */
   nextSearchCounter(): number;
   raft(): RaftView;

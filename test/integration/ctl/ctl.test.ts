@@ -52,14 +52,14 @@ test('miroir ctl status and tasks against a real peer, with trustworthy exit cod
   const status = await ctl('status');
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, /leader p1/);
-  assert.match(status.stdout, /^n1\s+g1\s+active\s+yes\s+http:/m);
+  assert.match(status.stdout, /^n1\s+g1\s+active\s+yes\s+healthy \(p1, \d+ ms ago\)\s+\d+\.\d ms\s+http:/m);
   assert.match(status.stdout, /^movies\s+8\s+8\/8$/m);
 
   const json = await ctl('status', '--json');
   assert.equal(json.code, 0, json.stderr);
-  const topology = JSON.parse(json.stdout) as { peerId: string; nodes: Array<{ id: string; healthy: boolean }> };
+  const topology = JSON.parse(json.stdout) as { peerId: string; nodes: Array<{ id: string; healthy: boolean; health: { status: string; observedBy: string } }> };
   assert.equal(topology.peerId, 'p1');
-  assert.deepEqual(topology.nodes.map((n) => [n.id, n.healthy]), [['n1', true]]);
+  assert.deepEqual(topology.nodes.map((n) => [n.id, n.healthy, n.health.status, n.health.observedBy]), [['n1', true, 'healthy', 'p1']]);
 
   const tasks = await ctl('tasks');
   assert.equal(tasks.code, 0, tasks.stderr);
@@ -85,6 +85,6 @@ test('miroir ctl status and tasks against a real peer, with trustworthy exit cod
   await eventually(() => !peer!.services.isNodeHealthy('n1'), 'n1 failed on the peer', 10_000);
   const degraded = await ctl('status');
   assert.equal(degraded.code, 0, degraded.stderr);
-  assert.match(degraded.stdout, /^n1\s+g1\s+active\s+NO\s+http:/m);
+  assert.match(degraded.stdout, /^n1\s+g1\s+active\s+NO\s+down \(p1, \d+ ms ago\)/m);
   assert.match(degraded.stdout, /^movies\s+8\s+0\/8 DEGRADED$/m);
 });

@@ -13,6 +13,8 @@ test('the freshest observation wins, whoever made it', () => {
   view.absorb('p2', [{ nodeId: 'n1', status: 'down', latencyEwmaMs: 3, ageMs: 10 }], 200);
   assert.equal(view.merged('n1', 200)?.peerId, 'p2');
   assert.equal(view.isRoutable('n1', 200), false);
+  assert.deepEqual(view.report('n1', 250), { status: 'down', latencyEwmaMs: 3, observedBy: 'p2', ageMs: 60 });
+  assert.equal(view.report('n9', 250), null);
   view.recordLocal('n1', { status: 'healthy', latencyEwmaMs: 3, observedAtMs: 250 });
   assert.equal(view.isRoutable('n1', 260), true);
 });
