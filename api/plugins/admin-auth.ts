@@ -6,17 +6,9 @@
 // client master key and API keys never grant admin access: the two APIs are
 // separate trust domains. Keys are compared in constant time (over their
 // SHA-256, so the length does not leak either).
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
-export function sameSecret(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
-}
+import { sameSecret } from '../protocol/auth/key-derivation.ts';
 
 /** The admin key the request carries, or null. `X-Admin-Key` wins over `Authorization`. */
 function presentedKey(request: FastifyRequest): string | null {

@@ -1,29 +1,30 @@
 // Client authentication and authorization (API.md §0, §9): an `onRequest`
 // hook reading the route's `config: {action, index}`. Keys are checked by
 // Miroir itself, from the replicated key records of the cluster state: nodes
-// only ever see the node master key, never a client's credentials.
+// only ever see the node master key, never a client's credentials. The
+// decision is Meilisearch's, made by the module the engine uses
+// (api/protocol/auth/authorize.ts):
 //
 //   no master key configured → every route open except `keys.*`
 //     (401 `missing_master_key`);
 //   no Authorization header, or a scheme other than Bearer → 401
 //     `missing_authorization_header`; `Bearer` alone → 403 `invalid_api_key`;
-//   the master key → everything;
-//   anything else is resolved by `resolveToken`: by default `clusterKeys`,
-//     Meilisearch's own rules (api/protocol/auth/authorize.ts, shared with
-//     the engine) over the replicated key records — an API key by its derived
-//     key string, a tenant token on `search` routes; 403 `invalid_api_key`
-//     when it grants nothing.
+//   the master key (compared in constant time) → everything;
+//   an API key, found by its derived key string among the replicated
+//     records, or a tenant token on `search` routes → what the key grants;
+//   anything else → 403 `invalid_api_key`.
 //
 // The hook leaves `request.caller` and `request.tenantFilter` set on every
 // request (api/plugins/request-context.ts).
 import type { FastifyRequest } from 'fastify';
-import { MeiliError } from '../errors/registry.ts';
 import type { FilterParam } from '../../runtime/routing/shard-filter.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
-import { authorize, canCreateIndex, checkIndexScope, indexVisible, ruleFilterFor, type Identity, type KeyGrant, type KeyLookup } from '../protocol/auth/authorize.ts';
+import {
+  authorize, canCreateIndex, checkIndexScope, FULL_ACCESS, indexVisible, ruleFilterFor,
+  type Identity, type KeyGrant, type KeyLookup,
+} from '../protocol/auth/authorize.ts';
 import { keyMatches } from '../protocol/auth/key-derivation.ts';
 import type { Caller } from './request-context.ts';
-import { sameSecret } from './admin-auth.ts';
 
 export const FULL_ACCESS_OPEN: Caller = fullAccess('open');
 export const FULL_ACCESS_MASTER: Caller = fullAccess('master');
@@ -38,43 +39,8 @@ function fullAccess(kind: 'open' | 'master'): Caller {
   };
 }
 
-export function invalidApiKey(): MeiliError {
-  return new MeiliError('invalid_api_key', 'The provided API key is invalid.');
-}
-
-function missingMasterKey(): MeiliError {
-  return new MeiliError(
-    'missing_master_key',
-    'Meilisearch is running without a master key. To access this API endpoint, you must have set a master key at launch.',
-  );
-}
-
-/** The bearer token of the Authorization header, or Meilisearch's 401/403. */
-export function bearerToken(header: string | undefined): string {
-  const missing = (): MeiliError =>
-    new MeiliError('missing_authorization_header', 'The Authorization header is missing. It must use the bearer authorization method.');
-  if (header === undefined) throw missing();
-  const space = header.indexOf(' ');
-  const scheme = space < 0 ? header : header.slice(0, space);
-  if (scheme !== 'Bearer') throw missing();
-  const token = space < 0 ? '' : header.slice(space + 1);
-  if (token === '') throw invalidApiKey();
-  return token;
-}
-
-export interface AuthInput {
-  readonly authorization: string | undefined;
-  readonly action: string;
-  /** The index named by the route's path, if any. */
-  readonly indexUid: string | null;
-  readonly masterKey: string | null;
-}
-
-/** Resolves a non-master token into a caller (API keys, tenant tokens); throws when it grants nothing. */
-export type TokenResolver = (token: string, input: AuthInput) => Caller;
-
 /** The replicated key records, as authorization looks them up. */
-function keyLookup(services: PeerServices): KeyLookup {
+export function clusterKeys(services: PeerServices): KeyLookup {
   return {
     get: (uid) => services.state().keys.get(uid),
     findByKey: (masterKey, key): KeyGrant | undefined => {
@@ -100,34 +66,24 @@ function callerOf(identity: Identity): Caller {
   };
 }
 
-/** API keys and tenant tokens checked against the cluster's replicated key records. */
-export function clusterKeys(services: PeerServices): TokenResolver {
-  const keys = keyLookup(services);
-  return (_token, input) =>
-    callerOf(
-      authorize({
-        authorization: input.authorization,
-        action: input.action,
-        indexUid: input.indexUid,
-        masterKey: input.masterKey,
-        store: keys,
-        nowMs: services.clock.nowMs(),
-      }),
-    );
+export interface AuthInput {
+  readonly authorization: string | undefined;
+  readonly action: string;
+  /** The index named by the route's path, if any. */
+  readonly indexUid: string | null;
+  readonly masterKey: string | null;
+  readonly nowMs: number;
 }
 
-/** The authorization decision for one request. */
-export function authenticate(input: AuthInput, resolveToken: TokenResolver): Caller {
-  if (input.masterKey === null) {
-    if (input.action.startsWith('keys.')) throw missingMasterKey();
-    return FULL_ACCESS_OPEN;
-  }
-  const token = bearerToken(input.authorization);
-  if (sameSecret(token, input.masterKey)) return FULL_ACCESS_MASTER;
-  return resolveToken(token, input);
+/** The authorization decision for one request; throws Meilisearch's 401/403. */
+export function authenticate(input: AuthInput, keys: KeyLookup): Caller {
+  const identity = authorize({ ...input, store: keys });
+  if (identity === FULL_ACCESS) return input.masterKey === null ? FULL_ACCESS_OPEN : FULL_ACCESS_MASTER;
+  return callerOf(identity);
 }
 
-export function authHook(services: PeerServices, resolveToken: TokenResolver = clusterKeys(services)): (request: FastifyRequest) => Promise<void> {
+export function authHook(services: PeerServices): (request: FastifyRequest) => Promise<void> {
+  const keys = clusterKeys(services);
   return async function auth(request: FastifyRequest): Promise<void> {
     request.caller = FULL_ACCESS_OPEN;
     request.tenantFilter = null;
@@ -136,10 +92,9 @@ export function authHook(services: PeerServices, resolveToken: TokenResolver = c
     if (config?.admin === true || action === null || action === undefined) return;
     const params = request.params as Record<string, string | undefined> | undefined;
     const indexUid = config.index === 'param' ? (params?.['indexUid'] ?? null) : null;
-    const caller = authenticate(
-      { authorization: request.headers.authorization, action, indexUid, masterKey: services.config.secrets.masterKey },
-      resolveToken,
-    );
+    const { authorization } = request.headers;
+    const masterKey = services.config.secrets.masterKey;
+    const caller = authenticate({ authorization, action, indexUid, masterKey, nowMs: services.clock.nowMs() }, keys);
     request.caller = caller;
     request.tenantFilter = indexUid === null ? null : caller.tenantFilterFor(indexUid);
   };

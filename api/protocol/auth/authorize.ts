@@ -10,6 +10,7 @@
 import { MeiliError } from '../../errors/registry.ts';
 import { actionAllowed } from './actions.ts';
 import { anyPatternMatches } from './index-pattern.ts';
+import { sameSecret } from './key-derivation.ts';
 import { resolveIndexRule, rulePatterns, type SearchRules } from './search-rules.ts';
 import { verifyTenantToken } from './tenant-token.ts';
 
@@ -64,7 +65,7 @@ export function authorize(req: AuthRequest): Identity {
     return FULL_ACCESS;
   }
   const token = bearerToken(req.authorization);
-  if (token === req.masterKey) return FULL_ACCESS;
+  if (sameSecret(token, req.masterKey)) return FULL_ACCESS;
   const { uid, searchRules } = identify(token, req);
   const key = req.store.get(uid);
   if (key === undefined) throw invalidApiKey();

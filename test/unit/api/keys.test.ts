@@ -119,7 +119,7 @@ describe('key errors are the engine node\'s', () => {
 
 describe('authorization with replicated keys', () => {
   const search = (authorization: string, indexUid: string | null = 'movies', action = 'search') =>
-    authenticate({ authorization, action, indexUid, masterKey: MASTER_KEY }, clusterKeys(peer.services));
+    authenticate({ authorization, action, indexUid, masterKey: MASTER_KEY, nowMs: peer.clock.nowMs() }, clusterKeys(peer.services));
   const uid = '31111111-2222-4333-8444-555555555555';
   const key = deriveKey(MASTER_KEY, uid);
   before(() => {
