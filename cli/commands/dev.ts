@@ -46,7 +46,9 @@ flags:
   -h, --help         show this help
 
 A restart with the same data dir brings the same cluster back with its data.
-The running processes are listed in DIR/dev.json.`;
+The running processes are listed in DIR/dev.json. MIROIR_* configuration
+variables (runtime/config/schema.ts) reach every peer, e.g.
+MIROIR_RAFT_TICK_MS=50 npx miroir dev.`;
 
 const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 10_000;

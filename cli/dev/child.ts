@@ -5,6 +5,7 @@
 // to probe over HTTP: every port is known before the start.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { SECRET_ENV } from '../../runtime/config/index.ts';
 
 const BIN = new URL('../bin.js', import.meta.url).pathname;
 const GUARD = new URL('./exit-with-parent.js', import.meta.url).href;
@@ -28,9 +29,16 @@ export interface DevChild {
   stop(graceMs: number): Promise<string>;
 }
 
-/** The environment without the variables a child reads as its own configuration. */
+/**
+ * The environment of every child: without MEILI_* (a node takes its address,
+ * data dir and key from its flags), without the secrets and MIROIR_CONFIG
+ * (each peer gets its own), but with the other MIROIR_* variables, which
+ * tune every peer at once (e.g. MIROIR_HEALTH_PROBE_TIMEOUT_MS); a variable
+ * the peer's loader does not know stops the peer with a clear message.
+ */
 export function baseEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('MIROIR_') && !k.startsWith('MEILI_')));
+  const own = new Set(['MIROIR_CONFIG', ...Object.values(SECRET_ENV)]);
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('MEILI_') && !own.has(k)));
 }
 
 export function startChild(spec: ChildSpec): DevChild {

@@ -13,6 +13,20 @@ const BIN = new URL('../../../cli/bin.js', import.meta.url).pathname;
 
 export const MASTER_KEY = 'cluster-integration-master-key-0123';
 
+/**
+ * Peer settings for a shared, often overloaded test machine: node health
+ * probes that wait longer and forgive more before a node is judged down, so
+ * that a slow moment does not turn into a partial (degraded) search answer.
+ * Reaching every peer through `miroir dev`'s MIROIR_* pass-through.
+ */
+export const PATIENT_HEALTH_ENV: Readonly<Record<string, string>> = Object.freeze({
+  MIROIR_HEALTH_PROBE_INTERVAL_MS: '2000',
+  MIROIR_HEALTH_PROBE_TIMEOUT_MS: '2000',
+  MIROIR_HEALTH_UNHEALTHY_THRESHOLD: '5',
+  MIROIR_HEALTH_VIEW_STALENESS_MS: '15000',
+  MIROIR_HEALTH_DEGRADED_LATENCY_MS: '10000',
+});
+
 export interface DevProcess {
   role: 'peer' | 'node';
   id: string;
@@ -60,6 +74,21 @@ export interface Topology {
   indexes: Array<{ uid: string; shards: number; placements: Record<string, string[][]> }>;
 }
 
+/**
+ * A search sent with plain fetch, for what the official client hides: the
+ * `X-Miroir-Degraded` header of a partial answer (a node judged down), which
+ * tells a degraded read from a lost write when a check fails.
+ */
+export async function rawSearch(peerUrl: string, index: string, body: Record<string, unknown>): Promise<{ ids: unknown[]; degraded: string | null }> {
+  const response = await fetch(`${peerUrl}/indexes/${index}/search`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await response.json()) as { hits?: Array<{ id: unknown }> };
+  return { ids: answer.hits?.map((h) => h.id) ?? [], degraded: response.headers.get('x-miroir-degraded') };
+}
+
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'miroir-dev-'));
 }
@@ -91,7 +120,7 @@ export async function eventually<T>(probe: () => Promise<T | null | false> | T |
 export async function startDev(dataDir: string, args: string[] = [], timeoutMs = 120_000): Promise<DevCluster> {
   const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--master-key', MASTER_KEY, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MIROIR_'))),
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MIROIR_'))), ...PATIENT_HEALTH_ENV },
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
