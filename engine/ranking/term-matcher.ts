@@ -79,10 +79,10 @@ export class TermMatcher {
       for (const id of r.words[level]!.keys()) {
         const p = this.index.postings(this.index.word(id));
         if (!p) continue;
-        for (let i = 0; i < p.docs.length; i++) {
-          const doc = p.docs[i]!;
-          fields[doc] = fields[doc]! | p.masks[i]!;
-          positions[doc] = positions[doc]! | p.positions[i]!;
+        for (let i = 0; i < p.size; i++) {
+          const doc = p.docAt(i);
+          fields[doc] = fields[doc]! | p.maskAt(i);
+          positions[doc] = positions[doc]! | p.positionsAt(i);
         }
       }
       out = { fields, positions };
@@ -214,7 +214,7 @@ export class TermMatcher {
     first.collect(both, this.filter.mask);
     for (const other of lists.slice(1)) {
       const next = new Bitset(this.capacity);
-      for (const doc of other.docs) if (both.has(doc)) next.add(doc);
+      for (const doc of other.ids()) if (both.has(doc)) next.add(doc);
       both.intersect(next);
     }
     for (const doc of both) {
@@ -352,7 +352,7 @@ export class TermMatcher {
     if (!this.postingMasksExact) return null;
     const p = this.index.postings(this.index.word(word));
     const i = p ? p.find(doc) : -1;
-    return i >= 0 && (p!.positions[i]! & (1 << bucketBit(position))) !== 0;
+    return i >= 0 && (p!.positionsAt(i) & (1 << bucketBit(position))) !== 0;
   }
 
   private hasPhrases(n: number, levels: number): boolean {

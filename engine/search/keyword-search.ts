@@ -50,7 +50,7 @@ export function excludedDocs(ctx: KeywordContext, parsed: ParsedQuery, filter: S
     if (ids.some((id) => id === -1)) continue;
     const first = ids.find((id): id is number => id !== null);
     if (first === undefined) continue;
-    for (const doc of ctx.index.postings(ctx.index.word(first))?.docs ?? []) {
+    for (const doc of ctx.index.postings(ctx.index.word(first))?.ids() ?? []) {
       const tokens = ctx.index.tokensOf(doc);
       if (tokens && phraseOccurrences(tokens, ids, filter).length > 0) out.add(doc);
     }
