@@ -1,0 +1,128 @@
+// One chaos run (issue 6 §4): a `miroir dev` cluster (3 peers, 3 nodes,
+// RF 2), the client load of load.ts, the seeded faults of schedule.ts for
+// the given duration, then — faults stopped, every process back, every node
+// healthy again — the invariants of check.ts. The result is a verdict with
+// the seed, so that a failure can be replayed with the same choices.
+import { join } from 'node:path';
+import { seededRng } from '../runtime/env/rng.ts';
+import { sleepMs } from '../runtime/env/real.ts';
+import { MASTER_KEY, removeDataDir, startDev, tempDataDir, type DevCluster } from '../test/integration/cluster/harness.ts';
+import { checkListing, checkRaft, checkReplicas, checkSearch, checkTasks, waitSettled } from './check.ts';
+import { INDEX, Load, clientFor } from './load.ts';
+import { ChaosProcess } from './processes.ts';
+import { faultSchedule, type Fault } from './schedule.ts';
+
+export interface ChaosOptions {
+  seed: number;
+  durationMs: number;
+  /** Documents per write batch. */
+  batchSize: number;
+  /** Pause between two write batches, and between two searches. */
+  writePauseMs: number;
+  searchPauseMs: number;
+  log: (line: string) => void;
+  /** Keep the data dir (logs) after the run; it is removed on a pass otherwise. */
+  keepData?: boolean;
+}
+
+export interface Verdict {
+  pass: boolean;
+  seed: number;
+  faults: number;
+  batches: number;
+  documents: number;
+  listed: number;
+  searches: number;
+  retried: number;
+  shards: number;
+  replicas: number;
+  raft: string;
+  problems: string[];
+  dataDir: string;
+}
+
+const SETTLE_BOUND_MS = 120_000;
+const TASK_TIMEOUT_MS = 60_000;
+
+export async function runChaos(options: ChaosOptions): Promise<Verdict> {
+  const { seed, log } = options;
+  const dataDir = tempDataDir();
+  log(`chaos: seed ${seed}, ${options.durationMs} ms of faults, data in ${dataDir}`);
+  let cluster: DevCluster | null = null;
+  let processes: ChaosProcess[] = [];
+  let verdict: Verdict | null = null;
+  try {
+    cluster = await startDev(dataDir, ['--rf', '2', '--shards', '8']);
+    const headers = { authorization: `Bearer ${cluster.adminKey}` };
+    const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    processes = cluster.dev.processes.slice().sort(byId).map((p) => new ChaosProcess(p, join(dataDir, 'logs'), headers));
+    const nodes = processes.filter((p) => p.role === 'node');
+    const peers = processes.filter((p) => p.role === 'peer');
+    log(`chaos: cluster ready, peers ${peers.map((p) => p.id).join(' ')}, nodes ${nodes.map((p) => p.id).join(' ')}`);
+
+    const admin = cluster.client();
+    await admin.createIndex(INDEX, { primaryKey: 'id' }).waitTask({ timeout: TASK_TIMEOUT_MS });
+    await admin.index(INDEX).updateFilterableAttributes(['batch']).waitTask({ timeout: TASK_TIMEOUT_MS });
+
+    const clients = peers.map((p) => clientFor(p.info.url, MASTER_KEY));
+    const load = new Load(clients, seededRng(seed ^ 0x5eed), options.batchSize);
+    const running = [load.write(options.writePauseMs), load.search(options.searchPauseMs)];
+    const schedule = faultSchedule(seed, options.durationMs, { nodes: nodes.length, peers: peers.length });
+    const started = Date.now();
+    let injected = 0;
+    for (const fault of schedule) {
+      if (Date.now() - started >= options.durationMs) break;
+      const target = (fault.kind.endsWith('node') ? nodes : peers)[fault.target]!;
+      log(`chaos: +${((Date.now() - started) / 1000).toFixed(1)} s ${fault.kind} ${target.id} for ${fault.holdMs} ms`);
+      await inject(fault, target);
+      injected++;
+      await sleepMs(fault.gapMs);
+    }
+    log(`chaos: faults over after ${((Date.now() - started) / 1000).toFixed(1)} s; settling`);
+    load.stop();
+    await Promise.all(running);
+    await Promise.all(processes.map((p) => p.waitUp()));
+    await waitSettled(cluster, SETTLE_BOUND_MS);
+
+    const problems = [...load.violations];
+    const attempted = new Set(load.acks.flatMap((a) => a.ids));
+    const written = await checkTasks(admin, load.acks, problems);
+    // Ids of batches refused and never acknowledged may still have landed; they are known ids, not strangers.
+    for (let b = 0; b <= Math.max(-1, ...load.acks.map((a) => a.batch)) + 1; b++) {
+      for (let i = 0; i < options.batchSize; i++) attempted.add(`b${b}-${i}`);
+    }
+    const listed = await checkListing(admin, written, attempted, problems);
+    await checkSearch(admin, load.acks, written, attempted, problems);
+    const { shards, replicas } = await checkReplicas(cluster, problems);
+    const raft = await checkRaft(cluster, problems);
+    verdict = {
+      pass: problems.length === 0, seed, faults: injected, batches: load.acks.length, documents: written.size, listed,
+      searches: load.searches, retried: load.retriedWrites + load.retriedSearches, shards, replicas, raft, problems, dataDir,
+    };
+    return verdict;
+  } finally {
+    await Promise.all(processes.map((p) => p.stopOwn()));
+    await cluster?.stop();
+    // A failed run keeps its data dir: the logs of every process are the evidence.
+    if (verdict?.pass === true && options.keepData !== true) removeDataDir(dataDir);
+  }
+}
+
+/** Applies one fault and undoes it after its hold; resolves once the process answers again. */
+async function inject(fault: Fault, target: ChaosProcess): Promise<void> {
+  if (fault.kind.startsWith('kill')) {
+    target.kill9();
+    await sleepMs(fault.holdMs);
+    await target.restart();
+  } else {
+    target.pause();
+    await sleepMs(fault.holdMs);
+    target.resume();
+  }
+  await target.waitUp();
+}
+
+export function verdictLine(v: Verdict): string {
+  return `chaos ${v.pass ? 'PASS' : 'FAIL'} seed=${v.seed} faults=${v.faults} batches=${v.batches} documents=${v.documents} listed=${v.listed} `
+    + `searches=${v.searches} retried=${v.retried} shards=${v.shards} replicas=${v.replicas} problems=${v.problems.length}`;
+}

@@ -1,0 +1,135 @@
+// The invariants checked once the faults have stopped and the cluster has
+// settled (issue 6 §4). Each check returns what it found wrong, as lines for
+// the report; an empty list is a pass. Each waits, within a bound, for the
+// state to converge before judging it: a replica catching up after a restart
+// is allowed time, a replica that never catches up is a failure.
+import type { Meilisearch } from 'meilisearch';
+import { eventually, type DevCluster, type Topology } from '../test/integration/cluster/harness.ts';
+import { INDEX, type Ack } from './load.ts';
+
+const TASK_BOUND_MS = 120_000;
+const CONVERGE_BOUND_MS = 60_000;
+const PAGE = 1_000;
+
+/** Every acknowledged task reaches a final status; no task anywhere stays enqueued or processing. Returns the ids the succeeded tasks wrote. */
+export async function checkTasks(client: Meilisearch, acks: readonly Ack[], problems: string[]): Promise<Set<string>> {
+  const written = new Set<string>();
+  const deadline = Date.now() + TASK_BOUND_MS;
+  for (const ack of acks) {
+    try {
+      const task = await client.tasks.waitForTask(ack.taskUid, { timeout: Math.max(deadline - Date.now(), 1), interval: 200 });
+      if (task.status === 'succeeded') ack.ids.forEach((id) => written.add(id));
+      else problems.push(`task ${ack.taskUid} (batch ${ack.batch}) ended ${task.status}: ${JSON.stringify(task.error)}`);
+    } catch (error) {
+      problems.push(`task ${ack.taskUid} (batch ${ack.batch}) not final within ${TASK_BOUND_MS} ms: ${String(error)}`);
+    }
+  }
+  const open = await openTasks(client, Math.max(deadline - Date.now(), 5_000));
+  if (open.length > 0) problems.push(`tasks stuck: ${open.join(', ')}`);
+  return written;
+}
+
+async function openTasks(client: Meilisearch, boundMs: number): Promise<number[]> {
+  const list = async (): Promise<number[]> => (await client.tasks.getTasks({ statuses: ['enqueued', 'processing'], limit: 100 })).results.map((t) => t.uid);
+  try {
+    await eventually(async () => (await list()).length === 0, 'no open task', boundMs);
+    return [];
+  } catch {
+    return list();
+  }
+}
+
+/** Every id written by a succeeded task appears exactly once in the documents listing, and nothing else does. */
+export async function checkListing(client: Meilisearch, written: ReadonlySet<string>, attempted: ReadonlySet<string>, problems: string[]): Promise<number> {
+  const seen = new Map<string, number>();
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await client.index(INDEX).getDocuments<{ id: string }>({ offset, limit: PAGE, fields: ['id'] });
+    for (const doc of page.results) seen.set(doc.id, (seen.get(doc.id) ?? 0) + 1);
+    if (page.results.length < PAGE) break;
+  }
+  report(problems, 'listing', written, attempted, seen);
+  return [...seen.values()].reduce((a, b) => a + b, 0);
+}
+
+/** Every batch a succeeded task wrote is found by a search, each document exactly once. */
+export async function checkSearch(client: Meilisearch, acks: readonly Ack[], written: ReadonlySet<string>, attempted: ReadonlySet<string>, problems: string[]): Promise<void> {
+  const seen = new Map<string, number>();
+  for (const batch of new Set(acks.map((a) => a.batch))) {
+    const answer = await client.index(INDEX).search<{ id: string }>('chaos', { filter: `batch = ${batch}`, limit: PAGE, attributesToRetrieve: ['id'] });
+    for (const hit of answer.hits) seen.set(hit.id, (seen.get(hit.id) ?? 0) + 1);
+  }
+  report(problems, 'search', written, attempted, seen);
+}
+
+function report(problems: string[], where: string, written: ReadonlySet<string>, attempted: ReadonlySet<string>, seen: ReadonlyMap<string, number>): void {
+  const missing = [...written].filter((id) => !seen.has(id));
+  const twice = [...seen].filter(([, n]) => n > 1).map(([id, n]) => `${id}×${n}`);
+  const unknown = [...seen.keys()].filter((id) => !attempted.has(id));
+  if (missing.length > 0) problems.push(`${where}: ${missing.length} acknowledged documents missing: ${missing.slice(0, 20).join(', ')}`);
+  if (twice.length > 0) problems.push(`${where}: documents more than once: ${twice.slice(0, 20).join(', ')}`);
+  if (unknown.length > 0) problems.push(`${where}: documents never written: ${unknown.slice(0, 20).join(', ')}`);
+}
+
+/** Every replica of every shard holds the same documents, read from each owning node with `_miroir_shard = N`. */
+export async function checkReplicas(cluster: DevCluster, problems: string[]): Promise<{ shards: number; replicas: number }> {
+  const topology = await cluster.topology();
+  const index = topology.indexes.find((i) => i.uid === INDEX);
+  if (index === undefined) {
+    problems.push(`replicas: index ${INDEX} not in the topology`);
+    return { shards: 0, replicas: 0 };
+  }
+  let replicas = 0;
+  let differing: string[] = [];
+  const compare = async (): Promise<boolean> => {
+    differing = [];
+    replicas = 0;
+    for (const [group, shards] of Object.entries(index.placements)) {
+      for (const [shard, owners] of shards.entries()) {
+        const copies = await Promise.all(owners.map((node) => shardCopy(cluster, node, shard)));
+        replicas += copies.length;
+        const first = copies[0];
+        copies.forEach((copy, i) => {
+          if (copy !== first) differing.push(`group ${group} shard ${shard}: ${owners[0]} and ${owners[i]} differ (${summary(first)} vs ${summary(copy)})`);
+        });
+      }
+    }
+    return differing.length === 0;
+  };
+  await eventually(compare, 'identical replicas', CONVERGE_BOUND_MS).catch(() => problems.push(...differing));
+  return { shards: index.shards, replicas };
+}
+
+async function shardCopy(cluster: DevCluster, nodeId: string, shard: number): Promise<string> {
+  const docs: unknown[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await cluster.nodeClient(nodeId).index(INDEX).getDocuments<{ id: string }>({ filter: `_miroir_shard = ${shard}`, offset, limit: PAGE });
+    docs.push(...page.results);
+    if (page.results.length < PAGE) break;
+  }
+  const sorted = docs.sort((a, b) => ((a as { id: string }).id < (b as { id: string }).id ? -1 : 1));
+  return JSON.stringify(sorted);
+}
+
+function summary(copy: string | undefined): string {
+  return `${copy === undefined ? 0 : (JSON.parse(copy) as unknown[]).length} documents`;
+}
+
+/** Every peer reports the same Raft commit index and has applied it. */
+export async function checkRaft(cluster: DevCluster, problems: string[]): Promise<string> {
+  let last = '';
+  const agreed = async (): Promise<boolean> => {
+    const views = await Promise.all(cluster.peers().map(async (p) => ({ id: p.id, ...((await cluster.topology(p.id)) as Topology & { commit: number; applied: number }) })));
+    last = views.map((v) => `${v.id} commit ${v.commit} applied ${v.applied}`).join(', ');
+    return views.every((v) => v.commit === views[0]!.commit && v.applied === v.commit);
+  };
+  await eventually(agreed, 'peers agreeing on the Raft commit index', CONVERGE_BOUND_MS).catch(() => problems.push(`raft: peers disagree: ${last}`));
+  return last;
+}
+
+/** Every peer sees every node healthy: the cluster has settled after the last fault. */
+export async function waitSettled(cluster: DevCluster, boundMs: number): Promise<void> {
+  await eventually(async () => {
+    const views = await Promise.all(cluster.peers().map((p) => cluster.topology(p.id).catch(() => null)));
+    return views.every((v) => v !== null && v.leader !== null && v.nodes.every((n) => n.healthy && n.state === 'active'));
+  }, 'every peer seeing every node healthy', boundMs);
+}
