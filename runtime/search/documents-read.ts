@@ -111,12 +111,12 @@ export async function listDocuments(
   clientQuery: unknown,
   options: ReadOptions = {},
 ): Promise<DocumentsOutcome> {
-  const index = await resolveIndex(services, indexUid);
-  const path = `/indexes/${encodeUid(index.uid)}/documents/fetch`;
+  // The request's shape is checked before the index is looked up, as Meilisearch's extractor does.
+  const path = `/indexes/${encodeUid(indexUid)}/documents/fetch`;
   if (!isDocumentsQuery(clientQuery)) {
     return rejectThroughNode(services, path, clientQuery, new MeiliError('bad_request', 'The documents query is invalid.'), options.signal);
   }
-  return listResolved(services, index, path, clientQuery, options);
+  return listResolved(services, await resolveIndex(services, indexUid), path, clientQuery, options);
 }
 
 /** GET /documents: the query string converted to a fetch body, or the node's error for it. */
@@ -126,14 +126,14 @@ export async function listDocumentsFromQuery(
   query: QueryString,
   options: ReadOptions = {},
 ): Promise<DocumentsOutcome> {
-  const index = await resolveIndex(services, indexUid);
   const converted = documentsQueryFromQuery(query);
   if (converted === null || !isDocumentsQuery(converted)) {
     const fallback = new MeiliError('bad_request', 'The documents query string is invalid.');
     const plain = plainQuery(query);
     if (plain === null) throw fallback;
-    return rejectQueryThroughNode(services, `/indexes/${encodeUid(index.uid)}/documents`, plain, fallback, options.signal);
+    return rejectQueryThroughNode(services, `/indexes/${encodeUid(indexUid)}/documents`, plain, fallback, options.signal);
   }
+  const index = await resolveIndex(services, indexUid);
   return listResolved(services, index, `/indexes/${encodeUid(index.uid)}/documents/fetch`, converted, options);
 }
 

@@ -140,6 +140,8 @@ describe('routes answer as the oracle (inject)', () => {
     await sameAnswer('POST', '/indexes/books/documents/fetch', { filter: 'genre = horror', limit: 50, sort: ['year:asc'] });
     await sameAnswer('POST', '/indexes/books/documents/fetch', { ids: [4, '8', 15] });
     await sameAnswer('GET', '/indexes/nope/documents');
+    await sameAnswer('GET', '/indexes/nope/documents?limit=x');
+    await sameAnswer('POST', '/indexes/nope/documents/fetch', { limit: 'x' });
   });
 
   test('stats: counts as the oracle; size formats and bad parameters', async () => {
