@@ -63,8 +63,12 @@ export class FieldIndex {
   readonly empties = new Bitset();
   private readonly strings = new Map<string, number[]>();
   private readonly numbers = new Map<number, number[]>();
-  /** Indexed by document id: ids are dense, so an array beats a Map here. */
-  private readonly docs: Array<DocValues | undefined> = [];
+  /**
+   * Indexed by document id (ids are dense, so an array beats a Map here). A
+   * document holding one number, or one string that is its own key, is stored
+   * as that value: no object per (document, field) in the common case.
+   */
+  private readonly docs: Array<DocValues | string | number | undefined> = [];
   private sortedKeys: string[] | null = null;
   private sortedNumbers: number[] | null = null;
   /**
@@ -89,22 +93,21 @@ export class FieldIndex {
     else if (typeof value === 'object' && Object.keys(value).length === 0) this.empties.add(id);
   }
 
+  /** The document's values as an object, converting a single stored value. */
   private doc(id: DocId): DocValues {
-    let values = this.docs[id];
-    if (!values) {
-      values = { keys: NONE, originals: NONE, numbers: NONE };
-      this.docs[id] = values;
-    }
+    const stored = this.docs[id];
+    if (typeof stored === 'object') return stored;
+    const values: DocValues = { keys: NONE, originals: NONE, numbers: NONE };
+    if (typeof stored === 'string') values.keys = values.originals = [stored];
+    if (typeof stored === 'number') values.numbers = [stored];
+    this.docs[id] = values;
     return values;
   }
 
   private addString(id: DocId, original: string): void {
     const key = facetKey(original);
-    const doc = this.doc(id);
-    if (!doc.keys.includes(key)) {
-      doc.keys = appended(doc.keys, key);
-      doc.originals = appended(doc.originals, original);
-    }
+    if (this.docs[id] === undefined && key === original) this.docs[id] = key;
+    else this.addKey(this.doc(id), key, original);
     const ids = this.strings.get(key);
     if (ids) pushId(ids, id);
     else {
@@ -113,10 +116,20 @@ export class FieldIndex {
     }
   }
 
+  private addKey(doc: DocValues, key: string, original: string): void {
+    if (!doc.keys.includes(key)) {
+      doc.keys = appended(doc.keys, key);
+      doc.originals = appended(doc.originals, original);
+    }
+  }
+
   private addNumber(id: DocId, n: number): void {
     this.flatNumbers = null;
-    const doc = this.doc(id);
-    if (!doc.numbers.includes(n)) doc.numbers = appended(doc.numbers, n);
+    if (this.docs[id] === undefined) this.docs[id] = n;
+    else {
+      const doc = this.doc(id);
+      if (!doc.numbers.includes(n)) doc.numbers = appended(doc.numbers, n);
+    }
     const ids = this.numbers.get(n);
     if (ids) pushId(ids, id);
     else {
@@ -163,12 +176,16 @@ export class FieldIndex {
   /** The normalized keys and numbers one document holds. */
   valuesOf(id: DocId): { strings: string[]; numbers: number[] } {
     const doc = this.docs[id];
+    if (typeof doc === 'string') return { strings: [doc], numbers: [] };
+    if (typeof doc === 'number') return { strings: [], numbers: [doc] };
     return doc ? { strings: [...doc.keys], numbers: [...doc.numbers] } : { strings: [], numbers: [] };
   }
 
   originalOf(id: DocId, key: string): string | undefined {
     const doc = this.docs[id];
-    return doc?.originals[doc.keys.indexOf(key)];
+    if (typeof doc === 'string') return doc === key ? doc : undefined;
+    if (typeof doc !== 'object') return undefined;
+    return doc.originals[doc.keys.indexOf(key)];
   }
 
   stringIds(key: string): readonly number[] {
