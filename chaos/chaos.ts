@@ -74,7 +74,8 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
       if (Date.now() - started >= options.durationMs) break;
       const target = (fault.kind.endsWith('node') ? nodes : peers)[fault.target]!;
       log(`chaos: +${((Date.now() - started) / 1000).toFixed(1)} s ${fault.kind} ${target.id} for ${fault.holdMs} ms`);
-      await inject(fault, target);
+      const back = await inject(fault, target);
+      log(`chaos:   ${target.id} answering again ${(back / 1000).toFixed(1)} s after the fault was undone`);
       injected++;
       await sleepMs(fault.gapMs);
     }
@@ -108,8 +109,8 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
   }
 }
 
-/** Applies one fault and undoes it after its hold; resolves once the process answers again. */
-async function inject(fault: Fault, target: ChaosProcess): Promise<void> {
+/** Applies one fault and undoes it after its hold; resolves once the process answers again, with the ms that took. */
+async function inject(fault: Fault, target: ChaosProcess): Promise<number> {
   if (fault.kind.startsWith('kill')) {
     target.kill9();
     await sleepMs(fault.holdMs);
@@ -119,7 +120,9 @@ async function inject(fault: Fault, target: ChaosProcess): Promise<void> {
     await sleepMs(fault.holdMs);
     target.resume();
   }
+  const undone = Date.now();
   await target.waitUp();
+  return Date.now() - undone;
 }
 
 export function verdictLine(v: Verdict): string {

@@ -87,9 +87,9 @@ export async function checkReplicas(cluster: DevCluster, problems: string[]): Pr
       for (const [shard, owners] of shards.entries()) {
         const copies = await Promise.all(owners.map((node) => shardCopy(cluster, node, shard)));
         replicas += copies.length;
-        const first = copies[0];
+        const first = copies[0]!;
         copies.forEach((copy, i) => {
-          if (copy !== first) differing.push(`group ${group} shard ${shard}: ${owners[0]} and ${owners[i]} differ (${summary(first)} vs ${summary(copy)})`);
+          if (copy.json !== first.json) differing.push(`group ${group} shard ${shard}: ${owners[0]} and ${owners[i]} differ: ${difference(first, copy, owners[0]!, owners[i]!)}`);
         });
       }
     }
@@ -99,19 +99,27 @@ export async function checkReplicas(cluster: DevCluster, problems: string[]): Pr
   return { shards: index.shards, replicas };
 }
 
-async function shardCopy(cluster: DevCluster, nodeId: string, shard: number): Promise<string> {
-  const docs: unknown[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await cluster.nodeClient(nodeId).index(INDEX).getDocuments<{ id: string }>({ filter: `_miroir_shard = ${shard}`, offset, limit: PAGE });
-    docs.push(...page.results);
-    if (page.results.length < PAGE) break;
-  }
-  const sorted = docs.sort((a, b) => ((a as { id: string }).id < (b as { id: string }).id ? -1 : 1));
-  return JSON.stringify(sorted);
+interface ShardCopy {
+  json: string;
+  docs: Map<string, string>;
 }
 
-function summary(copy: string | undefined): string {
-  return `${copy === undefined ? 0 : (JSON.parse(copy) as unknown[]).length} documents`;
+async function shardCopy(cluster: DevCluster, nodeId: string, shard: number): Promise<ShardCopy> {
+  const docs = new Map<string, string>();
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await cluster.nodeClient(nodeId).index(INDEX).getDocuments<{ id: string }>({ filter: `_miroir_shard = ${shard}`, offset, limit: PAGE });
+    for (const doc of page.results) docs.set(doc.id, JSON.stringify(doc));
+    if (page.results.length < PAGE) break;
+  }
+  const sorted = [...docs.keys()].sort().map((id) => docs.get(id)!);
+  return { json: `[${sorted.join(',')}]`, docs };
+}
+
+/** Which ids one copy holds and the other lacks, and which differ in content. */
+function difference(a: ShardCopy, b: ShardCopy, aNode: string, bNode: string): string {
+  const only = (x: ShardCopy, y: ShardCopy): string[] => [...x.docs.keys()].filter((id) => !y.docs.has(id));
+  const changed = [...a.docs].filter(([id, doc]) => b.docs.has(id) && b.docs.get(id) !== doc).map(([id]) => id);
+  return `only on ${aNode} [${only(a, b).join(', ')}], only on ${bNode} [${only(b, a).join(', ')}], different content [${changed.join(', ')}]`;
 }
 
 /** Every peer reports the same Raft commit index and has applied it. */
