@@ -18,6 +18,7 @@ import type {
   SettingsUpdateCommand,
 } from './commands.ts';
 import { markUpdated, newIndex, taskWith } from './apply-indexes.ts';
+import { addDocumentFields } from './index-fields.ts';
 import { indexNotFound, primaryKeyAlreadyExists, type ApplyResult } from './apply-result.ts';
 import { mergeSettings } from './settings-merge.ts';
 import type { ClusterState, IndexRecord } from './state.ts';
@@ -51,6 +52,7 @@ export function applyDocumentsWrite(state: ClusterState, c: DocumentsWriteComman
     }
     index.primaryKey = c.primaryKey;
     index.mayHaveDocuments = true;
+    addDocumentFields(index.fields, Object.values(c.byShard).flat());
     markUpdated(index, c.nowMs);
   });
 }

@@ -30,6 +30,7 @@ export function newIndex(uid: string, primaryKey: string | null, shards: number,
     settings: {},
     settingsVersion: 0,
     mayHaveDocuments: false,
+    fields: [],
   };
 }
 

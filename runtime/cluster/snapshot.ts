@@ -15,8 +15,8 @@ import { DecodeError, FieldReader, compareKeys, expectArray, expectInt, expectOb
 import { packValue, unpackValue } from './msgpack.ts';
 
 const FORMAT = 'miroir.cluster-state';
-/** 2: dispatch records, lastDispatchIndex and rebuildNeeded. */
-const FORMAT_VERSION = 2;
+/** 2: dispatch records, lastDispatchIndex and rebuildNeeded; 3: index fields. */
+const FORMAT_VERSION = 3;
 
 function sortedBy<K extends string | number, T>(map: Map<K, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([, v]) => v);
@@ -110,7 +110,7 @@ const readNode = (f: FieldReader): NodeRecord => ({
 const readIndex = (f: FieldReader): IndexRecord => ({
   uid: f.str('uid'), primaryKey: f.strOrNull('primaryKey'), shards: f.int('shards', 1),
   createdAtMs: f.int('createdAtMs'), updatedAtMs: f.int('updatedAtMs'), settings: f.object('settings'),
-  settingsVersion: f.int('settingsVersion'), mayHaveDocuments: f.bool('mayHaveDocuments'),
+  settingsVersion: f.int('settingsVersion'), mayHaveDocuments: f.bool('mayHaveDocuments'), fields: f.stringArray('fields'),
 });
 
 const readKey = (f: FieldReader): ApiKeyRecord => ({

@@ -55,6 +55,11 @@ export interface IndexRecord {
    * counts this conservative flag stands in for "non-empty".
    */
   mayHaveDocuments: boolean;
+  /**
+   * The searchable leaf paths of every document written to the index, first
+   * seen first, `_miroir_shard` never among them (index-fields.ts). Only grows.
+   */
+  fields: string[];
 }
 
 export interface NodeRecord {

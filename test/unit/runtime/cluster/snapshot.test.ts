@@ -80,7 +80,7 @@ test('restore refuses foreign or tampered snapshots', () => {
   const good = restoreState(serializeState(r.state));
   const tampered = { ...JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(good).map(([k, v]) => [k, v instanceof Map ? [...v.values()] : v])))) };
   tampered.format = 'miroir.cluster-state';
-  tampered.version = 2;
+  tampered.version = 3;
   tampered.cursors = [];
   tampered.nodes[0].state = 'sleeping';
   assert.throws(() => restoreState(packValue(tampered)), /snapshot\.nodes\[0\]\.state/);

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNode, type RunningNode } from '../../../../engine/node.ts';
 import { emptyState, type ClusterState, type IndexRecord } from '../../../../runtime/cluster/index.ts';
+import { addDocumentFields } from '../../../../runtime/cluster/index-fields.ts';
 import { loadConfig, type PeerConfig } from '../../../../runtime/config/index.ts';
 import { realClock, sleepMs } from '../../../../runtime/env/real.ts';
 import { seededRng } from '../../../../runtime/env/rng.ts';
@@ -145,7 +146,15 @@ function indexRecord(spec: IndexSpec): IndexRecord {
     settings: spec.settings,
     settingsVersion: 1,
     mayHaveDocuments: true,
+    fields: documentFields(spec.docs),
   };
+}
+
+/** The index's searchable field names as the cluster state records them when the documents are written. */
+function documentFields(docs: readonly Doc[]): string[] {
+  const fields: string[] = [];
+  addDocumentFields(fields, docs);
+  return fields;
 }
 
 function peerConfig(policy: 'partial' | 'error', env: Record<string, string>): PeerConfig {
