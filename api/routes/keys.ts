@@ -9,20 +9,16 @@
 // no master key is configured, so these handlers always have one.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
-import { apiKeyView, listKeys, type ApiKeyRecord, type ApiKeyView } from '../../runtime/cluster/index.ts';
+import { listKeys, type ApiKeyRecord } from '../../runtime/cluster/index.ts';
 import { uuidV4 } from '../../runtime/peer/bootstrap.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
 import { parseCreateKey, parsePatchKey } from '../protocol/auth/key-body.ts';
-import { deriveKey, keyMatches } from '../protocol/auth/key-derivation.ts';
+import { keyMatches } from '../protocol/auth/key-derivation.ts';
+import { keyView } from '../protocol/auth/key-view.ts';
 import { tryParseUuid } from '../protocol/auth/uuid.ts';
 import { checkQueryKeys, queryUint } from '../protocol/deserr.ts';
 import { queryOf, unwrap } from './common.ts';
-
-/** A key record as clients see it, with its derived `key` string. */
-function keyView(record: Readonly<ApiKeyRecord>, masterKey: string): ApiKeyView {
-  return apiKeyView(record, deriveKey(masterKey, record.uid));
-}
 
 function masterKeyOf(services: PeerServices): string {
   const masterKey = services.config.secrets.masterKey;

@@ -13,7 +13,7 @@
 //   apply; also known after a leader change); commit progress
 //   with `dispatcher.cursor` and `task.progress` commands.
 // - Reads (any peer): `listTasks`/`getTask`/`renderTask`, `listIndexes`,
-//   `getIndex`/`indexView`, topology lookups, `apiKeyView`.
+//   `getIndex`/`indexView`, topology lookups (key views: api/protocol/auth/key-view.ts).
 export type * from './commands.ts';
 export { decodeCommand, encodeCommand, validateCommand } from './command-codec.ts';
 export { DecodeError } from './decode-fields.ts';

@@ -85,35 +85,3 @@ export function getKey(state: ClusterState, uid: string): ApiKeyRecord | null {
 export function listKeys(state: ClusterState): ApiKeyRecord[] {
   return [...state.keys.values()].sort((a, b) => b.createdAtMs - a.createdAtMs || byId(a.uid, b.uid));
 }
-
-/** Meilisearch's KeyView (API.md §9.1), in its field order. */
-export interface ApiKeyView {
-  name: string | null;
-  description: string | null;
-  key: string;
-  uid: string;
-  actions: string[];
-  indexes: string[];
-  expiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/**
- * Renders a key record. The `key` string is derived by the caller
- * (hex HMAC-SHA256 of the uid with the master key), because it is not
- * replicated: it changes with the master key.
- */
-export function apiKeyView(record: ApiKeyRecord, key: string): ApiKeyView {
-  return {
-    name: record.name,
-    description: record.description,
-    key,
-    uid: record.uid,
-    actions: [...record.actions],
-    indexes: [...record.indexes],
-    expiresAt: record.expiresAtMs === null ? null : formatRfc3339(record.expiresAtMs),
-    createdAt: formatRfc3339(record.createdAtMs),
-    updatedAt: formatRfc3339(record.updatedAtMs),
-  };
-}

@@ -4,40 +4,13 @@
 // auth hook (engine/auth/store-registry.ts).
 import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../../../api/errors/registry.ts';
-import { deriveKey } from '../../../api/protocol/auth/key-derivation.ts';
 import { parseCreateKey, parsePatchKey } from '../../../api/protocol/auth/key-body.ts';
+import { keyView } from '../../../api/protocol/auth/key-view.ts';
 import type { KeyRecord, KeyStore } from '../../auth/key-store.ts';
 import { keyStoreFor } from '../../auth/store-registry.ts';
 import { tryParseUuid } from '../../../api/protocol/auth/uuid.ts';
-import { formatRfc3339 } from '../../../api/protocol/time-format.ts';
 import type { RouteOptions } from '../context.ts';
 import { checkQueryKeys, queryUint, type Query } from '../../../api/protocol/deserr.ts';
-
-export interface KeyView {
-  name: string | null;
-  description: string | null;
-  key: string;
-  uid: string;
-  actions: string[];
-  indexes: string[];
-  expiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export function keyView(record: KeyRecord, masterKey: string): KeyView {
-  return {
-    name: record.name,
-    description: record.description,
-    key: deriveKey(masterKey, record.uid),
-    uid: record.uid,
-    actions: [...record.actions],
-    indexes: [...record.indexes],
-    expiresAt: record.expiresAtMs === null ? null : formatRfc3339(record.expiresAtMs),
-    createdAt: formatRfc3339(record.createdAtMs),
-    updatedAt: formatRfc3339(record.updatedAtMs),
-  };
-}
 
 function resolveKey(store: KeyStore, masterKey: string, uidOrKey: string): KeyRecord {
   const uid = tryParseUuid(uidOrKey) ?? store.findByKey(masterKey, uidOrKey)?.uid ?? null;

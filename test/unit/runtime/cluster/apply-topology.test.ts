@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterCommand, NodeState } from '../../../../runtime/cluster/commands.ts';
-import { apiKeyView, cursorOf, dispatchTargets, listGroups, listKeys, nodesInGroup } from '../../../../runtime/cluster/queries.ts';
+import { keyView } from '../../../../api/protocol/auth/key-view.ts';
+import { cursorOf, dispatchTargets, listGroups, listKeys, nodesInGroup } from '../../../../runtime/cluster/queries.ts';
 import { isDispatchable } from '../../../../runtime/cluster/apply.ts';
 import { restoreState, serializeState } from '../../../../runtime/cluster/snapshot.ts';
 import { Replica, T0 } from './fixtures.ts';
@@ -105,8 +106,8 @@ test('API keys: create, refuse a duplicate uid, update only name/description, de
     uid: 'k1', name: 'k1', description: 'front', actions: ['search'], indexes: ['*'], expiresAtMs: null, createdAtMs: T0, updatedAtMs: T0 + 10,
   });
   assert.ok(k1);
-  assert.deepEqual(Object.keys(apiKeyView(k1, 'f'.repeat(64))), ['name', 'description', 'key', 'uid', 'actions', 'indexes', 'expiresAt', 'createdAt', 'updatedAt']);
-  assert.equal(apiKeyView(k1, 'abc').updatedAt, '2026-01-02T03:04:05.61Z');
+  assert.deepEqual(Object.keys(keyView(k1, 'master-key')), ['name', 'description', 'key', 'uid', 'actions', 'indexes', 'expiresAt', 'createdAt', 'updatedAt']);
+  assert.equal(keyView(k1, 'master-key').updatedAt, '2026-01-02T03:04:05.61Z');
   r.run(key('k3', T0 + 20));
   assert.deepEqual(listKeys(r.state).map((k) => k.uid), ['k3', 'k1'], 'newest first');
 });
