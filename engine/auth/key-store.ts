@@ -7,16 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Level } from 'level';
 import { keyMatches } from '../../api/protocol/auth/key-derivation.ts';
+import type { KeyFacts } from '../../api/protocol/auth/key-view.ts';
 
-export interface KeyRecord {
-  readonly uid: string;
-  readonly name: string | null;
-  readonly description: string | null;
-  readonly actions: readonly string[];
-  readonly indexes: readonly string[];
-  readonly expiresAtMs: number | null;
-  readonly createdAtMs: number;
-  readonly updatedAtMs: number;
+/** A stored key: what every server keeps of a key (api/protocol/auth/key-view.ts), plus `seq`. */
+export interface KeyRecord extends KeyFacts {
   readonly seq: number;
 }
 
