@@ -1,11 +1,12 @@
 // The facet structures of one field: which documents have it, have it null
 // or empty, and which hold each string key or number; plus, per document, the
 // values it holds (for distinct, and for facet counts over few candidates).
-// Invariants: id lists are ascending without duplicates (ids are assigned in
-// increasing order and never reused); sorted views (string keys in byte
-// order, numbers) are rebuilt lazily after a change, and removed ids leave
-// the lists in one sweep before the next read, so bulk loading and bulk
-// deletion both stay linear.
+// Invariants: id lists are ascending without duplicates; sorted views (string
+// keys in byte order, numbers) are rebuilt lazily after a change, and removed
+// ids leave the lists in one sweep before the next read, so bulk loading and
+// bulk deletion both stay linear. A replaced document keeps its id (the
+// store's), so an id may come back after its removal: it then leaves its old
+// value lists at once, before the sweep could take it out of the new ones.
 import { Bitset } from '../core/bitset.ts';
 import type { DocId } from '../core/contracts.ts';
 import type { Depth } from './extract.ts';
@@ -35,8 +36,22 @@ function appended<T>(list: readonly T[], x: T): readonly T[] {
   return list;
 }
 
+/** Adds `id` to an ascending list: appended for new ids, inserted in place for a replaced document's. */
 function pushId(ids: number[], id: number): void {
-  if (ids[ids.length - 1] !== id) ids.push(id);
+  const last = ids[ids.length - 1];
+  if (last === undefined || last < id) {
+    ids.push(id);
+    return;
+  }
+  const at = lowerBound(ids, id, (a, b) => a - b, false);
+  if (ids[at] !== id) ids.splice(at, 0, id);
+}
+
+/** Removes `id` from an ascending list; true when the list is left empty. */
+function dropId(ids: number[], id: number): boolean {
+  const at = lowerBound(ids, id, (a, b) => a - b, false);
+  if (ids[at] === id) ids.splice(at, 1);
+  return ids.length === 0;
 }
 
 /** First index in `sorted` whose element is not below `x` (or above, when `strict`). */
@@ -78,11 +93,13 @@ export class FieldIndex {
    * Dropped on any number change, rebuilt on the next range read.
    */
   private flatNumbers: { starts: Int32Array; ids: Int32Array } | null = null;
-  /** Removed documents whose ids are still in the value lists. */
+  /** Removed documents whose ids are still in the value lists, with the values they held there. */
   private removed = new Bitset();
   private removedCount = 0;
+  private removedValues = new Map<DocId, DocValues | string | number>();
 
   add(id: DocId, depth: Depth, value: unknown, filterable: boolean): void {
+    if (this.removed.has(id)) this.unremove(id);
     this.exists.add(id);
     if (typeof value === 'number' && Number.isFinite(value)) return this.addNumber(id, value === 0 ? 0 : value);
     if (typeof value === 'string' && value !== '') return this.addString(id, value);
@@ -142,10 +159,37 @@ export class FieldIndex {
     this.exists.delete(id);
     this.nulls.delete(id);
     this.empties.delete(id);
-    if (this.docs[id] === undefined) return;
+    const held = this.docs[id];
+    if (held === undefined) return;
     this.docs[id] = undefined;
     this.removed.add(id);
     this.removedCount++;
+    this.removedValues.set(id, held);
+  }
+
+  /** A removed id comes back (its document was replaced): it leaves its old value lists now. */
+  private unremove(id: DocId): void {
+    const held = this.removedValues.get(id)!;
+    const keys = typeof held === 'string' ? [held] : typeof held === 'number' ? [] : held.keys;
+    const numbers = typeof held === 'number' ? [held] : typeof held === 'string' ? [] : held.numbers;
+    for (const key of keys) {
+      const ids = this.strings.get(key);
+      if (ids && dropId(ids, id)) {
+        this.strings.delete(key);
+        this.sortedKeys = null;
+      }
+    }
+    for (const n of numbers) {
+      const ids = this.numbers.get(n);
+      if (ids && dropId(ids, id)) {
+        this.numbers.delete(n);
+        this.sortedNumbers = null;
+      }
+    }
+    if (numbers.length > 0) this.flatNumbers = null;
+    this.removed.delete(id);
+    this.removedCount--;
+    this.removedValues.delete(id);
   }
 
   /** Drops removed ids from every value list, and values left without documents. */
@@ -171,6 +215,7 @@ export class FieldIndex {
     this.flatNumbers = null;
     this.removed = new Bitset();
     this.removedCount = 0;
+    this.removedValues.clear();
   }
 
   /** The normalized keys and numbers one document holds. */
