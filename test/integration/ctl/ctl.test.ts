@@ -5,12 +5,14 @@
 // codes are 0 ok, 1 error (wrong admin key, unreachable peer), 2 usage.
 // Method: one engine node (`miroir node` child process) and one in-process
 // peer serving its client API with a master key and an admin key; every ctl
-// call is a real `miroir ctl` process; waits have deadlines.
+// call is a real `miroir ctl` process (the usage table is also checked on the
+// argument parser alone); waits have deadlines.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Meilisearch } from 'meilisearch';
 import { startPeer, type Peer } from '../../../cli/commands/peer.ts';
+import { parseArgs } from '../../../cli/commands/ctl.ts';
 import { loadConfig } from '../../../runtime/config/index.ts';
 import { realClock } from '../../../runtime/env/real.ts';
 import { seededRng } from '../../../runtime/env/rng.ts';
@@ -49,36 +51,36 @@ test('miroir ctl status and tasks against a real peer, with trustworthy exit cod
   await client.tasks.waitForTask(created.taskUid, { timeout: 30_000, interval: 50 });
   const ctl = (...args: string[]) => runCli(['ctl', ...args, '--url', url, '--admin-key', ADMIN_KEY]);
 
+  // One after the other: each is a process start on a shared machine.
   const status = await ctl('status');
+  const json = await ctl('status', '--json');
+  const tasks = await ctl('tasks');
+  const filtered = await ctl('tasks', '--statuses', 'failed', '--json');
+  const refused = await runCli(['ctl', 'status', '--url', url, '--admin-key', 'not the admin key at all']);
+  const unreachable = await runCli(['ctl', 'status', '--url', `http://127.0.0.1:${await freePort()}`, '--timeout-ms', '2000']);
+  const usage = await runCli(['ctl', 'status', '--bogus', '1']);
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, /leader p1/);
   assert.match(status.stdout, /^n1\s+g1\s+active\s+yes\s+healthy \(p1, \d+ ms ago\)\s+\d+\.\d ms\s+http:/m);
   assert.match(status.stdout, /^movies\s+8\s+8\/8$/m);
 
-  const json = await ctl('status', '--json');
   assert.equal(json.code, 0, json.stderr);
   const topology = JSON.parse(json.stdout) as { peerId: string; nodes: Array<{ id: string; healthy: boolean; health: { status: string; observedBy: string } }> };
   assert.equal(topology.peerId, 'p1');
   assert.deepEqual(topology.nodes.map((n) => [n.id, n.healthy, n.health.status, n.health.observedBy]), [['n1', true, 'healthy', 'p1']]);
 
-  const tasks = await ctl('tasks');
   assert.equal(tasks.code, 0, tasks.stderr);
   assert.match(tasks.stdout, new RegExp(`^${created.taskUid}\\s+movies\\s+indexCreation\\s+succeeded`, 'm'));
-  const filtered = await ctl('tasks', '--statuses', 'failed', '--json');
   assert.equal(filtered.code, 0, filtered.stderr);
   assert.equal((JSON.parse(filtered.stdout) as { total: number }).total, 0);
 
   // Errors and usage.
-  const refused = await runCli(['ctl', 'status', '--url', url, '--admin-key', 'not the admin key at all']);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /403 miroir_invalid_admin_key/);
-  const unreachable = await runCli(['ctl', 'status', '--url', `http://127.0.0.1:${await freePort()}`, '--timeout-ms', '2000']);
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stderr, /cannot reach/);
-  for (const usage of [['frobnicate'], ['status', '--bogus', '1'], ['status', '--url', 'ftp://x'], ['tasks', '--limit']]) {
-    const answer = await runCli(['ctl', ...usage]);
-    assert.equal(answer.code, 2, `${usage.join(' ')}: ${answer.stderr}`);
-  }
+  assert.equal(usage.code, 2, usage.stderr);
+  assert.match(usage.stderr, /unknown flag `--bogus` for `status`/);
 
   // The only node dies: the peer's probes find it, and status says the index is not covered.
   await node.kill9();
@@ -87,4 +89,15 @@ test('miroir ctl status and tasks against a real peer, with trustworthy exit cod
   assert.equal(degraded.code, 0, degraded.stderr);
   assert.match(degraded.stdout, /^n1\s+g1\s+active\s+NO\s+down \(p1, \d+ ms ago\)/m);
   assert.match(degraded.stdout, /^movies\s+8\s+0\/8 DEGRADED$/m);
+});
+
+test('miroir ctl usage errors are told apart from everything else (exit 2)', () => {
+  const env = { MIROIR_ADMIN_KEY: 'from the environment' };
+  for (const argv of [[], ['frobnicate'], ['status', '--bogus', '1'], ['status', '--url', 'ftp://x'], ['tasks', '--limit'], ['status', '--timeout-ms', '0'], ['status', '--statuses', 'failed'], ['status', 'extra']]) {
+    assert.equal(typeof parseArgs(argv, env), 'string', argv.join(' '));
+  }
+  const args = parseArgs(['tasks', '--index-uids=movies', '--limit', '5', '--json', '--url', 'http://127.0.0.1:7701/'], env);
+  assert.deepEqual(args, {
+    command: 'tasks', url: 'http://127.0.0.1:7701', adminKey: 'from the environment', json: true, timeoutMs: 10_000, filters: { indexUids: 'movies', limit: '5' },
+  });
 });
