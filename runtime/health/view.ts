@@ -20,7 +20,8 @@
 // so clock skew between peers never makes a view look fresher than it is
 // (only the transit delay is added to its age's error).
 //
-// Bounds: one entry per (peer, node); peers and nodes that leave are forgotten.
+// Bounds: one entry per (peer, node) ever seen, so the view is as large as the
+// cluster has been; entries of peers and nodes that left simply go stale.
 import { assert } from '../assert.ts';
 import type { HealthStatus } from './node-health.ts';
 
@@ -121,24 +122,6 @@ export class HealthView {
   /** Whether searches may go to `nodeId`: unless its merged observation says down. */
   isRoutable(nodeId: string, nowMs: number): boolean {
     return this.merged(nodeId, nowMs)?.status !== 'down';
-  }
-
-  /** Every observation of `nodeId` per peer, fresh or not (for operators: /_miroir and ctl). */
-  observationsOf(nodeId: string): Array<{ peerId: string } & Observation> {
-    const out: Array<{ peerId: string } & Observation> = [];
-    for (const [peerId, view] of this.#byPeer) {
-      const o = view.get(nodeId);
-      if (o !== undefined) out.push({ peerId, ...o });
-    }
-    return out.sort((a, b) => (a.peerId < b.peerId ? -1 : 1));
-  }
-
-  forgetPeer(peer: string): void {
-    if (peer !== this.selfId) this.#byPeer.delete(peer);
-  }
-
-  forgetNode(nodeId: string): void {
-    for (const view of this.#byPeer.values()) view.delete(nodeId);
   }
 
   #views(peer: string): Map<string, Observation> {

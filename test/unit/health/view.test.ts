@@ -57,7 +57,7 @@ test('gossip carries ages: a remote clock ahead by an hour changes nothing', () 
   assert.equal(view.merged('n1', 5_000)?.status, 'healthy');
 });
 
-test('ties go to the lower peer id; a new digest replaces the old view; forgetting', () => {
+test('ties go to the lower peer id; a new digest replaces the old view', () => {
   const view = new HealthView('p2', 1_000);
   view.recordLocal('n1', { status: 'healthy', latencyEwmaMs: 1, observedAtMs: 100 });
   view.absorb('p1', [{ nodeId: 'n1', status: 'down', latencyEwmaMs: null, ageMs: 0 }], 100);
@@ -65,9 +65,5 @@ test('ties go to the lower peer id; a new digest replaces the old view; forgetti
   assert.equal(view.merged('n1', 100)?.peerId, 'p1');
   view.absorb('p1', [], 100);
   assert.equal(view.merged('n1', 100)?.peerId, 'p2');
-  assert.deepEqual(view.observationsOf('n1').map((o) => o.peerId), ['p2', 'p3']);
-  view.forgetPeer('p3');
-  view.forgetNode('n1');
-  assert.equal(view.merged('n1', 100), null);
   assert.throws(() => view.absorb('p2', [], 0), /does not gossip to itself/);
 });
