@@ -44,7 +44,7 @@ export function runSearch(rt: SearchRuntime, query: SearchQuery, indexUid: strin
   const { settings } = rt;
   const sort = parseSort(query.sort, settings, indexUid);
   if (query.distinct !== null) checkDistinct(query.distinct, settings, indexUid);
-  checkSearchOn(query.attributesToSearchOn, settings, searchableFieldNames(rt), indexUid);
+  checkSearchOn(query.attributesToSearchOn, settings, indexUid);
   const distinctField = query.distinct ?? settings.distinctAttribute;
   let universe = rt.universe;
   const filter = parseClientFilter(query.filter, 'invalid_search_filter');
@@ -83,12 +83,6 @@ export function runSearch(rt: SearchRuntime, query: SearchQuery, indexUid: strin
   }
   result.processingTimeMs = Math.round(performance.now() - started);
   return result;
-}
-
-function searchableFieldNames(rt: SearchRuntime): string[] {
-  const names: string[] = [];
-  for (let slot = 0; slot < rt.words.fields.slotCount; slot++) names.push(rt.words.fields.pathOf(slot));
-  return names;
 }
 
 function collect(rt: SearchRuntime, ranker: Ranker, steps: Step[], candidates: Bitset, needed: number, distinctField: string | null, threshold: number | null): RankedHit[] {

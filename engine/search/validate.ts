@@ -55,12 +55,16 @@ export function checkDistinct(field: string, settings: Settings, indexUid: strin
   throw new MeiliError('invalid_search_distinct', `Index \`${indexUid}\`: Attribute \`${field}\` is not filterable and thus, cannot be used as distinct attribute. ${tail}`);
 }
 
-export function checkSearchOn(fields: readonly string[] | null, settings: Settings, knownFields: readonly string[], indexUid: string): void {
-  if (fields === null) return;
-  const all = settings.searchableAttributes.includes('*');
-  const searchable = all ? knownFields : settings.searchableAttributes;
+/**
+ * Under `searchableAttributes: ["*"]` Meilisearch never refuses a name: one
+ * that no document carries is skipped (milli's attributes_to_search_on), so
+ * it searches nothing. Only an explicit list makes an unlisted name an error.
+ */
+export function checkSearchOn(fields: readonly string[] | null, settings: Settings, indexUid: string): void {
+  if (fields === null || settings.searchableAttributes.includes('*')) return;
+  const searchable = settings.searchableAttributes;
   for (const f of fields) {
-    if (all ? knownFields.some((k) => pathMatches(f, k) || pathMatches(k, f)) : settings.searchableAttributes.some((s) => pathMatches(s, f))) continue;
+    if (searchable.some((s) => pathMatches(s, f))) continue;
     throw new MeiliError(
       'invalid_search_attributes_to_search_on',
       `Index \`${indexUid}\`: Attribute \`${f}\` is not searchable. Available searchable attributes are: \`${searchable.join(', ')}\`.`,

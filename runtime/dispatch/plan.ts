@@ -10,6 +10,9 @@
 //   client set: a command that creates an index first sets it, and every
 //   settings change that names filterableAttributes gets it added (the edge
 //   answers settings from the cluster state, so the client never sees it).
+// - `_miroir_shard` is never searchable: a client list naming it gets a
+//   stand-in instead (withShardUnsearchable); under `*` the edge restricts
+//   keyword searches to the documents' own fields.
 // - A node that owns none of a creating write's documents still creates the
 //   index with the primary key (searches and settings find it everywhere);
 //   `index_already_exists` then counts as success, because replays and
@@ -19,6 +22,7 @@
 import { unreachable } from '../assert.ts';
 import { sliceForNode, type ClusterCommand, type DispatchTarget, type NodeCommand } from '../cluster/index.ts';
 import { SHARD_FIELD } from '../routing/index.ts';
+import { STAND_IN_NAME } from '../search/reserved-names.ts';
 import type { HttpMethod } from '../../transport/node-client/node-client.ts';
 
 export interface PlannedRequest {
@@ -52,11 +56,23 @@ export function withShardFilterable(value: unknown): unknown[] {
   return list;
 }
 
+/**
+ * The client's searchableAttributes with `_miroir_shard` replaced by a name no
+ * document carries: one Meilisearch holding the client's documents searches
+ * nothing under that name, and the list keeps its length and order, which are
+ * the attributeRank weights. (Under `*` the edge names the fields to search
+ * instead: runtime/search/search-on-fields.ts.)
+ */
+export function withShardUnsearchable(value: unknown): unknown {
+  return Array.isArray(value) && value.includes(SHARD_FIELD) ? value.map((v) => (v === SHARD_FIELD ? STAND_IN_NAME : v)) : value;
+}
+
 function settingsBody(settings: Record<string, unknown>, createsIndex: boolean): Record<string, unknown> {
   const body = { ...settings };
   if (Object.hasOwn(body, 'filterableAttributes') || createsIndex) {
     body['filterableAttributes'] = withShardFilterable(body['filterableAttributes']);
   }
+  if (Object.hasOwn(body, 'searchableAttributes')) body['searchableAttributes'] = withShardUnsearchable(body['searchableAttributes']);
   return body;
 }
 

@@ -32,6 +32,7 @@ import { plainQuery, searchBodyFromQuery } from './query-string.ts';
 import type { QueryString } from './query-string.ts';
 import type { Body } from './request-body.ts';
 import { hideReservedNames, restoreReservedKeys } from './reserved-names.ts';
+import { searchOnDocumentFields } from './search-on-fields.ts';
 import { requestUid } from './request-uid.ts';
 import { enforceReadPolicy, scatter } from './scatter.ts';
 
@@ -72,7 +73,7 @@ export async function searchResolvedIndex(
 ): Promise<SearchOutcome> {
   const path = `/indexes/${encodeUid(index.uid)}/search`;
   const body = await checkedSearchBody(services, path, clientBody, options.signal);
-  const fused = hideReservedNames(fuseTenantFilter(body, options.tenantFilter)) as SearchBody;
+  const fused = searchOnDocumentFields(hideReservedNames(fuseTenantFilter(body, options.tenantFilter)), index) as SearchBody;
   const maxTotalHits = maxTotalHitsOf(index);
   const distinctAttribute = distinctAttributeOf(index, fused['distinct']);
   const plan = planSearch(fused, { maxTotalHits, primaryKey: index.primaryKey, distinctAttribute });
@@ -119,7 +120,7 @@ export async function facetSearchIndex(
   if (!isPlainObject(clientBody) || (clientBody['filter'] != null && !isFilterParam(clientBody['filter']))) {
     return rejectThroughNode(services, path, clientBody, badRequest('The facet-search body is invalid.'), options.signal);
   }
-  const body = hideReservedNames(fuseTenantFilter(clientBody, options.tenantFilter));
+  const body = searchOnDocumentFields(hideReservedNames(fuseTenantFilter(clientBody, options.tenantFilter)), index);
   return withReadContext(services, index, options, async (context) => {
     const { answers, degradedShards } = await scatter<NodeFacetSearchResponse>(
       context,

@@ -122,7 +122,13 @@ test('exclusions, phrases, synonyms, attributesToSearchOn and the score threshol
   assert.deepEqual(index.search(searchQuery({ q: 'hidden -"hidden world"' }), 'i').hits.map((h) => h.id), [2]);
   assert.deepEqual(index.search(searchQuery({ q: 'new york' }), 'i').hits.map((h) => h.id), [3]);
   assert.deepEqual(index.search(searchQuery({ q: 'dragon', attributesToSearchOn: ['title'] }), 'i').hits.map((h) => h.id), []);
-  assert.throws(() => index.search(searchQuery({ q: 'x', attributesToSearchOn: ['nope'] }), 'i'), (e: unknown) =>
+  // Under searchableAttributes ["*"] a name no document carries is skipped (it searches nothing), as milli does.
+  assert.deepEqual(index.search(searchQuery({ q: 'x', attributesToSearchOn: ['nope'] }), 'i').hits.map((h) => h.id), []);
+  assert.deepEqual(index.search(searchQuery({ q: 'x', attributesToSearchOn: ['nope', 'body'] }), 'i').hits.map((h) => h.id), [3]);
+  const listed = indexOf([{ id: 1, title: 'x' }], (s) => {
+    s.searchableAttributes = ['title'];
+  });
+  assert.throws(() => listed.search(searchQuery({ q: 'x', attributesToSearchOn: ['nope'] }), 'i'), (e: unknown) =>
     e instanceof MeiliError && e.code === 'invalid_search_attributes_to_search_on');
   const scored = index.search(searchQuery({ q: 'hidden world', showRankingScore: true }), 'i');
   const threshold = scored.hits[1]!._rankingScore as number;

@@ -80,6 +80,21 @@ test('settings keep _miroir_shard filterable whatever the client sets', () => {
   assert.deepEqual(withShardFilterable(['_miroir_shard', 'a']), ['_miroir_shard', 'a']);
 });
 
+test('settings never make _miroir_shard searchable: a client list naming it gets a stand-in at the same weight', () => {
+  const settings = (s: Record<string, unknown>): ClusterCommand => ({
+    v: 1, kind: 'settings.update', indexUid: 'm', settings: s, allowIndexCreation: true, nowMs: T,
+  });
+  assert.deepEqual(planRequests(settings({ searchableAttributes: ['title', '_miroir_shard', 'body'] }), owner(null), false)[0]?.body, {
+    searchableAttributes: ['title', '_miroir_probe', 'body'],
+  });
+  assert.deepEqual(planRequests(settings({ searchableAttributes: ['title', 'body'] }), owner(null), false)[0]?.body, {
+    searchableAttributes: ['title', 'body'],
+  });
+  // `*` and resets pass unchanged: the edge names the fields to search then.
+  assert.deepEqual(planRequests(settings({ searchableAttributes: ['*'] }), owner(null), false)[0]?.body, { searchableAttributes: ['*'] });
+  assert.deepEqual(planRequests(settings({ searchableAttributes: null }), owner(null), false)[0]?.body, { searchableAttributes: null });
+});
+
 test('index lifecycle commands are broadcast as the matching Meilisearch requests', () => {
   const create = planRequests({ v: 1, kind: 'index.create', uid: 'a b', primaryKey: null, shards: 4, nowMs: T }, owner(null), true);
   assert.deepEqual(create.map((r) => `${r.method} ${r.path}`), ['POST /indexes', 'PATCH /indexes/a%20b/settings']);
