@@ -16,7 +16,7 @@ import { Meilisearch } from 'meilisearch';
 import { seededRng } from '../../../runtime/env/rng.ts';
 import { spawnNode, tempDir, type SpawnedNode } from '../engine/spawn-node.ts';
 import { GENRES, SETTINGS, makeCorpus, type Doc } from './corpus.ts';
-import { MASTER_KEY, rawSearch, removeDataDir, startDev, tempDataDir, type DevCluster } from './harness.ts';
+import { MASTER_KEY, rawSearch, removeDataDir, retrying, startDev, tempDataDir, type DevCluster } from './harness.ts';
 import { comparable, randomQuery } from './queries.ts';
 
 const DOCS = Number(process.env.MIROIR_CLUSTER_DOCS ?? 1_000);
@@ -25,15 +25,21 @@ const BATCH = 250;
 const TASK_TIMEOUT_MS = 60_000;
 const INDEX = 'movies';
 
+/**
+ * Creates the index, sets the settings and adds the corpus in batches, then
+ * waits for every task. Writes are retried on retriable answers only (a
+ * forwarded write can lose its hop to the leader on a loaded machine); a
+ * retried batch carries the same ids, so it is harmless.
+ */
 async function load(client: Meilisearch, docs: readonly Doc[]): Promise<number[]> {
   const index = client.index(INDEX);
+  const enqueued = [
+    await retrying(() => client.createIndex(INDEX, { primaryKey: 'id' }), TASK_TIMEOUT_MS),
+    await retrying(() => index.updateSettings(SETTINGS), TASK_TIMEOUT_MS),
+  ];
+  for (let i = 0; i < docs.length; i += BATCH) enqueued.push(await retrying(() => index.addDocuments(docs.slice(i, i + BATCH)), TASK_TIMEOUT_MS));
   const uids: number[] = [];
-  const created = await client.createIndex(INDEX, { primaryKey: 'id' }).waitTask({ timeout: TASK_TIMEOUT_MS });
-  uids.push(created.uid);
-  uids.push((await index.updateSettings(SETTINGS).waitTask({ timeout: TASK_TIMEOUT_MS })).uid);
-  const enqueued = [];
-  for (let i = 0; i < docs.length; i += BATCH) enqueued.push(index.addDocuments(docs.slice(i, i + BATCH)));
-  for (const task of enqueued) uids.push((await task.waitTask({ timeout: TASK_TIMEOUT_MS, interval: 100 })).uid);
+  for (const task of enqueued) uids.push((await client.tasks.waitForTask(task.taskUid, { timeout: TASK_TIMEOUT_MS, interval: 100 })).uid);
   return uids;
 }
 

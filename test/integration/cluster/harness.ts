@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Meilisearch } from 'meilisearch';
+import { Meilisearch, MeilisearchApiError } from 'meilisearch';
 import { sleepMs } from '../../../runtime/env/real.ts';
 
 const BIN = new URL('../../../cli/bin.js', import.meta.url).pathname;
@@ -87,6 +87,27 @@ export async function rawSearch(peerUrl: string, index: string, body: Record<str
   });
   const answer = (await response.json()) as { hits?: Array<{ id: unknown }> };
   return { ids: answer.hits?.map((h) => h.id) ?? [], degraded: response.headers.get('x-miroir-degraded') };
+}
+
+/** The statuses Miroir answers when a client should try again: no leader, overloaded, the hop to the leader lost. */
+export const RETRIABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/**
+ * Calls `call` until it succeeds, retrying only retriable answers (as a
+ * Meilisearch client would on 503), each reported to `onRetry`; anything else,
+ * or a retriable answer past the deadline, is thrown.
+ */
+export async function retrying<T>(call: () => Promise<T>, timeoutMs: number, onRetry: (error: MeilisearchApiError) => void = () => undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof MeilisearchApiError) || !RETRIABLE_STATUSES.has(error.response?.status ?? 0) || Date.now() > deadline) throw error;
+      onRetry(error);
+      await sleepMs(200);
+    }
+  }
 }
 
 export function tempDataDir(): string {

@@ -19,17 +19,14 @@
 // document). Move it back to kill-leader.test.ts once that is fixed.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MeilisearchApiError } from 'meilisearch';
-import { sleepMs } from '../../../runtime/env/real.ts';
 import { SETTINGS, makeCorpus, type Doc } from './corpus.ts';
-import { eventually, isAlive, rawSearch, removeDataDir, startDev, tempDataDir, type DevCluster } from './harness.ts';
+import { eventually, isAlive, rawSearch, removeDataDir, retrying, startDev, tempDataDir, type DevCluster } from './harness.ts';
 
 const BATCHES = 24;
 const BATCH = 20;
 const KILL_AFTER = 6;
 const RETRY_DEADLINE_MS = 60_000;
 const TASK_TIMEOUT_MS = 60_000;
-const RETRIABLE = new Set([502, 503, 504]);
 
 async function againNote(peerUrl: string, q: string): Promise<string> {
   const again = await rawSearch(peerUrl, 'movies', { q });
@@ -75,20 +72,11 @@ test('kill -9 of the leader peer during ingest: every acknowledged document is s
       await eventually(() => !isAlive(leader.pid), `leader ${leaderId} gone`, 10_000);
     }
     const batch = docs.slice(b * BATCH, (b + 1) * BATCH);
-    const deadline = Date.now() + RETRY_DEADLINE_MS;
-    for (;;) {
-      try {
-        const task = await client.index('movies').addDocuments(batch);
-        acknowledged.push({ taskUid: task.taskUid, docs: batch });
-        break;
-      } catch (error) {
-        assert.ok(error instanceof MeilisearchApiError, `only API errors, got ${String(error)}`);
-        assert.ok(RETRIABLE.has(error.response.status), `only retriable errors, got ${error.response.status} ${JSON.stringify(error.cause)}`);
-        retriable.push(`${error.response.status} ${error.cause?.code ?? 'unknown'}`);
-        assert.ok(Date.now() < deadline, `batch ${b} still refused after ${RETRY_DEADLINE_MS} ms: ${retriable.join(', ')}`);
-        await sleepMs(200);
-      }
-    }
+    // Anything but a retriable answer (502/503/504) is thrown by `retrying` and fails the test.
+    const task = await retrying(() => client.index('movies').addDocuments(batch), RETRY_DEADLINE_MS, (error) => {
+      retriable.push(`${error.response?.status} ${error.cause?.code ?? 'unknown'}`);
+    });
+    acknowledged.push({ taskUid: task.taskUid, docs: batch });
   }
   assert.equal(acknowledged.length, BATCHES);
 
