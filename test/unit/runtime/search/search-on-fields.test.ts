@@ -45,6 +45,7 @@ const QUERIES: Record<string, unknown>[] = [
   { q: '5', attributesToSearchOn: ['spec'], limit: 200 },
   { q: '5', page: 2, hitsPerPage: 5 },
   { q: 'galaxy 5', filter: 'spec.color = white', facets: ['spec.color'] },
+  { q: 'iphone 5', attributesToHighlight: ['*'], showMatchesPosition: true, limit: 30 },
 ];
 
 test('searches equal the oracle: the shard stamp matches nothing', async () => {
