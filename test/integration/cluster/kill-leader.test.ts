@@ -10,13 +10,10 @@
 // timed out) — never a 4xx, a 500 or a dropped connection.
 // Afterwards every batch acknowledged with a 202 must have a task that
 // succeeds and every document of it must be readable and searchable.
-//
-// Run: npm run test:cluster:chaos. Not in `npm test` yet, because it fails on
-// an engine bug it found: a document replaced by an identical copy (what the
-// new leader's replay of a log suffix sends) loses its filter values, so the
-// `_miroir_shard IN [...]` restriction of cluster searches misses it while
-// the node's own unfiltered search finds it (the failure message says so per
-// document). Move it back to kill-leader.test.ts once that is fixed.
+// A failure lists, per document, whether the read was degraded, which node
+// holds it and whether that node's own and shard-restricted searches find it
+// (this is how an engine bug — re-added identical documents lost their filter
+// values — was found).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SETTINGS, makeCorpus, type Doc } from './corpus.ts';
