@@ -73,7 +73,8 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
     for (const fault of schedule) {
       if (Date.now() - started >= options.durationMs) break;
       const target = (fault.kind.endsWith('node') ? nodes : peers)[fault.target]!;
-      log(`chaos: +${((Date.now() - started) / 1000).toFixed(1)} s ${fault.kind} ${target.id} for ${fault.holdMs} ms`);
+      // The wall-clock time too, to find the fault in the processes' logs.
+      log(`chaos: +${((Date.now() - started) / 1000).toFixed(1)} s (${new Date().toISOString()}) ${fault.kind} ${target.id} (pid ${target.pid}) for ${fault.holdMs} ms`);
       const back = await inject(fault, target);
       log(`chaos:   ${target.id} answering again ${(back / 1000).toFixed(1)} s after the fault was undone`);
       injected++;
