@@ -17,7 +17,10 @@
 //   on them): without a client `sort` the merge interleaves each node's own
 //   order by primary key, which is global key order whenever nodes list in
 //   insertion order of ascending keys, and is in any case deterministic with
-//   pages that never overlap.
+//   pages that never overlap as long as the same nodes answer every page:
+//   listings take the first covering set, never a rotated one (with RF 2 the
+//   rotation made consecutive pages overlap and skip documents). A change of
+//   node health between two pages can still shift them.
 import { MeiliError } from '../../api/errors/registry.ts';
 import type { IndexRecord } from '../cluster/state.ts';
 import { mergeDocumentPages, parseDocumentSort, planDocuments } from '../merge/index.ts';
@@ -146,7 +149,7 @@ async function listResolved(
 ): Promise<DocumentsOutcome> {
   const query = hideReservedNames(clientQuery as Body) as DocumentsQuery;
   const plan = planDocuments(query, { primaryKey: index.primaryKey, sortByPrimaryKey: false });
-  return withReadContext(services, index, options, async (context) => {
+  return withReadContext(services, index, { ...options, fixedCover: true }, async (context) => {
     const { answers, degradedShards } = await scatter<NodeDocumentsPage>(
       context,
       async (nodeId, shards, signal) =>

@@ -17,6 +17,13 @@ export interface ReadOptions {
   readonly signal?: AbortSignal;
   /** Overrides config `search.searchTimeoutMs` for this request. */
   readonly deadlineMs?: number;
+  /**
+   * Always the first covering set (no rotation over replicas). Document
+   * listings need it: a node lists its shards interleaved in its own order,
+   * so pages merged from other groupings of shards onto nodes could overlap
+   * or leave gaps.
+   */
+  readonly fixedCover?: boolean;
 }
 
 export interface IndexReadContext {
@@ -60,7 +67,7 @@ export function readContext(
   options: ReadOptions,
 ): { context: IndexReadContext; dispose: () => void } {
   const topology = topologyView(services).of(services.state(), index);
-  const turn = services.nextSearchCounter();
+  const turn = options.fixedCover === true ? 0 : services.nextSearchCounter();
   const deadlineMs = options.deadlineMs ?? services.config.search.searchTimeoutMs;
   const deadline = deadlineSignal(services.clock, deadlineMs, options.signal);
   const owners = { groups: topology.groups, isHealthy: (id: string) => services.isNodeHealthy(id), turn };
