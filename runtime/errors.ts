@@ -6,6 +6,7 @@ export type MiroirErrorCode =
   | 'MIROIR_ERR_NOT_LEADER'
   | 'MIROIR_ERR_PROPOSAL_DROPPED'
   | 'MIROIR_ERR_NODE_UNAVAILABLE'
+  | 'MIROIR_ERR_PEER_UNAVAILABLE'
   | 'MIROIR_ERR_LOG_COMPACTED'
   | 'MIROIR_ERR_TIMEOUT'
   | 'MIROIR_ERR_OVERLOADED'
@@ -42,6 +43,16 @@ export class NodeUnavailableError extends MiroirError {
   constructor(nodeId: string, reason: string, options?: { cause?: unknown }) {
     super('MIROIR_ERR_NODE_UNAVAILABLE', `node ${nodeId} unavailable: ${reason}`, options);
     this.nodeId = nodeId;
+  }
+}
+
+/** Another Miroir peer could not be reached, or its connection dropped before it answered. */
+export class PeerUnavailableError extends MiroirError {
+  override readonly name = 'PeerUnavailableError';
+  readonly peerId: string;
+  constructor(peerId: string, reason: string, options?: { cause?: unknown }) {
+    super('MIROIR_ERR_PEER_UNAVAILABLE', `peer ${peerId} unavailable: ${reason}`, options);
+    this.peerId = peerId;
   }
 }
 

@@ -23,6 +23,8 @@ const RUNTIME_CODES: Readonly<Record<MiroirErrorCode, string | null>> = {
   MIROIR_ERR_OVERLOADED: 'miroir_overloaded',
   MIROIR_ERR_TIMEOUT: 'miroir_timeout',
   MIROIR_ERR_NODE_UNAVAILABLE: 'miroir_node_unavailable',
+  // A write forwarded to the leader whose connection failed: retriable, like no leader.
+  MIROIR_ERR_PEER_UNAVAILABLE: 'miroir_no_leader',
   // A compacted log read is a bug on the edge's paths: answered as internal.
   MIROIR_ERR_LOG_COMPACTED: null,
 };
@@ -36,7 +38,9 @@ function fromRuntime(error: MiroirError): MeiliError | null {
   const code = RUNTIME_CODES[error.code];
   if (code === null || code === undefined) return null;
   const message =
-    code === 'miroir_no_leader'
+    error.code === 'MIROIR_ERR_PEER_UNAVAILABLE'
+      ? `The Raft leader could not be reached (${error.message}); a write may still be applied, check its task before retrying.`
+      : code === 'miroir_no_leader'
       ? `The cluster has no reachable Raft leader right now (${error.message}); retry later.`
       : code === 'miroir_timeout'
         ? `The request timed out (${error.message}); a write may still be applied, check its task before retrying.`

@@ -17,7 +17,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Clock, Rng, TimerHandle } from '../../runtime/env/clock.ts';
 import type { PeerId, RaftMessage } from '../../runtime/raft/types.ts';
 import { assert } from '../../runtime/assert.ts';
-import { ClosedError, NodeUnavailableError } from '../../runtime/errors.ts';
+import { ClosedError, PeerUnavailableError } from '../../runtime/errors.ts';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
 import { CLOSE } from './handshake.ts';
 import { HandshakeError, PeerConnection, type ConnectionOptions } from './connection.ts';
@@ -197,11 +197,11 @@ export class PeerMesh {
     return this.#links.get(peer)?.drained() ?? Promise.resolve();
   }
 
-  /** Calls `method` on `peer`; rejects with the typed error the handler threw, TimeoutError or NodeUnavailableError. */
+  /** Calls `method` on `peer`; rejects with the typed error the handler threw, TimeoutError or PeerUnavailableError. */
   async request(peer: PeerId, method: string, body: Uint8Array, timeoutMs = this.#options.requestTimeoutMs): Promise<Uint8Array> {
     if (this.#closed) throw new ClosedError('peer mesh');
     const link = this.#links.get(peer);
-    if (link === undefined || !link.isOpen) throw new NodeUnavailableError(peer, 'no connection to this peer');
+    if (link === undefined || !link.isOpen) throw new PeerUnavailableError(peer, 'no connection to this peer');
     const { id, response } = this.#requests.open(peer, link, timeoutMs, method);
     const frame: SessionFrame = { v: PEER_PROTOCOL_VERSION, kind: 'peer.request', id, method, body, timeoutMs };
     this.#sendWhenDrained(link, frame, () => this.#requests.isPending(id))

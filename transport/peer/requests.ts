@@ -1,14 +1,14 @@
 // Request/response over the peer mesh: correlation ids, deadlines and the
 // bound on requests in flight (STYLE G14). The requester keeps a pending
 // entry per id until the response frame, the deadline (TimeoutError) or the
-// loss of the connection (NodeUnavailableError: the request may or may not
+// loss of the connection (PeerUnavailableError: the request may or may not
 // have run, so callers retry only idempotent requests). Errors cross the wire
 // as {code, message, leaderHint} and come back as the typed error of that
 // code, so callers branch on `code` on both sides (STYLE G12).
 import type { Clock, TimerHandle } from '../../runtime/env/clock.ts';
 import type { PeerId } from '../../runtime/raft/types.ts';
 import {
-  ClosedError, MiroirError, NodeUnavailableError, NotLeaderError, OverloadedError, ProposalDroppedError, TimeoutError,
+  ClosedError, MiroirError, PeerUnavailableError, NotLeaderError, OverloadedError, ProposalDroppedError, TimeoutError,
 } from '../../runtime/errors.ts';
 import type { WireError } from './frames.ts';
 
@@ -103,11 +103,12 @@ export function errorFromWire(wire: WireError): Error {
     case 'MIROIR_ERR_TIMEOUT': return new MiroirError('MIROIR_ERR_TIMEOUT', wire.message);
     case 'MIROIR_ERR_CLOSED': return new ClosedError(`remote: ${wire.message}`);
     case 'MIROIR_ERR_NODE_UNAVAILABLE': return new MiroirError('MIROIR_ERR_NODE_UNAVAILABLE', wire.message);
+    case 'MIROIR_ERR_PEER_UNAVAILABLE': return new MiroirError('MIROIR_ERR_PEER_UNAVAILABLE', wire.message);
     case 'MIROIR_ERR_LOG_COMPACTED': return new MiroirError('MIROIR_ERR_LOG_COMPACTED', wire.message);
     default: return new PeerRequestError(wire.code, wire.message);
   }
 }
 
-export function peerGone(peer: PeerId): NodeUnavailableError {
-  return new NodeUnavailableError(peer, 'peer connection lost before the response');
+export function peerGone(peer: PeerId): PeerUnavailableError {
+  return new PeerUnavailableError(peer, 'peer connection lost before the response');
 }

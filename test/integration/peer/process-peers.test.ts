@@ -60,7 +60,7 @@ async function proposeRetrying(peer: Peer, command: ClusterCommand, timeoutMs: n
       return await peer.services.propose(command);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      const retriable = code === 'MIROIR_ERR_NODE_UNAVAILABLE' || code === 'MIROIR_ERR_TIMEOUT' || code === 'MIROIR_ERR_NOT_LEADER';
+      const retriable = code === 'MIROIR_ERR_PEER_UNAVAILABLE' || code === 'MIROIR_ERR_TIMEOUT' || code === 'MIROIR_ERR_NOT_LEADER';
       if (!retriable || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

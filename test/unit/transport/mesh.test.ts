@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import { encodeFrame } from '../../../transport/peer/codec.ts';
 import { PeerMesh } from '../../../transport/peer/mesh.ts';
 import { PeerRequestError } from '../../../transport/peer/requests.ts';
-import { NodeUnavailableError, NotLeaderError, OverloadedError, TimeoutError } from '../../../runtime/errors.ts';
+import { PeerUnavailableError, NotLeaderError, OverloadedError, TimeoutError } from '../../../runtime/errors.ts';
 import type { RaftMessage } from '../../../runtime/raft/types.ts';
 import { connected, link, nextEvent, startMesh } from './mesh-helpers.ts';
 
@@ -144,8 +144,8 @@ test('request/response: results, typed errors across the wire, unknown methods, 
   const gone = nextEvent(a, (e) => e.type === 'peer.disconnected');
   a.removePeer('b6');
   await gone;
-  for (const h of hung) await assert.rejects(h, NodeUnavailableError, 'requests on a lost link fail at once');
-  await assert.rejects(a.request('b6', 'echo', Uint8Array.of()), NodeUnavailableError);
+  for (const h of hung) await assert.rejects(h, PeerUnavailableError, 'requests on a lost link fail at once');
+  await assert.rejects(a.request('b6', 'echo', Uint8Array.of()), PeerUnavailableError);
   for (const release of never) release();
 });
 
