@@ -35,7 +35,7 @@ import type { IndexReadContext, ReadOptions } from './read-context.ts';
 import { encodeUid, isCount, isFilterParam, isPlainObject, rejectQueryThroughNode, rejectThroughNode } from './request-body.ts';
 import { documentsQueryFromQuery, plainQuery } from './query-string.ts';
 import type { QueryString } from './query-string.ts';
-import { enforceReadPolicy, isClientError, NODE_READ_RETRY, scatter, shardUnavailable } from './scatter.ts';
+import { isClientError, NODE_READ_RETRY, postToCover, shardUnavailable } from './scatter.ts';
 import { clientErrorOf } from './node-error.ts';
 import { hideReservedNames } from './reserved-names.ts';
 import type { Body } from './request-body.ts';
@@ -150,18 +150,9 @@ async function listResolved(
   const query = hideReservedNames(clientQuery as Body) as DocumentsQuery;
   const plan = planDocuments(query, { primaryKey: index.primaryKey, sortByPrimaryKey: false });
   return withReadContext(services, index, { ...options, fixedCover: true }, async (context) => {
-    const { answers, degradedShards } = await scatter<NodeDocumentsPage>(
-      context,
-      async (nodeId, shards, signal) =>
-        (await services.node(nodeId).request<NodeDocumentsPage>({
-          method: 'POST',
-          path,
-          body: nodeRequestBody(plan, shards),
-          signal,
-        })).body,
-      () => ({ results: [], total: 0 }),
+    const { answers, degradedShards } = await postToCover<NodeDocumentsPage>(
+      context, path, (shards) => nodeRequestBody(plan, shards), () => ({ results: [], total: 0 }),
     );
-    enforceReadPolicy(context, degradedShards);
     const response = mergeDocumentPages({
       pages: answers.map((a) => a.body),
       offset: plan.offset,

@@ -34,7 +34,7 @@ import type { Body } from './request-body.ts';
 import { hideReservedNames, restoreReservedKeys } from './reserved-names.ts';
 import { searchOnDocumentFields } from './search-on-fields.ts';
 import { requestUid } from './request-uid.ts';
-import { enforceReadPolicy, scatter } from './scatter.ts';
+import { postToCover } from './scatter.ts';
 
 export interface SearchOptions extends ReadOptions {
   /** The tenant token's rule filter for this index, ANDed with the client's. */
@@ -78,18 +78,10 @@ export async function searchResolvedIndex(
   const distinctAttribute = distinctAttributeOf(index, fused['distinct']);
   const plan = planSearch(fused, { maxTotalHits, primaryKey: index.primaryKey, distinctAttribute });
   return withReadContext(services, index, options, async (context) => {
-    const { answers, degradedShards } = await scatter<NodeSearchResponse>(
-      context,
-      async (nodeId, shards, signal) =>
-        (await services.node(nodeId).request<NodeSearchResponse>({
-          method: 'POST',
-          path,
-          body: nodeRequestBody(plan, shards),
-          signal,
-        })).body,
+    const { answers, degradedShards } = await postToCover<NodeSearchResponse>(
+      context, path, (shards) => nodeRequestBody(plan, shards),
       () => ({ hits: [], processingTimeMs: 0, estimatedTotalHits: 0, totalHits: 0 }),
     );
-    enforceReadPolicy(context, degradedShards);
     const merged = mergeSearch({
       responses: answers.map((a) => a.body),
       query: fused,
@@ -122,18 +114,10 @@ export async function facetSearchIndex(
   }
   const body = searchOnDocumentFields(hideReservedNames(fuseTenantFilter(clientBody, options.tenantFilter)), index);
   return withReadContext(services, index, options, async (context) => {
-    const { answers, degradedShards } = await scatter<NodeFacetSearchResponse>(
-      context,
-      async (nodeId, shards, signal) =>
-        (await services.node(nodeId).request<NodeFacetSearchResponse>({
-          method: 'POST',
-          path,
-          body: nodeRequestBody({ nodeBody: body }, shards),
-          signal,
-        })).body,
+    const { answers, degradedShards } = await postToCover<NodeFacetSearchResponse>(
+      context, path, (shards) => nodeRequestBody({ nodeBody: body }, shards),
       () => ({ facetHits: [], facetQuery: null, processingTimeMs: 0 }),
     );
-    enforceReadPolicy(context, degradedShards);
     const facetQuery = typeof body['facetQuery'] === 'string' ? body['facetQuery'] : null;
     const response = mergeFacetSearch({
       responses: answers.map((a) => a.body),

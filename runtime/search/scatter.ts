@@ -165,6 +165,27 @@ export function shardUnavailable(indexUid: string, shards: readonly number[]): M
 }
 
 /** Applies the read policy: with `error`, any degraded shard fails the read. */
+/**
+ * POSTs `bodyFor(shards)` to every node of the covering set at `path`, then
+ * applies the read policy: the scatter of the search, facet-search and
+ * documents reads.
+ */
+export async function postToCover<T>(
+  context: IndexReadContext,
+  path: string,
+  bodyFor: (shards: readonly number[]) => unknown,
+  emptyAnswer: () => T,
+): Promise<ScatterResult<T>> {
+  const result = await scatter<T>(
+    context,
+    async (nodeId, shards, signal) =>
+      (await context.services.node(nodeId).request<T>({ method: 'POST', path, body: bodyFor(shards), signal })).body,
+    emptyAnswer,
+  );
+  enforceReadPolicy(context, result.degradedShards);
+  return result;
+}
+
 export function enforceReadPolicy(context: IndexReadContext, degradedShards: readonly number[]): void {
   if (degradedShards.length > 0 && context.services.config.read.policy === 'error') {
     throw shardUnavailable(context.index.uid, degradedShards);
