@@ -11,7 +11,7 @@
 // (the bound becomes the next midnight), `beforeX=2024-01-02` excludes it too
 // (the bound is that midnight). Both bounds are strict, as in Meilisearch.
 // The engine and the cluster both filter with what this returns.
-import { MeiliError } from '../errors/registry.ts';
+import { MeiliError, type ErrorBody } from '../errors/registry.ts';
 import { checkQueryKeys, queryString, type Query } from './deserr.ts';
 import { indexUidMessage, isValidIndexUid } from './index-uid.ts';
 
@@ -30,6 +30,26 @@ export const TASK_TYPES: readonly TaskType[] = [
   'taskDeletion', 'dumpCreation', 'snapshotCreation', 'export', 'upgradeDatabase',
   'indexCompaction', 'networkTopologyChange', 'dsrUpdate', 'dsrClear',
 ];
+
+/**
+ * The fields of a Meilisearch task object (API.md §2.2) that both the engine's
+ * and the cluster's task records hold. Times are epoch milliseconds.
+ */
+export interface TaskFields {
+  uid: number;
+  batchUid: number | null;
+  indexUid: string | null;
+  status: TaskStatus;
+  type: TaskType;
+  canceledBy: number | null;
+  /** Key order is Meilisearch's (API.md §2.2); null when the type has no details. */
+  details: Record<string, unknown> | null;
+  error: ErrorBody | null;
+  enqueuedAtMs: number;
+  startedAtMs: number | null;
+  finishedAtMs: number | null;
+  customMetadata: string | null;
+}
 
 /** A task filter; an absent field matches everything. Dates are strict bounds in epoch ms. */
 export interface TaskFilter {

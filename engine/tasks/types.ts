@@ -2,13 +2,12 @@
 // (TaskOp), what the queue stores (TaskRecord) and what a 202 answers
 // (SummarizedTask). Field order of the public views follows Meilisearch's
 // structs; the views themselves are built in engine/tasks/view.ts.
-import type { ErrorBody } from '../../api/errors/registry.ts';
 import type { Document } from '../core/contracts.ts';
 
 // Task statuses and kinds are protocol facts (API.md §2.2), shared with the cluster.
 export { TASK_STATUSES, TASK_TYPES } from '../../api/protocol/task-query.ts';
 export type { TaskStatus, TaskType } from '../../api/protocol/task-query.ts';
-import type { TaskStatus, TaskType } from '../../api/protocol/task-query.ts';
+import type { TaskFields, TaskStatus, TaskType } from '../../api/protocol/task-query.ts';
 
 /** A settings update: a key set to null resets that setting to its default. */
 export type { SettingsPatch } from '../../api/protocol/settings/settings.ts';
@@ -58,20 +57,8 @@ export interface TaskRequest {
   customMetadata?: string;
 }
 
-/** A task as stored in LevelDB. Times are epoch milliseconds. */
-export interface TaskRecord {
-  uid: number;
-  batchUid: number | null;
-  indexUid: string | null;
-  status: TaskStatus;
-  type: TaskType;
-  canceledBy: number | null;
-  details: Record<string, unknown> | null;
-  error: ErrorBody | null;
-  enqueuedAtMs: number;
-  startedAtMs: number | null;
-  finishedAtMs: number | null;
-  customMetadata: string | null;
+/** A task as stored in LevelDB: the task object's fields and the operation it runs. */
+export interface TaskRecord extends TaskFields {
   op: TaskOp;
 }
 

@@ -17,23 +17,10 @@ import type { NodeState, WriteAckMode } from './commands.ts';
 // Task statuses and kinds are protocol facts (API.md §2.2), shared with the engine.
 export { TASK_STATUSES, TASK_TYPES } from '../../api/protocol/task-query.ts';
 export type { TaskStatus, TaskType } from '../../api/protocol/task-query.ts';
-import type { TaskStatus, TaskType } from '../../api/protocol/task-query.ts';
+import type { TaskFields } from '../../api/protocol/task-query.ts';
 
-export interface TaskRecord {
-  uid: number;
-  /** Miroir does not auto-batch: a task becomes its own batch (uid) when it starts processing. */
-  batchUid: number | null;
-  indexUid: string | null;
-  status: TaskStatus;
-  type: TaskType;
-  canceledBy: number | null;
-  /** Key order is Meilisearch's (API.md §2.2); null when the type has no details. */
-  details: Record<string, unknown> | null;
-  error: ErrorBody | null;
-  enqueuedAtMs: number;
-  startedAtMs: number | null;
-  finishedAtMs: number | null;
-  customMetadata: string | null;
+/** Miroir does not auto-batch: a task becomes its own batch (uid) when it starts processing. */
+export interface TaskRecord extends TaskFields {
   /** The log index of the command that created the task. */
   logIndex: number;
 }
