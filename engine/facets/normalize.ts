@@ -69,15 +69,4 @@ export function parseFiniteFloat(text: string): number | null {
 }
 
 /** Rust's `Display` for f64: `1`, `1.5`, `-0`, `1000000000000000000000`, `0.0000001`. */
-export function formatF64(n: number): string {
-  if (Object.is(n, -0)) return '-0';
-  const shortest = String(n);
-  const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(shortest);
-  if (!match) return shortest;
-  const [, sign, intPart, fracPart = '', exp] = match;
-  const digits = intPart! + fracPart;
-  const point = intPart!.length + Number(exp);
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
+export { printF64 as formatF64 } from '../../runtime/merge/facet-value.ts';

@@ -32,6 +32,35 @@ export function normalizeFacetString(value: string): string {
   return value.trim().normalize('NFKD').toLowerCase();
 }
 
+/**
+ * Whether a facet value key is a number as Meilisearch prints one (Rust's
+ * f64 Display: plain decimal digits, never an exponent, the shortest form
+ * that reads back as the same number). Facet keys are strings in JSON, so
+ * this is how the merge tells the numbers (listed first) from the strings; a
+ * string value spelled like a printed number is taken for a number.
+ */
+export function isPrintedNumber(key: string): boolean {
+  if (!PRINTED_NUMBER.test(key)) return false;
+  const n = Number(key);
+  return Number.isFinite(n) && printF64(n) === key;
+}
+
+const PRINTED_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** Rust's `f64` Display: JavaScript's shortest digits, with the exponent written out (shared with engine/). */
+export function printF64(n: number): string {
+  if (Object.is(n, -0)) return '-0';
+  const shortest = String(n);
+  const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(shortest);
+  if (!match) return shortest;
+  const [, sign, whole, fraction = '', exponent] = match;
+  const digits = whole! + fraction;
+  const point = whole!.length + Number(exponent);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 /** The identities a field value has for distinct: numbers by value, strings and booleans normalized. */
 export function facetKeys(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'number') out.push(`n:${value}`);

@@ -3,16 +3,29 @@
 // - facetDistribution: counts summed per facet value, values identified by
 //   their normalized form (a node may show "Blue" where another shows "blue";
 //   the first response's spelling wins, as one node shows one original
-//   spelling). Then each facet is re-ordered and truncated as a node would:
-//   `alpha` puts number-looking values first in numeric order, then strings in
-//   code-point order of their normalized form (milli walks the number
-//   database, then the string database); `count` is by count, descending,
-//   ties in alpha order. At most maxValuesPerFacet values are kept.
+//   spelling). Then each facet's values are picked and ordered as one node
+//   holding every document would (milli `facet_distribution.rs`): numbers
+//   first, then strings, at most maxValuesPerFacet values in all, and
+//   - `alpha` over at most 3000 candidates: numbers by their printed form
+//     (milli walks the candidates into a map keyed by the printed number),
+//     strings by normalized form; each list cut to the room left;
+//   - `alpha` over more candidates: numbers in numeric order, strings by
+//     normalized form, each walk stopping when the map size *equals* the cap
+//     after an insertion (so a cap the numbers alone fill lets every string
+//     in, and a cap of 0 stops nothing: milli's quirk, kept);
+//   - `count`: the same walks, by count descending, ties by value descending
+//     (milli pops a max-heap of (count, value)).
+//   The order of a facet is its own `sortFacetValuesBy` entry when the search
+//   named it, else the `*` entry (milli OrderByMap::get).
 // - facetStats: min of mins, max of maxes.
 // - Facet names come out sorted (Meilisearch serializes them from a BTreeMap).
-// Counts of values a node cut at maxValuesPerFacet are missing from the sum;
-// that is the inherent approximation of API.md §5.3 (6).
-import { compareCodePoints, normalizeFacetString } from './facet-value.ts';
+// Exactness: under `alpha` over at most 3000 candidates every node holds at
+// most 3000 and cut its lists in the same order, so the union of the node
+// lists holds the values the client must see, with full counts. Otherwise a
+// value a node cut is missing from the sum (API.md §5.3 (6)): under `count`,
+// or under `alpha` above 3000 candidates when a node with at most 3000 of
+// them cut its numbers in printed order.
+import { compareCodePoints, isPrintedNumber, normalizeFacetString } from './facet-value.ts';
 import type { FacetDistribution, FacetOrder, FacetStats, FacetingSettings } from './types.ts';
 
 interface Bucket {
@@ -21,22 +34,26 @@ interface Bucket {
   count: number;
 }
 
-const NUMBER_LIKE = /^-?\d+(\.\d+)?$/;
+/** Above this many candidates milli walks the facet levels instead of the candidates (LINEAR_SCAN_CANDIDATES_THRESHOLD). */
+export const LINEAR_SCAN_CANDIDATES_MAX = 3000;
 
-/** The order of a facet's values under `sortFacetValuesBy`: exact name, then patterns, then `*`. */
+/** What the merge knows of the search whose facets it merges. */
+export interface FacetSearchContext {
+  /** The `facets` of the search, after renaming: a facet named here has its own order. */
+  readonly requested: readonly string[];
+  /** The search's candidates over every node; null when unknown (levels order assumed). */
+  readonly candidates: number | null;
+}
+
+/** The order of a facet's values under `sortFacetValuesBy`: its own entry, else `*`, else alpha. */
 export function facetOrderOf(facet: string, sortFacetValuesBy: Readonly<Record<string, FacetOrder>>): FacetOrder {
-  const exact = sortFacetValuesBy[facet];
-  if (exact !== undefined) return exact;
-  const patterns = Object.keys(sortFacetValuesBy).filter((p) => p !== '*' && p.includes('*'));
-  for (const pattern of patterns.sort(compareCodePoints)) {
-    if (globMatches(pattern, facet)) return sortFacetValuesBy[pattern]!;
-  }
-  return sortFacetValuesBy['*'] ?? 'alpha';
+  return sortFacetValuesBy[facet] ?? sortFacetValuesBy['*'] ?? 'alpha';
 }
 
 export function mergeFacetDistributions(
   distributions: readonly (FacetDistribution | undefined)[],
   faceting: FacetingSettings,
+  search: FacetSearchContext | null = null,
 ): Record<string, Record<string, number>> {
   const byFacet = new Map<string, Map<string, Bucket>>();
   for (const distribution of distributions) {
@@ -48,15 +65,47 @@ export function mergeFacetDistributions(
       for (const value in values) addCount(buckets, value, values[value]!);
     }
   }
+  const linear = search !== null && search.candidates !== null && search.candidates <= LINEAR_SCAN_CANDIDATES_MAX;
   const out: Record<string, Record<string, number>> = {};
   for (const facet of [...byFacet.keys()].sort(compareCodePoints)) {
-    const order = facetOrderOf(facet, faceting.sortFacetValuesBy);
-    const sorted = sortBuckets([...byFacet.get(facet)!.values()], order).slice(0, faceting.maxValuesPerFacet);
+    const named = search === null || search.requested.includes(facet);
+    const order = facetOrderOf(named ? facet : '*', faceting.sortFacetValuesBy);
     const values: Record<string, number> = {};
-    for (const b of sorted) values[b.value] = b.count;
+    for (const b of pickValues([...byFacet.get(facet)!.values()], order, linear, faceting.maxValuesPerFacet)) values[b.value] = b.count;
     out[facet] = values;
   }
   return out;
+}
+
+/** The values one node shows for a facet, in its order (see the header). */
+function pickValues(buckets: Bucket[], order: FacetOrder, linear: boolean, max: number): Bucket[] {
+  const numbers = buckets.filter((b) => isPrintedNumber(b.value));
+  const strings = buckets.filter((b) => !isPrintedNumber(b.value));
+  if (order === 'alpha' && linear) {
+    numbers.sort((a, b) => compareCodePoints(a.value, b.value));
+    strings.sort(compareStrings);
+    const kept = numbers.slice(0, max);
+    return kept.concat(strings.slice(0, Math.max(0, max - kept.length)));
+  }
+  if (order === 'alpha') {
+    numbers.sort((a, b) => Number(a.value) - Number(b.value));
+    strings.sort(compareStrings);
+  } else {
+    numbers.sort((a, b) => b.count - a.count || Number(b.value) - Number(a.value));
+    strings.sort((a, b) => b.count - a.count || compareStrings(b, a));
+  }
+  const kept: Bucket[] = [];
+  for (const list of [numbers, strings]) {
+    for (const b of list) {
+      kept.push(b);
+      if (kept.length === max) break;
+    }
+  }
+  return kept;
+}
+
+function compareStrings(a: Bucket, b: Bucket): number {
+  return compareCodePoints(a.normalized, b.normalized) || compareCodePoints(a.value, b.value);
 }
 
 export function mergeFacetStats(all: readonly (FacetStats | undefined)[]): Record<string, { min: number; max: number }> {
@@ -112,23 +161,8 @@ function addCount(buckets: Map<string, Bucket>, value: string, count: number): v
   else buckets.set(normalized, { value, normalized, count });
 }
 
+/** Facet-search hits are strings only (numbers are not searchable). */
 function sortBuckets(buckets: Bucket[], order: FacetOrder): Bucket[] {
-  if (order === 'alpha') return buckets.sort(compareAlpha);
-  return buckets.sort((a, b) => b.count - a.count || compareAlpha(a, b));
-}
-
-function compareAlpha(a: Bucket, b: Bucket): number {
-  const an = NUMBER_LIKE.test(a.value);
-  const bn = NUMBER_LIKE.test(b.value);
-  if (an !== bn) return an ? -1 : 1;
-  if (an) {
-    const d = Number(a.value) - Number(b.value);
-    if (d !== 0) return d;
-  }
-  return compareCodePoints(a.normalized, b.normalized) || compareCodePoints(a.value, b.value);
-}
-
-function globMatches(pattern: string, name: string): boolean {
-  const parts = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('.*')}$`).test(name);
+  if (order === 'alpha') return buckets.sort(compareStrings);
+  return buckets.sort((a, b) => b.count - a.count || compareStrings(a, b));
 }

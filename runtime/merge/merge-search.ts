@@ -9,7 +9,8 @@
 // 3. Distinct is applied across nodes during the merge (distinct.ts).
 // 4. The window (offset/limit or page/hitsPerPage, clamped by maxTotalHits) is
 //    cut from the merged list, and each returned hit is stripped (strip.ts).
-// 5. Totals are summed and capped, facets summed (merge-facets.ts),
+// 5. Totals are summed and capped, facets summed (merge-facets.ts), with
+//    the candidates counted by the facet planSearch added (then removed),
 //    processingTimeMs is the slowest node's.
 //
 // Invariant (asserted): the returned page is never longer than the window.
@@ -18,7 +19,8 @@
 import { assert } from '../assert.ts';
 import { DistinctFilter } from './distinct.ts';
 import { kWayMerge } from './k-way.ts';
-import { mergeFacetDistributions, mergeFacetStats } from './merge-facets.ts';
+import { LINEAR_SCAN_CANDIDATES_MAX, mergeFacetDistributions, mergeFacetStats } from './merge-facets.ts';
+import { CANDIDATES_FACET } from './node-query.ts';
 import { hitsInfo, searchWindow } from './pagination.ts';
 import type { HitsInfo, SearchWindow } from './pagination.ts';
 import { comparePrimaryKeys } from './primary-key.ts';
@@ -168,14 +170,41 @@ function buildResponse(
   // With every shard unavailable no node answered; the asked facets still get their keys.
   const facetsAsked = responses.length === 0 && (input.query.facets?.length ?? 0) > 0;
   if (facetsAsked || responses.some((r) => r.facetDistribution !== undefined)) {
+    const candidates = candidatesOf(responses, input.faceting.maxValuesPerFacet);
     response.facetDistribution = mergeFacetDistributions(
-      responses.map((r) => r.facetDistribution),
+      responses.map((r) => withoutCandidatesFacet(r.facetDistribution)),
       input.faceting,
+      { requested: input.query.facets ?? [], candidates },
     );
   }
   if (facetsAsked || responses.some((r) => r.facetStats !== undefined)) {
-    response.facetStats = mergeFacetStats(responses.map((r) => r.facetStats));
+    response.facetStats = mergeFacetStats(responses.map((r) => withoutCandidatesFacet(r.facetStats)));
   }
   response.requestUid = input.requestUid;
   return response;
+}
+
+/**
+ * The search's candidates over every node, from the counts of
+ * CANDIDATES_FACET (a node without documents, or a shard no node answered
+ * for, counts none); null when a node's list of them may have been cut at
+ * maxValuesPerFacet and the lower bound does not settle the threshold.
+ */
+function candidatesOf(responses: readonly NodeSearchResponse[], maxValuesPerFacet: number): number | null {
+  let sum = 0;
+  let cut = false;
+  for (const r of responses) {
+    const counts = r.facetDistribution?.[CANDIDATES_FACET];
+    if (counts === undefined) continue;
+    const values = Object.values(counts);
+    if (values.length >= maxValuesPerFacet) cut = true;
+    for (const n of values) sum += n;
+  }
+  return cut && sum <= LINEAR_SCAN_CANDIDATES_MAX ? null : sum;
+}
+
+function withoutCandidatesFacet<T>(map: Readonly<Record<string, T>> | undefined): Readonly<Record<string, T>> | undefined {
+  if (map === undefined || !Object.hasOwn(map, CANDIDATES_FACET)) return map;
+  const { [CANDIDATES_FACET]: _counted, ...rest } = map;
+  return rest;
 }

@@ -9,11 +9,19 @@
 // - the primary key (final tiebreak) and the distinct attribute are added to
 //   an explicit `attributesToRetrieve` that lacks them, and listed in
 //   `addedFields` so the merge strips them again;
-// - the shard restriction is ANDed with the client's filter (shard-filter.ts).
+// - the shard restriction is ANDed with the client's filter (shard-filter.ts);
+// - a search asking for facets also asks for CANDIDATES_FACET: every document
+//   carries exactly one `_miroir_shard` value, so its counts sum to the node's
+//   candidates, which decide how one node would order the facet values
+//   (merge-facets.ts). The client's own mention of the name was renamed
+//   before (reserved-names.ts), so the merge takes it out again.
 import { withShardRestriction } from '../routing/shard-filter.ts';
 import type { FilterParam } from '../routing/shard-filter.ts';
 import { searchWindow } from './pagination.ts';
 import type { ClientSearchQuery } from './types.ts';
+
+/** The facet whose counts sum to a node's candidates; filterable on every node. */
+export const CANDIDATES_FACET = '_miroir_shard';
 
 /** Meilisearch's default `limit` for document lists (API.md §1.2). */
 export const DEFAULT_DOCUMENTS_LIMIT = 20;
@@ -37,6 +45,8 @@ export function planSearch(
   const nodeBody: Record<string, unknown> = { ...rest, showRankingScore: true, showRankingScoreDetails: true };
   if (window.mode === 'page') Object.assign(nodeBody, { page: 1, hitsPerPage: fetch });
   else Object.assign(nodeBody, { offset: 0, limit: fetch });
+  const facets = body['facets'];
+  if (Array.isArray(facets) && facets.length > 0) nodeBody['facets'] = [...facets, CANDIDATES_FACET];
   const wanted = [options.primaryKey, options.distinctAttribute].filter((f): f is string => f !== null);
   const addedFields = missingFields(body['attributesToRetrieve'], wanted);
   if (addedFields.length > 0) {
