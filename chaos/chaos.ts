@@ -1,16 +1,20 @@
 // One chaos run (issue 6 §4): a `miroir dev` cluster (3 peers, 3 nodes,
-// RF 2), the client load of load.ts, the seeded faults of schedule.ts for
-// the given duration, then — faults stopped, every process back, every node
-// healthy again — the invariants of check.ts. The result is a verdict with
-// the seed, so that a failure can be replayed with the same choices.
+// RF 2) whose peers talk through fault proxies (peer-links.ts), the client
+// load of load.ts, the seeded faults of schedule.ts for the given duration,
+// then — faults stopped, every process back, every node healthy again — the
+// invariants of check.ts, the Raft logs last, read from the stopped peers'
+// stores. The result is a verdict with the seed, so that a failure can be
+// replayed with the same choices.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRng } from '../runtime/env/rng.ts';
 import { sleepMs } from '../runtime/env/real.ts';
 import { MASTER_KEY, removeDataDir, startDev, tempDataDir, type DevCluster } from '../test/integration/cluster/harness.ts';
-import { checkListing, checkRaft, checkReplicas, checkSearch, checkTasks, waitSettled } from './check.ts';
+import { checkListing, checkRaft, checkRaftLogs, checkReplicas, checkSearch, checkTasks, waitSettled } from './check.ts';
 import { INDEX, Load, clientFor } from './load.ts';
+import { PeerLinks, type PeerLinkFault } from './peer-links.ts';
 import { ChaosProcess } from './processes.ts';
-import { faultSchedule, type Fault } from './schedule.ts';
+import { faultSchedule, isNetworkFault, type Fault } from './schedule.ts';
 
 export interface ChaosOptions {
   seed: number;
@@ -37,12 +41,28 @@ export interface Verdict {
   shards: number;
   replicas: number;
   raft: string;
+  /** Mesh connections the fault proxies relayed: the peers did talk through them. */
+  meshConnections: number;
   problems: string[];
   dataDir: string;
 }
 
 const SETTLE_BOUND_MS = 120_000;
 const TASK_TIMEOUT_MS = 60_000;
+const HOST = '127.0.0.1';
+/** `miroir dev --peers 3` names its peers p1…p3 (cli/dev/layout.ts); the proxies must exist before the peers start. */
+const PEER_IDS = ['p1', 'p2', 'p3'];
+/** slow-node: SIGSTOP slices of this long, SIGCONT slices of that long. */
+const SLOW_STOPPED_MS = 250;
+const SLOW_RUNNING_MS = 100;
+
+/** A peer's real mesh port, from the layout `miroir dev` saved before starting any peer. */
+function meshPort(dataDir: string, peerId: string): number {
+  const layout = JSON.parse(readFileSync(join(dataDir, 'layout.json'), 'utf8')) as { peers: Array<{ id: string; peerPort: number }> };
+  const peer = layout.peers.find((p) => p.id === peerId);
+  if (peer === undefined) throw new Error(`peer ${peerId} not in ${dataDir}/layout.json`);
+  return peer.peerPort;
+}
 
 export async function runChaos(options: ChaosOptions): Promise<Verdict> {
   const { seed, log } = options;
@@ -51,8 +71,15 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
   let cluster: DevCluster | null = null;
   let processes: ChaosProcess[] = [];
   let verdict: Verdict | null = null;
+  const links = await PeerLinks.start(HOST, PEER_IDS, (id) => meshPort(dataDir, id));
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(processes.map((p) => p.stopOwn()));
+    await cluster?.stop();
+  };
   try {
-    cluster = await startDev(dataDir, ['--rf', '2', '--shards', '8']);
+    const linksPath = join(dataDir, 'peer-links.json');
+    writeFileSync(linksPath, JSON.stringify(links.addressFile()));
+    cluster = await startDev(dataDir, ['--peers', String(PEER_IDS.length), '--rf', '2', '--shards', '8', '--peer-links', linksPath]);
     const headers = { authorization: `Bearer ${cluster.adminKey}` };
     const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     processes = cluster.dev.processes.slice().sort(byId).map((p) => new ChaosProcess(p, join(dataDir, 'logs'), headers));
@@ -74,8 +101,9 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
       if (Date.now() - started >= options.durationMs) break;
       const target = (fault.kind.endsWith('node') ? nodes : peers)[fault.target]!;
       // The wall-clock time too, to find the fault in the processes' logs.
-      log(`chaos: +${((Date.now() - started) / 1000).toFixed(1)} s (${new Date().toISOString()}) ${fault.kind} ${target.id} (pid ${target.pid}) for ${fault.holdMs} ms`);
-      const back = await inject(fault, target);
+      const latency = fault.latencyMs === undefined ? '' : ` (+${fault.latencyMs} ms each way)`;
+      log(`chaos: +${((Date.now() - started) / 1000).toFixed(1)} s (${new Date().toISOString()}) ${fault.kind}${latency} ${target.id} (pid ${target.pid}) for ${fault.holdMs} ms`);
+      const back = await inject(fault, target, links);
       log(`chaos:   ${target.id} answering again ${(back / 1000).toFixed(1)} s after the fault was undone`);
       injected++;
       await sleepMs(fault.gapMs);
@@ -96,26 +124,36 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
     const listed = await checkListing(admin, written, attempted, problems);
     await checkSearch(admin, load.acks, written, attempted, problems);
     const { shards, replicas } = await checkReplicas(cluster, problems);
-    const raft = await checkRaft(cluster, problems);
+    const raftLive = await checkRaft(cluster, problems);
+    // The stores are LevelDB databases one process at a time may open: the peers must be gone first.
+    await stopAll();
+    const raftLogs = await checkRaftLogs(new Map(peers.map((p) => [p.id, p.info.dataDir])), problems);
     verdict = {
       pass: problems.length === 0, seed, faults: injected, batches: load.acks.length, documents: written.size, listed,
-      searches: load.searches, retried: load.retriedWrites + load.retriedSearches, shards, replicas, raft, problems, dataDir,
+      searches: load.searches, retried: load.retriedWrites + load.retriedSearches, shards, replicas,
+      raft: `${raftLive}; ${raftLogs}`, meshConnections: links.accepted(), problems, dataDir,
     };
     return verdict;
   } finally {
-    await Promise.all(processes.map((p) => p.stopOwn()));
-    await cluster?.stop();
+    await stopAll();
+    await links.close();
     // A failed run keeps its data dir: the logs of every process are the evidence.
     if (verdict?.pass === true && options.keepData !== true) removeDataDir(dataDir);
   }
 }
 
 /** Applies one fault and undoes it after its hold; resolves once the process answers again, with the ms that took. */
-async function inject(fault: Fault, target: ChaosProcess): Promise<number> {
+async function inject(fault: Fault, target: ChaosProcess, links: PeerLinks): Promise<number> {
   if (fault.kind.startsWith('kill')) {
     target.kill9();
     await sleepMs(fault.holdMs);
     await target.restart();
+  } else if (fault.kind === 'slow-node') {
+    await target.slow(fault.holdMs, SLOW_STOPPED_MS, SLOW_RUNNING_MS);
+  } else if (isNetworkFault(fault.kind)) {
+    links.apply(target.id, networkFault(fault));
+    await sleepMs(fault.holdMs);
+    links.heal();
   } else {
     target.pause();
     await sleepMs(fault.holdMs);
@@ -126,7 +164,18 @@ async function inject(fault: Fault, target: ChaosProcess): Promise<number> {
   return Date.now() - undone;
 }
 
+function networkFault(fault: Fault): PeerLinkFault {
+  switch (fault.kind) {
+    case 'partition-peer': return { kind: 'partition' };
+    case 'cut-peer': return { kind: 'cut' };
+    case 'mute-peer': return { kind: 'mute' };
+    case 'deafen-peer': return { kind: 'deafen' };
+    case 'delay-peer': return { kind: 'delay', latencyMs: fault.latencyMs ?? 0 };
+    default: throw new Error(`${fault.kind} is not a network fault`);
+  }
+}
+
 export function verdictLine(v: Verdict): string {
   return `chaos ${v.pass ? 'PASS' : 'FAIL'} seed=${v.seed} faults=${v.faults} batches=${v.batches} documents=${v.documents} listed=${v.listed} `
-    + `searches=${v.searches} retried=${v.retried} shards=${v.shards} replicas=${v.replicas} problems=${v.problems.length}`;
+    + `searches=${v.searches} retried=${v.retried} shards=${v.shards} replicas=${v.replicas} mesh-connections=${v.meshConnections} problems=${v.problems.length}`;
 }

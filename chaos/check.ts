@@ -3,7 +3,11 @@
 // the report; an empty list is a pass. Each waits, within a bound, for the
 // state to converge before judging it: a replica catching up after a restart
 // is allowed time, a replica that never catches up is a failure.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { Meilisearch } from 'meilisearch';
+import { LevelLogStore } from '../runtime/raft/log-store-level.ts';
+import type { Entry, PersistedState } from '../runtime/raft/types.ts';
 import { eventually, type DevCluster, type Topology } from '../test/integration/cluster/harness.ts';
 import { INDEX, type Ack } from './load.ts';
 
@@ -132,6 +136,61 @@ export async function checkRaft(cluster: DevCluster, problems: string[]): Promis
   };
   await eventually(agreed, 'peers agreeing on the Raft commit index', CONVERGE_BOUND_MS).catch(() => problems.push(`raft: peers disagree: ${last}`));
   return last;
+}
+
+/**
+ * The Raft logs of the stopped peers agree: read from each peer's LevelDB
+ * store (its data dir's raft/), every pair holds the same term and payload
+ * digest at every index both have committed and still hold (entries a
+ * snapshot compacted away are gone from the store; their agreement is the
+ * applied state's, checked through the live commit and applied indexes).
+ * Returns what was compared.
+ */
+export async function checkRaftLogs(peerDirs: ReadonlyMap<string, string>, problems: string[]): Promise<string> {
+  const logs = new Map<string, PersistedState>();
+  for (const [id, dir] of peerDirs) {
+    const store = await LevelLogStore.open({ path: join(dir, 'raft'), bootstrap: { voters: [], learners: [] } });
+    try {
+      logs.set(id, await store.load());
+    } finally {
+      await store.close();
+    }
+  }
+  const ids = [...logs.keys()].sort();
+  const compared: string[] = [];
+  for (const [i, a] of ids.entries()) {
+    for (const b of ids.slice(i + 1)) {
+      const range = committedOverlap(logs.get(a)!, logs.get(b)!);
+      const differs = firstDifference(logs.get(a)!, logs.get(b)!, range);
+      compared.push(`${a}/${b} ${range.from}..${range.to}`);
+      if (differs !== null) problems.push(`raft log: ${a} and ${b} differ at index ${differs} (compared ${range.from}..${range.to})`);
+    }
+  }
+  const commits = ids.map((id) => `${id} commit ${logs.get(id)!.hardState.commit} term ${logs.get(id)!.hardState.term}`);
+  return `logs compared ${compared.join(', ')}; ${commits.join(', ')}`;
+}
+
+function committedOverlap(a: PersistedState, b: PersistedState): { from: number; to: number } {
+  const first = (s: PersistedState): number => (s.snapshot?.meta.index ?? 0) + 1;
+  return { from: Math.max(first(a), first(b)), to: Math.min(a.hardState.commit, b.hardState.commit) };
+}
+
+function firstDifference(a: PersistedState, b: PersistedState, range: { from: number; to: number }): number | null {
+  const at = (s: PersistedState, index: number): Entry | undefined => s.entries[index - (s.snapshot?.meta.index ?? 0) - 1];
+  for (let index = range.from; index <= range.to; index++) {
+    const x = at(a, index);
+    const y = at(b, index);
+    if (x === undefined || y === undefined || x.index !== index || y.index !== index) return index;
+    if (x.term !== y.term || entryDigest(x) !== entryDigest(y)) return index;
+  }
+  return null;
+}
+
+function entryDigest(entry: Entry): string {
+  const hash = createHash('sha256');
+  if (entry.payload.kind === 'command') hash.update('command').update(entry.payload.data);
+  else hash.update('conf').update(JSON.stringify(entry.payload.change));
+  return hash.digest('hex');
 }
 
 /** Every peer sees every node healthy: the cluster has settled after the last fault. */

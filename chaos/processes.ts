@@ -1,6 +1,6 @@
 // The processes of a `miroir dev` cluster as the chaos run sees them: each
 // can be killed with SIGKILL and started again from its own data dir, or
-// frozen with SIGSTOP and thawed with SIGCONT.
+// frozen with SIGSTOP and thawed with SIGCONT, or slowed by slices of both.
 //
 // A restart runs exactly what `miroir dev` ran — the same argv and the same
 // environment, read from /proc/<pid>/ at the start (Linux) — so a restarted
@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sleepMs } from '../runtime/env/real.ts';
 import { eventually, isAlive, type DevProcess } from '../test/integration/cluster/harness.ts';
 
 const UP_TIMEOUT_MS = 60_000;
@@ -54,6 +55,21 @@ export class ChaosProcess {
     if (!this.paused) return;
     signal(this.pid, 'SIGCONT');
     this.paused = false;
+  }
+
+  /** Alternates SIGSTOP and SIGCONT for `holdMs`: the process runs `runningMs` of every `stoppedMs + runningMs`, slow but never gone for long. */
+  async slow(holdMs: number, stoppedMs: number, runningMs: number): Promise<void> {
+    const end = Date.now() + holdMs;
+    try {
+      while (Date.now() < end) {
+        this.pause();
+        await sleepMs(stoppedMs);
+        this.resume();
+        await sleepMs(runningMs);
+      }
+    } finally {
+      this.resume();
+    }
   }
 
   /** Waits for the old process to be gone (its ports free), then starts it again. */

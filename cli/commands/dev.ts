@@ -43,6 +43,9 @@ flags:
   --data-dir DIR     default ./.miroir
   --master-key KEY   client master key (at least 16 bytes) [MIROIR_MASTER_KEY];
                      generated on the first start otherwise
+  --peer-links FILE  JSON {"p1": {"p2": "ws://HOST:PORT"}}: the address a peer
+                     dials another peer at instead of its mesh port (fault
+                     proxies of the chaos suite); applies on every start
   -h, --help         show this help
 
 A restart with the same data dir brings the same cluster back with its data.
@@ -64,7 +67,11 @@ interface Args {
   given: Partial<DevOptions>;
   dataDir: string;
   masterKey: string | null;
+  peerLinks: string | null;
 }
+
+/** Per dialing peer, the address it dials each other peer at (--peer-links). */
+type PeerLinkMap = Record<string, Record<string, string>>;
 
 const NUMERIC: Record<string, keyof DevOptions> = {
   peers: 'peers', nodes: 'nodesPerGroup', groups: 'groups', rf: 'rf', shards: 'shards', port: 'port',
@@ -74,6 +81,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args
   const given: Partial<DevOptions> = {};
   let dataDir = '.miroir';
   let masterKey = env.MIROIR_MASTER_KEY || null;
+  let peerLinks: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) return `unexpected argument \`${arg}\``;
@@ -84,11 +92,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args
     const key = NUMERIC[name];
     if (name === 'data-dir') dataDir = value;
     else if (name === 'master-key') masterKey = value;
+    else if (name === 'peer-links') peerLinks = value;
     else if (key === undefined) return `unknown flag \`--${name}\``;
     else if (!/^[0-9]+$/.test(value)) return `flag \`--${name}\` needs a whole number, got \`${value}\``;
     else (given as Record<string, number>)[key] = Number(value);
   }
-  return { given, dataDir, masterKey };
+  return { given, dataDir, masterKey, peerLinks };
 }
 
 async function freePort(host: string): Promise<number> {
@@ -160,7 +169,15 @@ function startNodes(root: string, layout: DevLayout, secrets: Secrets, env: Node
   });
 }
 
-function startPeers(root: string, layout: DevLayout, secrets: Secrets, env: NodeJS.ProcessEnv): Running[] {
+/** The --peer-links file, or why it cannot be used. */
+function loadPeerLinks(path: string): PeerLinkMap | string {
+  const links = readJson<unknown>(resolve(path));
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const valid = isMap(links) && Object.values(links).every((to) => isMap(to) && Object.values(to).every((a) => typeof a === 'string'));
+  return valid ? (links as PeerLinkMap) : `--peer-links ${path}: not a JSON object of peer id → {peer id → address}`;
+}
+
+function startPeers(root: string, layout: DevLayout, secrets: Secrets, env: NodeJS.ProcessEnv, links: PeerLinkMap): Running[] {
   const peerEnv = {
     ...env,
     MIROIR_MASTER_KEY: secrets.masterKey,
@@ -170,7 +187,10 @@ function startPeers(root: string, layout: DevLayout, secrets: Secrets, env: Node
   };
   return layout.peers.map((peer) => {
     const configPath = join(root, 'peers', `${peer.id}.json`);
-    writeFileSync(configPath, `${JSON.stringify(peerConfigFile(layout, peer, root), null, 2)}\n`);
+    const config = peerConfigFile(layout, peer, root);
+    const dials = links[peer.id] ?? {};
+    config.peers = (config.peers as Array<{ id: string; address: string }>).map((p) => ({ ...p, address: dials[p.id] ?? p.address }));
+    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
     const child = startChild({
       name: `peer ${peer.id}`,
       args: ['peer', '--config', configPath],
@@ -275,17 +295,18 @@ export async function run(argv: string[]): Promise<number> {
   }
   const layout = await loadLayout(root, args.given);
   const secrets = loadSecrets(root, args.masterKey);
-  if (typeof layout === 'string' || typeof secrets === 'string') {
-    console.error(`miroir dev: ${typeof layout === 'string' ? layout : secrets}`);
+  const links = args.peerLinks === null ? {} : loadPeerLinks(args.peerLinks);
+  if (typeof layout === 'string' || typeof secrets === 'string' || typeof links === 'string') {
+    console.error(`miroir dev: ${[layout, secrets, links].find((x) => typeof x === 'string')}`);
     return 2;
   }
-  return supervise(root, layout, secrets);
+  return supervise(root, layout, secrets, links);
 }
 
-async function supervise(root: string, layout: DevLayout, secrets: Secrets): Promise<number> {
+async function supervise(root: string, layout: DevLayout, secrets: Secrets, links: PeerLinkMap): Promise<number> {
   const startedAt = Date.now();
   const env = baseEnv(process.env);
-  const running: Running[] = [...startNodes(root, layout, secrets, env), ...startPeers(root, layout, secrets, env)];
+  const running: Running[] = [...startNodes(root, layout, secrets, env), ...startPeers(root, layout, secrets, env, links)];
   let stopping: Promise<number> | null = null;
   const stop = (code: number): Promise<number> => {
     stopping ??= stopAll(running).then(() => {

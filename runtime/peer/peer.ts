@@ -119,10 +119,15 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
     apiKey: config.secrets.nodeMasterKey, connectionsMax: 1,
     headersTimeoutMs: config.health.probeTimeoutMs, bodyTimeoutMs: config.health.probeTimeoutMs,
   });
-  for (const peer of config.peers) if (peer.id !== config.peerId) mesh.setPeer(peer.id, peer.address);
+  // A peer this config lists is dialed at the configured address, whatever the log committed for it: the
+  // config says how this peer reaches that one (through a proxy, from another network; the chaos suite's
+  // fault proxies are per pair of peers). The committed address serves peers the config does not list.
+  const configured = new Map(config.peers.map((p) => [p.id, p.address]));
+  const dial = (id: string, committed: string): void => mesh.setPeer(id, configured.get(id) ?? committed);
+  for (const peer of config.peers) if (peer.id !== config.peerId) dial(peer.id, peer.address);
   stateMachine.onApplied((_index, command) => {
     if (command === null) return;
-    if (command.kind === 'peer.add' && command.id !== config.peerId) mesh.setPeer(command.id, command.address);
+    if (command.kind === 'peer.add' && command.id !== config.peerId) dial(command.id, command.address);
     else if (command.kind === 'peer.remove' && command.id !== config.peerId) mesh.removePeer(command.id);
     else if (command.kind.startsWith('node.') || command.kind.startsWith('group.')) {
       nodes.reconcile(stateMachine.state);
@@ -133,7 +138,7 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
     nodes.reconcile(state);
     probeClients.reconcile(state);
     // Additions only: a snapshot cannot tell a removed peer from one not added yet.
-    for (const peer of state.peers.values()) if (peer.id !== config.peerId) mesh.setPeer(peer.id, peer.address);
+    for (const peer of state.peers.values()) if (peer.id !== config.peerId) dial(peer.id, peer.address);
   });
   const health = new HealthView(config.peerId, config.health.viewStalenessMs);
   const metrics = observePeer({ host, stateMachine, services: () => services });
