@@ -3,6 +3,10 @@
 // enqueues in arrival order, so one request in flight at a time is what keeps
 // the node's order the log's order — and poll node tasks.
 //
+// Consecutive documents writes go as one request when they may
+// (coalesce.ts); a request the node refuses outright when coalesced is sent
+// again one entry at a time at once, so the refusal is the right entry's.
+//
 // Failures: a 4xx answer is the node's verdict on the request (recorded, not
 // retried); a transport failure or a 5xx stops the sending, leaving the rest
 // for the retry after back-off (the same request is sent again: replaying a
@@ -11,11 +15,13 @@ import type { ErrorBody, ErrorType } from '../../api/errors/registry.ts';
 import { MiroirError } from '../errors.ts';
 import { NodeResponseError, type NodeErrorBody } from '../../transport/node-client/errors.ts';
 import type { NodeClient } from '../../transport/node-client/node-client.ts';
-import { copyEntry, hasUnsent, recordSent, type NodeTaskView, type WindowEntry } from './window.ts';
+import { coalescedRun, mergedArrays } from './coalesce.ts';
+import type { PlannedRequest } from './plan.ts';
+import { copyEntry, hasUnsent, recordSent, type NodeTaskView, type RequestState, type SendAnswer, type WindowEntry } from './window.ts';
 
 export interface SendReport {
   /** Per window entry (by log index): the answers of the requests sent now, in order. */
-  answers: { logIndex: number; answers: ({ taskUid: number } | { error: ErrorBody })[] }[];
+  answers: { logIndex: number; answers: SendAnswer[] }[];
   /** Why sending stopped early (the node is unavailable), or null when everything unsent went. */
   unavailable: string | null;
 }
@@ -33,32 +39,57 @@ function answerOf(body: unknown): { taskUid: number } | null {
 /** Sends every unsent request of `window`, in order; works on a copy so the caller folds the report in. */
 export async function sendUnsent(client: NodeClient, window: readonly WindowEntry[], signal: AbortSignal): Promise<SendReport> {
   const report: SendReport = { answers: [], unavailable: null };
-  for (const original of window) {
-    const entry = copyEntry(original);
-    const answers: SendReport['answers'][number]['answers'] = [];
-    report.answers.push({ logIndex: entry.logIndex, answers });
+  const entries = window.map(copyEntry);
+  const answers = entries.map((entry) => {
+    const list: SendAnswer[] = [];
+    report.answers.push({ logIndex: entry.logIndex, answers: list });
+    return list;
+  });
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as WindowEntry;
     while (hasUnsent(entry)) {
-      const req = entry.requests[entry.next];
-      if (req === undefined) break;
-      let answer: { taskUid: number } | { error: ErrorBody };
-      try {
-        const res = await client.request<unknown>({ ...req.request, signal });
-        answer = answerOf(res.body) ?? { error: unexpected(res.status) };
-      } catch (error) {
-        if (signal.aborted) throw error;
-        if (isRetriable(error)) {
-          report.unavailable = error instanceof Error ? error.message : String(error);
-          return report;
-        }
-        if (!(error instanceof NodeResponseError)) throw error;
-        answer = { error: asErrorBody(error.body) };
+      const run = coalescedRun(entries, i);
+      const covered = entries.slice(i, i + run);
+      const next = covered.map((e) => e.requests[e.next]).filter((r) => r !== undefined);
+      const first = next[0];
+      if (first === undefined) break;
+      const request = run === 1 ? first.request : { ...first.request, body: mergedArrays(next.map((r) => r.request.body as string)) };
+      const answer = await send(client, request, signal);
+      if ('unavailable' in answer) {
+        report.unavailable = answer.unavailable;
+        return report;
       }
-      answers.push(answer);
-      recordSent(req, answer);
-      entry.next += 1;
+      if (run > 1 && 'error' in answer) {
+        // Refused as a whole: the entries go one by one now, nothing after them was sent.
+        for (const r of next) r.solo = true;
+        continue;
+      }
+      covered.forEach((e, k) => {
+        const shared: SendAnswer = run > 1 && 'taskUid' in answer ? { ...answer, covered: run } : answer;
+        answers[i + k]?.push(shared);
+        recordSent(e.requests[e.next] as RequestState, shared);
+        e.next += 1;
+      });
+      i += run - 1;
+      if (run > 1) break;
     }
   }
   return report;
+}
+
+/** One request: the node's task, its outright refusal, or why the node is unavailable. */
+async function send(
+  client: NodeClient, request: PlannedRequest, signal: AbortSignal,
+): Promise<SendAnswer | { unavailable: string }> {
+  try {
+    const res = await client.request<unknown>({ ...request, signal });
+    return answerOf(res.body) ?? { error: unexpected(res.status) };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    if (isRetriable(error)) return { unavailable: error instanceof Error ? error.message : String(error) };
+    if (!(error instanceof NodeResponseError)) throw error;
+    return { error: asErrorBody(error.body) };
+  }
 }
 
 const ERROR_TYPES: readonly ErrorType[] = ['invalid_request', 'auth', 'internal', 'system'];

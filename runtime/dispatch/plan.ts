@@ -19,6 +19,12 @@
 //   writes racing an index.create converge to the same index.
 // - `countsFrom` marks the request whose node task reports the entry's
 //   counters (indexedDocuments, deletedDocuments).
+// - A documents write is `coalescible` (runtime/dispatch/coalesce.ts): the
+//   writes of consecutive entries with the same method, path and query may
+//   share one node request, because one payload holding both lists, in log
+//   order, leaves the node as the two requests in turn would (replace: the
+//   last document of an id wins; update: merged in order). Not with
+//   `skipCreation`: there the node's count is not the number of documents.
 import { unreachable } from '../assert.ts';
 import { sliceForNode, type ClusterCommand, type DispatchTarget, type NodeCommand } from '../cluster/index.ts';
 import { SHARD_FIELD } from '../routing/index.ts';
@@ -34,6 +40,8 @@ export interface PlannedRequest {
   tolerate?: readonly string[];
   /** This request's node task reports the entry's counters. */
   countsFrom?: true;
+  /** May share one node request with the same write of the next entries; `documents` is its own count. */
+  coalescible?: { documents: number };
 }
 
 const enc = encodeURIComponent;
@@ -88,6 +96,7 @@ function documentsWrite(c: Extract<NodeCommand, { kind: 'documents.write' }>, cr
   const write: PlannedRequest = {
     method: c.mode === 'replace' ? 'POST' : 'PUT', path: indexPath(c.indexUid, '/documents'), query, body: documents, countsFrom: true,
   };
+  if (c.skipCreation !== true) write.coalescible = { documents: documents.length };
   return createsIndex ? [...createIndex(c.indexUid, c.primaryKey), write] : [write];
 }
 
@@ -136,6 +145,20 @@ export function planRequests(command: ClusterCommand, target: DispatchTarget, cr
 /** Rough bytes of a plan, for the dispatcher's in-flight window (STYLE G14). */
 export function planBytes(requests: readonly PlannedRequest[]): number {
   let bytes = 0;
-  for (const r of requests) bytes += 64 + r.path.length + (r.body === undefined ? 0 : JSON.stringify(r.body).length);
+  for (const r of requests) bytes += 64 + r.path.length + bodyBytes(r.body);
   return bytes;
+}
+
+function bodyBytes(body: unknown): number {
+  if (body === undefined) return 0;
+  return typeof body === 'string' ? body.length : JSON.stringify(body).length;
+}
+
+/**
+ * The plan with every body serialized once: the window's byte count, a
+ * coalesced payload and the node client all use the string, so a batch of
+ * documents is stringified once per node rather than once per use.
+ */
+export function serializedPlan(requests: readonly PlannedRequest[]): PlannedRequest[] {
+  return requests.map((r) => (r.body === undefined || typeof r.body === 'string' ? r : { ...r, body: JSON.stringify(r.body) }));
 }

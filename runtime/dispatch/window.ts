@@ -14,7 +14,7 @@
 import type { ErrorBody } from '../../api/errors/registry.ts';
 import { decodeCommand, type ClusterState, type NodeOutcome } from '../cluster/index.ts';
 import type { Entry } from '../raft/types.ts';
-import { planBytes, planRequests, type PlannedRequest } from './plan.ts';
+import { planBytes, planRequests, serializedPlan, type PlannedRequest } from './plan.ts';
 
 export interface RequestState {
   request: PlannedRequest;
@@ -22,7 +22,14 @@ export interface RequestState {
   taskUid: number | null;
   /** Set once known: the node's outcome for this request. */
   result: { ok: true; counts: Record<string, number> } | { ok: false; error: ErrorBody } | null;
+  /** Entries the node task covers when this request was coalesced with the next ones (coalesce.ts). */
+  covered?: number;
+  /** Never coalesced again: a shared node task failed, so each entry's own answer is needed. */
+  solo?: true;
 }
+
+/** What the node answered a sent request: its task (covering `covered` entries when coalesced) or a refusal. */
+export type SendAnswer = { taskUid: number; covered?: number } | { error: ErrorBody };
 
 export interface WindowEntry {
   logIndex: number;
@@ -76,7 +83,7 @@ function entryRequests(entry: Entry, state: Readonly<ClusterState>, nodeId: stri
   const target = record?.targets.find((t) => t.nodeId === nodeId);
   if (record === undefined || target === undefined) return [];
   if (record.outcomes.some((o) => o.nodeId === nodeId)) return [];
-  return planRequests(decodeCommand(entry.payload.data), target, record.createsIndex);
+  return serializedPlan(planRequests(decodeCommand(entry.payload.data), target, record.createsIndex));
 }
 
 /**
@@ -100,30 +107,88 @@ function countsOf(details: Record<string, unknown> | null | undefined): Record<s
 }
 
 /** Records what the node answered when the request was sent (its task uid, or an outright refusal). */
-export function recordSent(req: RequestState, answer: { taskUid: number } | { error: ErrorBody }): void {
+export function recordSent(req: RequestState, answer: SendAnswer): void {
   if ('taskUid' in answer) {
     req.taskUid = answer.taskUid;
+    if (answer.covered !== undefined && answer.covered > 1) req.covered = answer.covered;
     return;
   }
   req.result = req.request.tolerate?.includes(answer.error.code) ? { ok: true, counts: {} } : { ok: false, error: answer.error };
 }
 
-/** Applies polled node tasks to the requests waiting for them; returns how many settled. */
+/**
+ * Applies polled node tasks to the requests waiting for them; returns how
+ * many settled. A coalesced task settles every request it covered: on
+ * success each gets its own document count (checked against the node's
+ * total); otherwise the covered requests, and everything sent after them, go
+ * back to unsent, the covered ones `solo` (see coalesce.ts).
+ */
 export function recordTasks(window: readonly WindowEntry[], tasks: readonly NodeTaskView[]): number {
   const byUid = new Map(tasks.map((t) => [t.uid, t]));
+  const coalescedDocuments = documentsPerCoalescedTask(window);
   let settled = 0;
-  for (const entry of window) {
-    for (const req of entry.requests) {
+  for (const [e, entry] of window.entries()) {
+    for (const [r, req] of entry.requests.entries()) {
       if (req.result !== null || req.taskUid === null) continue;
       const task = byUid.get(req.taskUid);
       if (task === undefined || !FINISHED.has(task.status)) continue;
       settled += 1;
-      if (task.status === 'succeeded') req.result = { ok: true, counts: req.request.countsFrom ? countsOf(task.details) : {} };
+      const total = coalescedDocuments.get(req.taskUid);
+      if (total !== undefined) {
+        const own = coalescedResult(req, task, total);
+        if (own === null) {
+          splitFrom(window, e, r, req.taskUid);
+          return settled;
+        }
+        req.result = own;
+      } else if (task.status === 'succeeded') req.result = { ok: true, counts: req.request.countsFrom ? countsOf(task.details) : {} };
       else if (task.error && req.request.tolerate?.includes(task.error.code)) req.result = { ok: true, counts: {} };
       else req.result = { ok: false, error: task.error ?? canceledError(task.uid) };
     }
   }
   return settled;
+}
+
+/** Node task uid → documents it carried, for the tasks of coalesced requests. */
+function documentsPerCoalescedTask(window: readonly WindowEntry[]): Map<number, number> {
+  const totals = new Map<number, number>();
+  for (const entry of window) {
+    for (const req of entry.requests) {
+      if (req.covered === undefined || req.taskUid === null) continue;
+      totals.set(req.taskUid, (totals.get(req.taskUid) ?? 0) + (req.request.coalescible?.documents ?? 0));
+    }
+  }
+  return totals;
+}
+
+/** A covered request's share of its finished coalesced task, or null when the task's answer must be split. */
+function coalescedResult(req: RequestState, task: NodeTaskView, total: number): RequestState['result'] {
+  if (task.status !== 'succeeded') return null;
+  if (!req.request.countsFrom) return { ok: true, counts: {} };
+  const indexed = countsOf(task.details)['indexedDocuments'];
+  if (indexed !== total) return null;
+  return { ok: true, counts: { indexedDocuments: req.request.coalescible?.documents ?? 0 } };
+}
+
+/**
+ * Sends again, in log order, everything from request `r` of `window[e]` on:
+ * the requests of the node task `taskUid` one by one, the rest as planned.
+ * Replaying writes in order converges, so what the node already did is
+ * harmless.
+ */
+function splitFrom(window: readonly WindowEntry[], e: number, r: number, taskUid: number): void {
+  for (let k = e; k < window.length; k++) {
+    const entry = window[k] as WindowEntry;
+    const from = k === e ? r : 0;
+    for (let j = from; j < entry.requests.length; j++) {
+      const req = entry.requests[j] as RequestState;
+      if (req.taskUid === taskUid) req.solo = true;
+      req.taskUid = null;
+      req.result = null;
+      delete req.covered;
+    }
+    entry.next = Math.min(entry.next, from);
+  }
 }
 
 function canceledError(uid: number): ErrorBody {
@@ -134,7 +199,8 @@ function canceledError(uid: number): ErrorBody {
 
 /** Node task uids still owed an answer. */
 export function awaitedTaskUids(window: readonly WindowEntry[]): number[] {
-  return window.flatMap((e) => e.requests.filter((r) => r.result === null && r.taskUid !== null).map((r) => r.taskUid as number));
+  const uids = window.flatMap((e) => e.requests.filter((r) => r.result === null && r.taskUid !== null).map((r) => r.taskUid as number));
+  return [...new Set(uids)];
 }
 
 /**

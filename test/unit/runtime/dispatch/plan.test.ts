@@ -19,7 +19,7 @@ test('a documents write carries only the target shards, in shard order', () => {
   const plan = planRequests(write, owner([3, 0]), false);
   assert.deepEqual(plan, [{
     method: 'POST', path: '/indexes/movies/documents', query: { primaryKey: 'id' },
-    body: [{ id: 0, _miroir_shard: 0 }, { id: 3, _miroir_shard: 3 }], countsFrom: true,
+    body: [{ id: 0, _miroir_shard: 0 }, { id: 3, _miroir_shard: 3 }], countsFrom: true, coalescible: { documents: 2 },
   }]);
 });
 
@@ -28,6 +28,8 @@ test('an update write uses PUT and passes skipCreation', () => {
   assert.equal(plan.length, 1);
   assert.equal(plan[0]?.method, 'PUT');
   assert.deepEqual(plan[0]?.query, { primaryKey: 'id', skipCreation: 'true' });
+  // Under skipCreation the node's count is not the number of documents sent: never coalesced.
+  assert.equal(plan[0]?.coalescible, undefined);
 });
 
 test('a write that creates its index first creates it with _miroir_shard filterable', () => {

@@ -51,7 +51,7 @@ test('entries are planned per node: its shards, broadcasts, nothing for metadata
   const { planned, readThrough } = planEntries(c.entries, c.state, 'n1', ROOM);
   assert.equal(readThrough, both);
   assert.deepEqual(planned.map((e) => e.logIndex), [create, both]);
-  assert.deepEqual(planned[1]?.requests.map((r) => r.request.body), [[{ id: 0, _miroir_shard: 0 }]]);
+  assert.deepEqual(planned[1]?.requests.map((r) => JSON.parse(r.request.body as string)), [[{ id: 0, _miroir_shard: 0 }]]);
   const n2 = planEntries(c.entries, c.state, 'n2', ROOM).planned;
   assert.deepEqual(n2.map((e) => e.logIndex), [create, onlyN2, both]);
 });

@@ -1,0 +1,113 @@
+// Goal: coalescing (runtime/dispatch/coalesce.ts and window.ts recordTasks):
+// which consecutive entries share one node request, the payload that covers
+// them, how a shared node task's success is split per entry, and that its
+// failure (or a count that does not add up) sends the covered entries again
+// one by one together with everything after them. Method: planned windows
+// from real commands applied by a real replica; node answers are written by
+// the test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apply, emptyState, encodeCommand, type ClusterCommand } from '../../../../runtime/cluster/index.ts';
+import type { ApplyContext } from '../../../../runtime/cluster/apply.ts';
+import type { Entry } from '../../../../runtime/raft/types.ts';
+import { coalescedRun, mergedArrays } from '../../../../runtime/dispatch/coalesce.ts';
+import { awaitedTaskUids, planEntries, recordSent, recordTasks, takeFinished, type WindowEntry } from '../../../../runtime/dispatch/window.ts';
+
+const T = 1_700_000_000_000;
+const ctx: ApplyContext = { placeShard: () => ['n1'] };
+const ROOM = { entries: 100, bytes: 1 << 20 };
+const ERR = { message: 'bad id', code: 'invalid_document_id', type: 'invalid_request' as const, link: 'https://docs.meilisearch.com/errors#x' };
+
+function write(ids: number[], extra: Partial<Extract<ClusterCommand, { kind: 'documents.write' }>> = {}): ClusterCommand {
+  return {
+    v: 1, kind: 'documents.write', indexUid: 'm', mode: 'replace', primaryKey: 'id', shards: 1,
+    byShard: { 0: ids.map((id) => ({ id, _miroir_shard: 0 })) }, receivedDocuments: ids.length, allowIndexCreation: true, nowMs: T, ...extra,
+  };
+}
+
+/** A window for n1 over: index creation, then `commands` in order. */
+function windowOf(commands: ClusterCommand[]): WindowEntry[] {
+  const state = emptyState();
+  const entries: Entry[] = [];
+  const run = (c: ClusterCommand) => {
+    const index = entries.length + 1;
+    apply(state, c, index, ctx);
+    entries.push({ index, term: 1, payload: { kind: 'command', data: encodeCommand(c) } });
+  };
+  run({ v: 1, kind: 'group.add', id: 'g1', nowMs: T });
+  run({ v: 1, kind: 'node.add', id: 'n1', url: 'http://127.0.0.1/n1', group: 'g1', nowMs: T });
+  run({ v: 1, kind: 'node.state', id: 'n1', state: 'active', nowMs: T });
+  run({ v: 1, kind: 'index.create', uid: 'm', primaryKey: 'id', shards: 1, nowMs: T });
+  commands.forEach(run);
+  return planEntries(entries, state, 'n1', ROOM).planned;
+}
+
+/** Sends the window as node-io.ts would: each run of entries gets one task uid (from 100 on). */
+function sendAll(window: WindowEntry[]): number[] {
+  const runs: number[] = [];
+  let uid = 100;
+  for (let i = 0; i < window.length; i++) {
+    const run = coalescedRun(window, i);
+    const entry = window[i]!;
+    if (run === 1) {
+      for (const req of entry.requests.slice(entry.next)) recordSent(req, { taskUid: uid++ });
+      entry.next = entry.requests.length;
+    } else {
+      for (const e of window.slice(i, i + run)) {
+        recordSent(e.requests[e.next]!, { taskUid: uid, covered: run });
+        e.next += 1;
+      }
+      uid += 1;
+      i += run - 1;
+    }
+    runs.push(run);
+  }
+  return runs;
+}
+
+test('consecutive writes of one index, method and query share a request; anything else breaks the run', () => {
+  const window = windowOf([write([1]), write([2, 3]), write([4]), write([5], { mode: 'update' }), write([6], { skipCreation: true }), write([7])]);
+  // The index creation is sent alone (two requests); then three replacements, one update, one skipCreation, one more.
+  assert.deepEqual(sendAll(window), [1, 3, 1, 1, 1]);
+  assert.deepEqual(awaitedTaskUids(window), [100, 101, 102, 103, 104, 105], 'a shared task is polled once');
+});
+
+test('the covering payload lists every entry\'s documents in log order', () => {
+  assert.equal(mergedArrays(['[{"id":1}]', '[]', '[{"id":2},{"id":3}]']), '[{"id":1},{"id":2},{"id":3}]');
+  const window = windowOf([write([1]), write([2, 3])]).slice(1);
+  assert.equal(coalescedRun(window, 0), 2);
+  const bodies = window.map((e) => e.requests[e.next]!.request.body as string);
+  assert.deepEqual(JSON.parse(mergedArrays(bodies)).map((d: { id: number }) => d.id), [1, 2, 3]);
+});
+
+test('a shared task that succeeded gives every covered entry its own count', () => {
+  const window = windowOf([write([1]), write([2, 3]), write([4])]);
+  sendAll(window);
+  const settled = recordTasks(window, [
+    { uid: 100, status: 'succeeded' }, { uid: 101, status: 'succeeded' },
+    { uid: 102, status: 'succeeded', details: { receivedDocuments: 4, indexedDocuments: 4 } },
+  ]);
+  assert.equal(settled, 5);
+  const { outcomes } = takeFinished(window, 99, 'n1');
+  assert.deepEqual(outcomes.map((o) => (o.status === 'succeeded' ? o.counts : o.error)), [{}, { indexedDocuments: 1 }, { indexedDocuments: 2 }, { indexedDocuments: 1 }]);
+});
+
+test('a shared task that failed, or whose count does not add up, sends the covered entries again one by one, and everything after them', () => {
+  for (const answer of [
+    { uid: 102, status: 'failed', error: ERR },
+    { uid: 102, status: 'succeeded', details: { indexedDocuments: 2 } },
+  ]) {
+    const window = windowOf([write([1]), write([2, 3]), write([4], { mode: 'update' })]);
+    sendAll(window);
+    recordTasks(window, [{ uid: 100, status: 'succeeded' }, { uid: 101, status: 'succeeded' }, answer, { uid: 103, status: 'succeeded' }]);
+    const [created, a, b, later] = window as [WindowEntry, WindowEntry, WindowEntry, WindowEntry];
+    assert.equal(created.requests.every((r) => r.result?.ok === true), true, 'what came before is kept');
+    for (const e of [a, b, later]) {
+      assert.equal(e.next, 0);
+      assert.deepEqual(e.requests.map((r) => [r.taskUid, r.result]), [[null, null]]);
+    }
+    assert.deepEqual([a, b, later].map((e) => e.requests[0]!.solo), [true, true, undefined]);
+    assert.equal(coalescedRun(window, 1), 1, 'solo requests are never coalesced again');
+    assert.deepEqual(takeFinished(window, 99, 'n1').cursor, a.logIndex - 1);
+  }
+});
