@@ -13,9 +13,10 @@
 //
 // Counters (indexedDocuments, deletedDocuments) are summed over ONE complete
 // copy: the first group (id order) among the targets, summed over its target
-// nodes and divided by the copies of each shard in that group (min(RF,
-// active nodes), recorded at apply), because with RF > 1 every shard's
-// documents are counted by each of its RF owners.
+// serving nodes and divided by the copies of each shard in that group (min(RF,
+// serving nodes), recorded at apply), because with RF > 1 every shard's
+// documents are counted by each of its RF owners. Migration targets that are
+// not serving yet (`shadow` targets) receive writes but are not counted.
 //
 // Invariants: a record exists only while its task waits for an outcome; an
 // outcome is recorded at most once per (entry, node); records only shrink
@@ -25,7 +26,8 @@ import { errorBody } from '../../api/errors/registry.ts';
 import { compareKeys } from './decode-fields.ts';
 import type { ClusterCommand, DispatcherBehindCommand, DispatcherCursorCommand, NodeOutcome } from './commands.ts';
 import { APPLIED, ignored, type ApplyResult } from './apply-result.ts';
-import type { ClusterState, DispatchRecord, DispatchTarget, NodeRecord } from './state.ts';
+import type { ClusterState, DispatchRecord, DispatchTarget, MigrationRecord, NodeRecord } from './state.ts';
+import { futureByGroup, servingByGroup } from './topology-sets.ts';
 import { finishTask, startTask } from './task-record.ts';
 
 /** Placement injected by the peer (runtime/routing/ Router satisfies it). */
@@ -40,40 +42,67 @@ function liveNodes(state: ClusterState): NodeRecord[] {
   return [...state.nodes.values()].filter((n) => n.state !== 'removed').sort((a, b) => compareKeys(a.id, b.id));
 }
 
-/** Active node ids of every group, groups and nodes in id order (the placement input). */
-function activeByGroup(state: ClusterState): Map<string, string[]> {
-  const byGroup = new Map<string, string[]>();
-  for (const node of liveNodes(state)) {
-    if (node.state !== 'active') continue;
-    const ids = byGroup.get(node.group) ?? [];
-    ids.push(node.id);
-    byGroup.set(node.group, ids);
-  }
-  return new Map([...byGroup.entries()].sort(([a], [b]) => compareKeys(a, b)));
-}
-
-/** Node → the shards of `byShard` it owns, over every group's placement. */
-function shardOwners(state: ClusterState, shards: number[], ctx: ApplyContext): Map<string, number[]> {
-  const owned = new Map<string, number[]>();
-  for (const ids of activeByGroup(state).values()) {
+/**
+ * Node → the shards of `shards` it receives, over every group: the serving
+ * owners, and the future owners that are not serving yet unless a migration
+ * into them holds that shard (it is copied, then replayed from the log at
+ * its release). Future-only owners are `shadow` (their counters are not counted).
+ */
+function shardOwners(state: ClusterState, indexUid: string, shards: number[], ctx: ApplyContext): Map<string, { shards: number[]; shadow: boolean }> {
+  const owned = new Map<string, { shards: number[]; shadow: boolean }>();
+  const add = (nodeId: string, shard: number, shadow: boolean): void => {
+    const entry = owned.get(nodeId) ?? { shards: [], shadow };
+    entry.shards.push(shard);
+    entry.shadow &&= shadow;
+    owned.set(nodeId, entry);
+  };
+  const serving = servingByGroup(state);
+  const future = futureByGroup(state);
+  const held = heldShards(state, indexUid);
+  for (const [group, futureIds] of future) {
+    const servingIds = serving.get(group) ?? [];
     for (const shard of shards) {
-      for (const nodeId of ctx.placeShard(shard, ids, state.settings.rf)) {
-        const list = owned.get(nodeId) ?? [];
-        list.push(shard);
-        owned.set(nodeId, list);
+      const servingOwners = servingIds.length === 0 ? [] : ctx.placeShard(shard, servingIds, state.settings.rf);
+      for (const nodeId of servingOwners) add(nodeId, shard, false);
+      for (const nodeId of ctx.placeShard(shard, futureIds, state.settings.rf)) {
+        if (!servingOwners.includes(nodeId) && !held.has(`${shard}\u0000${nodeId}`)) add(nodeId, shard, true);
       }
     }
+  }
+  for (const [group, servingIds] of serving) {
+    if (future.has(group)) continue;
+    // A group whose every node drains still serves its shards until the cut-over.
+    for (const shard of shards) for (const nodeId of ctx.placeShard(shard, servingIds, state.settings.rf)) add(nodeId, shard, false);
   }
   return owned;
 }
 
-function shardedTargets(state: ClusterState, byShard: Record<number, unknown[]>, ctx: ApplyContext, everyNode: boolean): DispatchTarget[] {
+/** `shard NUL node` of every migration of `indexUid` whose target still has the shard held (not released, not finished). */
+function heldShards(state: ClusterState, indexUid: string): Set<string> {
+  const held = new Set<string>();
+  for (const m of state.migrations.values()) {
+    if (m.indexUid === indexUid && isHolding(m)) held.add(`${m.shard}\u0000${m.to}`);
+  }
+  return held;
+}
+
+/** Whether the migration's target has the shard's writes held (they reach it only by the replay at the release). */
+export function isHolding(m: Readonly<MigrationRecord>): boolean {
+  return m.releasedAt === null && m.phase !== 'done' && m.phase !== 'failed';
+}
+
+function shardedTargets(
+  state: ClusterState, indexUid: string, byShard: Record<number, unknown[]>, ctx: ApplyContext, everyNode: boolean,
+): DispatchTarget[] {
   const shards = Object.keys(byShard).map(Number).sort((a, b) => a - b);
-  const owned = shardOwners(state, shards, ctx);
+  const owned = shardOwners(state, indexUid, shards, ctx);
   const targets: DispatchTarget[] = [];
   for (const node of liveNodes(state)) {
     const mine = owned.get(node.id);
-    if (mine !== undefined) targets.push({ nodeId: node.id, group: node.group, shards: mine });
+    if (mine !== undefined) {
+      const target: DispatchTarget = { nodeId: node.id, group: node.group, shards: mine.shards.sort((a, b) => a - b) };
+      targets.push(mine.shadow ? { ...target, shadow: true } : target);
+    }
     // A write that creates its index creates it on every node, so searches and settings find it everywhere.
     else if (everyNode) targets.push({ nodeId: node.id, group: node.group, shards: [] });
   }
@@ -87,9 +116,9 @@ function broadcastTargets(state: ClusterState): DispatchTarget[] {
 function targetsOf(state: ClusterState, c: ClusterCommand, ctx: ApplyContext, createsIndex: boolean): DispatchTarget[] | null {
   switch (c.kind) {
     case 'documents.write':
-      return c.receivedDocuments === 0 ? broadcastTargets(state) : shardedTargets(state, c.byShard, ctx, createsIndex);
+      return c.receivedDocuments === 0 ? broadcastTargets(state) : shardedTargets(state, c.indexUid, c.byShard, ctx, createsIndex);
     case 'documents.deleteIds':
-      return shardedTargets(state, c.byShard, ctx, false);
+      return shardedTargets(state, c.indexUid, c.byShard, ctx, false);
     case 'index.create': case 'index.update': case 'index.delete': case 'index.swap':
     case 'documents.deleteFilter': case 'documents.clear': case 'settings.update':
       return broadcastTargets(state);
@@ -122,7 +151,7 @@ export function recordDispatch(
     return;
   }
   const copies: Record<string, number> = {};
-  for (const [group, ids] of activeByGroup(state)) copies[group] = Math.min(state.settings.rf, ids.length);
+  for (const [group, ids] of servingByGroup(state)) copies[group] = Math.min(state.settings.rf, ids.length);
   state.dispatch.set(logIndex, { logIndex, taskUid, targets, createsIndex: creates, copies, outcomes: [] });
   state.lastDispatchIndex = logIndex;
 }
@@ -133,7 +162,7 @@ export function foldCounts(record: DispatchRecord): Record<string, number> {
   const group = groups[0];
   const out: Record<string, number> = {};
   if (group === undefined) return out;
-  const inGroup = new Set(record.targets.filter((t) => t.group === group).map((t) => t.nodeId));
+  const inGroup = new Set(record.targets.filter((t) => t.group === group && t.shadow !== true).map((t) => t.nodeId));
   const copies = Math.max(1, record.copies[group] ?? 1);
   for (const key of SUMMED_COUNTS) {
     let sum = 0;
@@ -184,6 +213,8 @@ export function pruneUndispatchable(state: ClusterState): void {
   for (const node of state.nodes.values()) {
     if (node.state !== 'removed') low = Math.min(low, state.cursors.get(node.id) ?? 0);
   }
+  // A held migration's replay (runtime/dispatch/replay.ts) skips the same entries, from its P on.
+  for (const m of state.migrations.values()) if (isHolding(m)) low = Math.min(low, m.fromLogIndex);
   for (const index of state.undispatchable) if (index <= low) state.undispatchable.delete(index);
 }
 
@@ -255,6 +286,11 @@ export function compactionFloor(state: Readonly<ClusterState>): number {
     if (node.state === 'removed') continue;
     const cursor = state.cursors.get(node.id) ?? 0;
     if (cursor < state.lastDispatchIndex) floor = Math.min(floor, cursor);
+  }
+  // A migration's target replays the log after its P at the release: keep it until that replay is read past.
+  for (const m of state.migrations.values()) {
+    if (m.phase === 'done' || m.phase === 'failed') continue;
+    if (m.releasedAt === null || (state.cursors.get(m.to) ?? 0) < m.releasedAt) floor = Math.min(floor, m.fromLogIndex);
   }
   return floor;
 }

@@ -32,6 +32,7 @@ import {
   applyPeerAdd,
   applyPeerRemove,
 } from './apply-topology.ts';
+import { applyJobCutover, applyMigrationPhase, applyTopologyJob, endMigrationsOfIndex, failMigrationsOfIndexes } from './apply-jobs.ts';
 import type { ClusterState } from './state.ts';
 
 export type { ApplyResult } from './apply-result.ts';
@@ -47,8 +48,9 @@ export function apply(state: ClusterState, command: ClusterCommand, logIndex: nu
   assert(logIndex > state.appliedIndex, `entries apply in log order (${logIndex} after ${state.appliedIndex})`);
   state.appliedIndex = logIndex;
   const creates = ctx !== undefined && createsIndex(state, command);
-  const result = dispatch(state, command, logIndex);
+  const result = dispatch(state, command, logIndex, ctx);
   if (result.kind === 'task') {
+    if (result.dispatch) stopMigrationsOfIndexes(state, command);
     if (!result.dispatch) state.undispatchable.add(logIndex);
     else if (ctx !== undefined) recordDispatch(state, command, logIndex, result.task.taskUid, ctx, creates);
     enforceTaskRetention(state);
@@ -89,7 +91,15 @@ export function skipEntry(state: ClusterState, logIndex: number): void {
   state.appliedIndex = logIndex;
 }
 
-function dispatch(state: ClusterState, c: ClusterCommand, logIndex: number): ApplyResult {
+/** A deleted index has nothing left to migrate; a migration cannot follow its index through a rename or a swap. */
+function stopMigrationsOfIndexes(state: ClusterState, c: ClusterCommand): void {
+  if (state.migrations.size === 0) return;
+  if (c.kind === 'index.delete') endMigrationsOfIndex(state, c.uid, c.nowMs);
+  else if (c.kind === 'index.update' && c.newUid !== undefined) failMigrationsOfIndexes(state, [c.uid], c.nowMs);
+  else if (c.kind === 'index.swap') failMigrationsOfIndexes(state, c.swaps.flatMap((s) => s.indexes), c.nowMs);
+}
+
+function dispatch(state: ClusterState, c: ClusterCommand, logIndex: number, ctx: ApplyContext | undefined): ApplyResult {
   switch (c.kind) {
     case 'index.create': return applyIndexCreate(state, c, logIndex);
     case 'index.update': return applyIndexUpdate(state, c, logIndex);
@@ -114,6 +124,9 @@ function dispatch(state: ClusterState, c: ClusterCommand, logIndex: number): App
     case 'key.update': return applyKeyUpdate(state, c);
     case 'key.delete': return applyKeyDelete(state, c);
     case 'config.set': return applyConfigSet(state, c);
+    case 'topology.job': return applyTopologyJob(state, c, logIndex, ctx);
+    case 'migration.phase': return applyMigrationPhase(state, c, logIndex);
+    case 'job.cutover': return applyJobCutover(state, c, logIndex);
     default: return unreachable(c);
   }
 }

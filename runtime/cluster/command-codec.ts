@@ -28,7 +28,7 @@ import {
   type PlainObject,
 } from './decode-fields.ts';
 import { packValue, unpackValue } from './msgpack.ts';
-import { TASK_STATUSES, TASK_TYPES } from './state.ts';
+import { JOB_KINDS, MIGRATION_PHASES, TASK_STATUSES, TASK_TYPES } from './state.ts';
 import type { TaskFilter } from './task-query.ts';
 
 /**
@@ -170,11 +170,15 @@ const decoders: Decoders = {
   'documents.write': (r) => {
     const c = {
       v: 1 as const, kind: 'documents.write' as const, indexUid: r.nonEmptyStr('indexUid'),
-      mode: r.oneOf('mode', ['replace', 'update'] as const), primaryKey: r.nonEmptyStr('primaryKey'),
+      mode: r.oneOf('mode', ['replace', 'update'] as const),
+      // A rejected write may have no primary key to name (none could be inferred).
+      primaryKey: r.has('rejected') ? r.str('primaryKey') : r.nonEmptyStr('primaryKey'),
       shards: r.int('shards', 1), byShard: shardKeyed(r, 'byShard', documentAt),
       receivedDocuments: r.int('receivedDocuments'), allowIndexCreation: r.bool('allowIndexCreation'), ...taskFields(r),
     };
-    return withOptional(c, 'skipCreation', r.has('skipCreation') ? r.bool('skipCreation') : (r.value('skipCreation'), undefined));
+    const rejected = withOptional(c, 'rejected', r.has('rejected') ? readErrorBody(r, 'rejected') : (r.value('rejected'), undefined));
+    if (rejected.rejected !== undefined && Object.keys(rejected.byShard).length > 0) throw new DecodeError(`${r.at('byShard')}: a rejected write carries no documents`);
+    return withOptional(rejected, 'skipCreation', r.has('skipCreation') ? r.bool('skipCreation') : (r.value('skipCreation'), undefined));
   },
   'documents.deleteIds': (r) => ({
     v: 1, kind: 'documents.deleteIds', indexUid: r.nonEmptyStr('indexUid'), shards: r.int('shards', 1),
@@ -244,6 +248,24 @@ const decoders: Decoders = {
     return withOptional(withOptional(c, 'name', optNullableStr(r, 'name')), 'description', optNullableStr(r, 'description'));
   },
   'key.delete': (r) => ({ v: 1, kind: 'key.delete', uid: r.nonEmptyStr('uid') }),
+  'topology.job': (r) => {
+    let c: CommandOf<'topology.job'> = { v: 1, kind: 'topology.job', job: r.oneOf('job', JOB_KINDS), nowMs: r.timeMs('nowMs') };
+    c = withOptional(c, 'nodeId', r.has('nodeId') ? r.nonEmptyStr('nodeId') : (r.value('nodeId'), undefined));
+    c = withOptional(c, 'url', r.has('url') ? r.nonEmptyStr('url') : (r.value('url'), undefined));
+    c = withOptional(c, 'group', r.has('group') ? r.nonEmptyStr('group') : (r.value('group'), undefined));
+    if (c.job !== 'rebalance' && c.nodeId === undefined) throw new DecodeError(`${r.at('nodeId')}: required for ${c.job}`);
+    if (c.job === 'join' && (c.url === undefined || c.group === undefined)) throw new DecodeError(`${r.at('url')}: url and group required to join`);
+    return c;
+  },
+  'migration.phase': (r) => {
+    let c: CommandOf<'migration.phase'> = {
+      v: 1, kind: 'migration.phase', id: r.nonEmptyStr('id'), phase: r.oneOf('phase', MIGRATION_PHASES), nowMs: r.timeMs('nowMs'),
+    };
+    c = withOptional(c, 'copied', r.optInt('copied'));
+    c = withOptional(c, 'total', r.optInt('total'));
+    return withOptional(c, 'error', r.optStr('error'));
+  },
+  'job.cutover': (r) => ({ v: 1, kind: 'job.cutover', jobId: r.nonEmptyStr('jobId'), nowMs: r.timeMs('nowMs') }),
   'config.set': (r) => {
     let c = { v: 1 as const, kind: 'config.set' as const };
     c = withOptional(c, 'defaultShards', r.optInt('defaultShards', 1));

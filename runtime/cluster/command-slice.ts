@@ -69,6 +69,9 @@ export function sliceForNode(command: ClusterCommand, owns: ShardOwnership): Nod
     case 'key.update':
     case 'key.delete':
     case 'config.set':
+    case 'topology.job':
+    case 'migration.phase':
+    case 'job.cutover':
       return null;
     default:
       return unreachable(command);

@@ -67,6 +67,12 @@ export type DocumentsWriteCommand = V &
     allowIndexCreation: boolean;
     /** Meilisearch's `?skipCreation=true`: only update documents that already exist. Passed to the nodes. */
     skipCreation?: boolean;
+    /**
+     * A primary-key or document-id problem found at the edge (runtime/writes):
+     * Meilisearch answers 202 and fails the task, so the write is committed
+     * without documents and apply fails its task with this error.
+     */
+    rejected?: ErrorBody;
   };
 
 export type DocumentsDeleteIdsCommand = V &
@@ -162,6 +168,35 @@ export type NodeAddCommand = V & { kind: 'node.add'; id: string; url: string; gr
 export type NodeStateCommand = V & { kind: 'node.state'; id: string; state: NodeState; nowMs: number };
 export type GroupAddCommand = V & { kind: 'group.add'; id: string; nowMs: number };
 export type GroupRemoveCommand = V & { kind: 'group.remove'; id: string; nowMs: number };
+/**
+ * Starts a topology job (ARCHITECTURE §6): `join` adds node `nodeId` (`url`,
+ * `group`) as joining, `drain` makes it draining, `rebalance` only plans. At
+ * apply, the migrations the change needs are planned from the placement at
+ * that log position (runtime/topology/plan.ts), all starting at this index.
+ */
+export type TopologyJobCommand = V & {
+  kind: 'topology.job';
+  job: 'join' | 'drain' | 'rebalance';
+  nodeId?: string;
+  url?: string;
+  group?: string;
+  nowMs: number;
+};
+
+/** The migration actor's committed progress: a next phase (or the same phase with counters), or `failed` with an error. */
+export type MigrationPhaseCommand = V & {
+  kind: 'migration.phase';
+  id: string;
+  phase: 'hold' | 'copy' | 'replay' | 'verify' | 'cutover' | 'cleanup' | 'done' | 'failed';
+  copied?: number;
+  total?: number;
+  error?: string;
+  nowMs: number;
+};
+
+/** Every migration of the job is verified: commit the node states (joining → active, draining → removed). */
+export type JobCutoverCommand = V & { kind: 'job.cutover'; jobId: string; nowMs: number };
+
 export type PeerAddCommand = V & { kind: 'peer.add'; id: string; address: string };
 export type PeerRemoveCommand = V & { kind: 'peer.remove'; id: string };
 
@@ -217,7 +252,10 @@ export type ClusterCommand =
   | KeyCreateCommand
   | KeyUpdateCommand
   | KeyDeleteCommand
-  | ConfigSetCommand;
+  | ConfigSetCommand
+  | TopologyJobCommand
+  | MigrationPhaseCommand
+  | JobCutoverCommand;
 
 export type CommandKind = ClusterCommand['kind'];
 export type CommandOf<K extends CommandKind> = Extract<ClusterCommand, { kind: K }>;

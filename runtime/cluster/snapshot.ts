@@ -9,14 +9,18 @@
 //   command decoders (unknown fields refused), because a snapshot arrives over
 //   the network through install-snapshot.
 
-import { TASK_STATUSES, TASK_TYPES, type ApiKeyRecord, type DispatchRecord, type DispatchTarget, type NodeOutcomeRecord, type ClusterState, type GroupRecord, type IndexRecord, type NodeRecord, type PeerRecord, type TaskRecord } from './state.ts';
+import { JOB_KINDS, JOB_STATUSES, MIGRATION_PHASES, TASK_STATUSES, TASK_TYPES, type JobRecord, type MigrationRecord, type ApiKeyRecord, type DispatchRecord, type DispatchTarget, type NodeOutcomeRecord, type ClusterState, type GroupRecord, type IndexRecord, type NodeRecord, type PeerRecord, type TaskRecord } from './state.ts';
 import { NODE_STATES, WRITE_ACK_MODES } from './commands.ts';
 import { DecodeError, FieldReader, compareKeys, expectArray, expectInt, expectObject, expectString, readErrorBody } from './decode-fields.ts';
 import { packValue, unpackValue } from './msgpack.ts';
 
 const FORMAT = 'miroir.cluster-state';
-/** 2: dispatch records, lastDispatchIndex and rebuildNeeded; 3: index fields. */
-const FORMAT_VERSION = 3;
+/**
+ * 2: dispatch records, lastDispatchIndex and rebuildNeeded; 3: index fields;
+ * 4: jobs, migrations, shadow targets. Version 3 is still read (no jobs then).
+ */
+const FORMAT_VERSION = 4;
+const READABLE_VERSIONS: readonly number[] = [3, 4];
 
 function sortedBy<K extends string | number, T>(map: Map<K, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([, v]) => v);
@@ -40,12 +44,15 @@ export function serializeState(state: ClusterState): Uint8Array {
     dispatch: sortedBy(state.dispatch),
     lastDispatchIndex: state.lastDispatchIndex,
     rebuildNeeded: [...state.rebuildNeeded.entries()].sort(([a], [b]) => compareKeys(a, b)),
+    jobs: sortedBy(state.jobs),
+    migrations: sortedBy(state.migrations),
   });
 }
 
 export function restoreState(bytes: Uint8Array): ClusterState {
   const r = new FieldReader(expectObject(unpackValue(bytes), 'snapshot'), 'snapshot');
-  if (r.value('format') !== FORMAT || r.value('version') !== FORMAT_VERSION) {
+  const version = r.value('version');
+  if (r.value('format') !== FORMAT || typeof version !== 'number' || !READABLE_VERSIONS.includes(version)) {
     throw new DecodeError('snapshot: not a cluster state snapshot of a supported version');
   }
   const state: ClusterState = {
@@ -73,6 +80,8 @@ export function restoreState(bytes: Uint8Array): ClusterState {
         return [expectString(p[0], `snapshot.rebuildNeeded[${i}][0]`), expectInt(p[1], `snapshot.rebuildNeeded[${i}][1]`)];
       }),
     ),
+    jobs: version < 4 ? new Map() : table(r, 'jobs', readJob, (j) => j.id),
+    migrations: version < 4 ? new Map() : table(r, 'migrations', readMigration, (m) => m.id),
   };
   r.done();
   return state;
@@ -139,9 +148,27 @@ function records<T>(f: FieldReader, key: string, read: (r: FieldReader) => T): T
   });
 }
 
-const readTarget = (f: FieldReader): DispatchTarget => ({
-  nodeId: f.str('nodeId'), group: f.str('group'),
-  shards: f.value('shards') === null ? null : f.array('shards').map((v, i) => expectInt(v, `${f.at('shards')}[${i}]`)),
+function readTarget(f: FieldReader): DispatchTarget {
+  const target: DispatchTarget = {
+    nodeId: f.str('nodeId'), group: f.str('group'),
+    shards: f.value('shards') === null ? null : f.array('shards').map((v, i) => expectInt(v, `${f.at('shards')}[${i}]`)),
+  };
+  if (!f.has('shadow')) return (f.value('shadow'), target);
+  if (f.value('shadow') !== true) throw new DecodeError(`${f.at('shadow')}: true when present`);
+  return { ...target, shadow: true };
+}
+
+const readJob = (f: FieldReader): JobRecord => ({
+  id: f.str('id'), kind: f.oneOf('kind', JOB_KINDS), nodeId: f.strOrNull('nodeId'), status: f.oneOf('status', JOB_STATUSES),
+  reason: f.strOrNull('reason'), startedAt: f.int('startedAt'), cutoverAt: f.intOrNull('cutoverAt'),
+  startedAtMs: f.int('startedAtMs'), finishedAtMs: f.intOrNull('finishedAtMs'),
+});
+
+const readMigration = (f: FieldReader): MigrationRecord => ({
+  id: f.str('id'), jobId: f.str('jobId'), indexUid: f.str('indexUid'), shard: f.int('shard'), group: f.str('group'),
+  from: f.stringArray('from'), to: f.str('to'), phase: f.oneOf('phase', MIGRATION_PHASES), fromLogIndex: f.int('fromLogIndex'),
+  releasedAt: f.intOrNull('releasedAt'), copied: f.int('copied'), total: f.int('total'), error: f.strOrNull('error'),
+  startedAtMs: f.int('startedAtMs'), updatedAtMs: f.int('updatedAtMs'),
 });
 
 function readOutcome(f: FieldReader): NodeOutcomeRecord {

@@ -9,7 +9,8 @@
 // - Maps are keyed by id; their iteration order is irrelevant to every query
 //   (queries sort) and to snapshots (snapshot.ts sorts), so two replicas that
 //   applied the same log are indistinguishable.
-// - Jobs (rebalance, migration, reshard) are not here yet: nothing records them.
+// - Topology jobs and their migrations (runtime/cluster/apply-jobs.ts) keep
+//   their committed phase here; at most one job runs at a time.
 
 import type { ErrorBody } from '../../api/errors/registry.ts';
 import type { NodeState, WriteAckMode } from './commands.ts';
@@ -95,6 +96,52 @@ export const DEFAULT_CLUSTER_SETTINGS: Readonly<ClusterSettings> = Object.freeze
   taskRetentionMax: 100_000,
 });
 
+/** ARCHITECTURE §6: the committed phase of one shard migration (in this order; `failed` from any). */
+export type MigrationPhase = 'hold' | 'copy' | 'replay' | 'verify' | 'cutover' | 'cleanup' | 'done' | 'failed';
+export const MIGRATION_PHASES: readonly MigrationPhase[] = ['hold', 'copy', 'replay', 'verify', 'cutover', 'cleanup', 'done', 'failed'];
+
+/** Shard `shard` of `indexUid` copied onto node `to` of `group` (from the serving owners `from`). */
+export interface MigrationRecord {
+  id: string;
+  jobId: string;
+  indexUid: string;
+  shard: number;
+  group: string;
+  /** The serving owners when the migration started; the copy reads the first one that is not `to`. */
+  from: string[];
+  to: string;
+  phase: MigrationPhase;
+  /** P: the log index of the command that started it. The target's writes of the shard after P are held until released. */
+  fromLogIndex: number;
+  /** H: the log index of the release (phase `replay`); the target's dispatcher replays the shard over (P, H) at H. */
+  releasedAt: number | null;
+  copied: number;
+  total: number;
+  error: string | null;
+  startedAtMs: number;
+  updatedAtMs: number;
+}
+
+export type JobKind = 'join' | 'drain' | 'rebalance';
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const JOB_KINDS: readonly JobKind[] = ['join', 'drain', 'rebalance'];
+export const JOB_STATUSES: readonly JobStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
+
+export interface JobRecord {
+  id: string;
+  kind: JobKind;
+  /** The node joining or draining (null for a rebalance). */
+  nodeId: string | null;
+  status: JobStatus;
+  reason: string | null;
+  /** The log index that started it. */
+  startedAt: number;
+  /** The log index of its cut-over (node states committed), null before. */
+  cutoverAt: number | null;
+  startedAtMs: number;
+  finishedAtMs: number | null;
+}
+
 export interface ClusterState {
   appliedIndex: number;
   nextTaskUid: number;
@@ -132,6 +179,9 @@ export interface ClusterState {
    * Such a node misses writes and must be rebuilt by shard copy.
    */
   rebuildNeeded: Map<string, number>;
+  /** Topology jobs by id; finished ones beyond the last few are dropped with their migrations. */
+  jobs: Map<string, JobRecord>;
+  migrations: Map<string, MigrationRecord>;
 }
 
 /** One node that must receive (part of) a command. */
@@ -140,6 +190,11 @@ export interface DispatchTarget {
   group: string;
   /** The shards whose documents or ids it receives, ascending; null: the whole command. */
   shards: number[] | null;
+  /**
+   * A future owner that is not serving yet (a migration target): it receives
+   * the writes, but its counters are not the client's (they would count twice).
+   */
+  shadow?: true;
 }
 
 /** What one target node reported for one entry (folded into the task when every target did). */
@@ -180,5 +235,7 @@ export function emptyState(settings: Partial<ClusterSettings> = {}): ClusterStat
     dispatch: new Map(),
     lastDispatchIndex: 0,
     rebuildNeeded: new Map(),
+    jobs: new Map(),
+    migrations: new Map(),
   };
 }

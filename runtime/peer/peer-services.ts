@@ -12,7 +12,7 @@ import type { Clock, Rng } from '../env/clock.ts';
 import { delay } from '../env/delay.ts';
 import { ClosedError, NotLeaderError } from '../errors.ts';
 import type { PeerConfig } from '../config/schema.ts';
-import { encodeCommand, type ApplyResult, type ClusterCommand } from '../cluster/index.ts';
+import { encodeCommand, isServing, type ApplyResult, type ClusterCommand } from '../cluster/index.ts';
 import type { RaftDriver } from '../raft/driver.ts';
 import type { Router } from '../routing/router.ts';
 import type { HealthView } from '../health/view.ts';
@@ -104,12 +104,12 @@ export function createPeerServices(deps: PeerServicesDeps): PeerServices {
     syncRead: () => withLeader((driver) => driver.readIndex()),
     node: (nodeId) => deps.nodes.get(stateMachine.state, nodeId),
     /**
-     * A node takes searches when it is `active` in the committed state and the
+     * A node takes searches when it is serving (active or draining) in the committed state and the
      * merged health view (this peer's probes and the others' gossip, freshest
      * observation first) does not say it is down.
      */
     isNodeHealthy: (nodeId) =>
-      stateMachine.state.nodes.get(nodeId)?.state === 'active' && deps.health.isRoutable(nodeId, clock.nowMs()),
+      isServing(stateMachine.state.nodes.get(nodeId)?.state) && deps.health.isRoutable(nodeId, clock.nowMs()),
     nodeHealth: (nodeId) => deps.health.report(nodeId, clock.nowMs()),
     nextSearchCounter: () => searchCounter++,
     raft,

@@ -1,20 +1,21 @@
 // Who owns which shard of an index, per replica group, as every peer computes
 // it from its replica of the cluster state (ARCHITECTURE §2): for each group,
-// placement of every shard over the group's `active` nodes with the cluster
-// RF. This is the `groups` input of the covering set.
+// placement of every shard over the group's SERVING nodes (active and
+// draining: runtime/cluster/topology-sets.ts) with the cluster RF. This is the
+// `groups` input of the covering set.
 //
 // The view is on the hot path of every read, and placement costs S × Ng
 // hashes, so it is cached. The cache key has two levels: the state's
 // `appliedIndex` (nothing changed since the last read: no work at all), then a
-// signature of what placement depends on (RF, S and the active nodes of each
+// signature of what placement depends on (RF, S and the serving nodes of each
 // group): most applied entries are tasks and cursors, which leave it alone.
 //
 // Groups are listed in id order, the fixed order every peer shares; a group
-// with no active node is left out (it can answer for nothing). Nodes that are
-// `joining` or `draining` are not owners here: a joining node is still being
-// filled, a draining one is being emptied, and reads follow the committed
-// placement of active nodes only.
+// with no serving node is left out (it can answer for nothing). A `joining`
+// node is not an owner here (it is still being filled); a `draining` one is,
+// until its migrations are cut over (it holds its shards until then).
 import type { ClusterState, IndexRecord } from '../cluster/state.ts';
+import { servingByGroup } from '../cluster/topology-sets.ts';
 import type { GroupOwners } from '../routing/covering-set.ts';
 import type { Router } from '../routing/router.ts';
 
@@ -40,7 +41,7 @@ export class TopologyView {
     if (cached !== undefined && cached.appliedIndex === state.appliedIndex && cached.topology.shardCount === index.shards) {
       return cached.topology;
     }
-    const activeByGroup = activeNodesByGroup(state);
+    const activeByGroup = servingByGroup(state);
     const signature = signatureOf(state.settings.rf, index.shards, activeByGroup);
     if (cached !== undefined && cached.signature === signature) {
       cached.appliedIndex = state.appliedIndex;
@@ -63,27 +64,8 @@ export class TopologyView {
   }
 }
 
-/** Active node ids of each group that has any, groups and nodes in id order. */
-function activeNodesByGroup(state: Readonly<ClusterState>): Map<string, string[]> {
-  const byGroup = new Map<string, string[]>();
-  for (const groupId of [...state.groups.keys()].sort(compareIds)) byGroup.set(groupId, []);
-  for (const node of state.nodes.values()) {
-    if (node.state !== 'active') continue;
-    byGroup.get(node.group)?.push(node.id);
-  }
-  for (const [groupId, ids] of byGroup) {
-    if (ids.length === 0) byGroup.delete(groupId);
-    else ids.sort(compareIds);
-  }
-  return byGroup;
-}
-
 function signatureOf(rf: number, shards: number, activeByGroup: ReadonlyMap<string, readonly string[]>): string {
   let out = `${rf}/${shards}`;
   for (const [groupId, ids] of activeByGroup) out += `|${groupId}:${ids.join(',')}`;
   return out;
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
