@@ -149,6 +149,7 @@ const table: Record<string, Entry> = {
   miroir_unknown_migration: INVALID(404),
   miroir_invalid_topology: INVALID(),
   miroir_job_conflict: INVALID(409),
+  miroir_topology_change_in_progress: INVALID(409),
   // A write split for an index that was deleted and recreated with another S while it was in flight.
   miroir_index_changed: INVALID(409),
 };

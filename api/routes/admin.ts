@@ -19,6 +19,7 @@ import { isPristine, listGroups, listNodes, nodesInGroup, type ClusterState } fr
 import type { PeerServices } from '../../runtime/peer/services.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
 import { adminSchemas, readySchema, topologySchema } from '../schemas/admin.ts';
+import { adminPeerRoutes } from './admin-peers.ts';
 
 function placements(services: PeerServices, state: Readonly<ClusterState>, shards: number): Record<string, string[][]> {
   const out: Record<string, string[][]> = {};
@@ -51,8 +52,11 @@ export function topology(services: PeerServices): unknown {
   return { peerId: services.peerId, leader: raft.leader, term: raft.term, commit: raft.commit, applied: raft.applied, peers, nodes, groups, indexes };
 }
 
-export async function adminRoutes(app: FastifyInstance, { services }: RouteOptions): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
+  const { services } = options;
   for (const schema of adminSchemas) app.addSchema(schema);
+  // Raft membership (/_miroir/peers) has its own module.
+  await adminPeerRoutes(app, options);
 
   app.get(
     '/_miroir/topology',

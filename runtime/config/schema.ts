@@ -44,6 +44,14 @@ export const peerConfigSpec = obj({
   }),
   /** The Raft peers this peer bootstraps with, itself included; empty means a single-peer cluster. */
   peers: list(obj({ id: id(), address: url(['ws:', 'wss:']) }), 0, 15),
+  /**
+   * How a new Raft log starts. `bootstrap`: `peers` are the founding voters,
+   * this peer among them. `join`: this peer joins a running cluster; `peers`
+   * are that cluster's founding voters (every peer replays membership changes
+   * on top of them) and not this peer, which starts as a non-member that
+   * never campaigns and waits for the leader to add it (POST /_miroir/peers).
+   */
+  start: oneOf(['bootstrap', 'join'] as const, 'bootstrap'),
   /** Replica groups and their nodes; they seed a new cluster, the log is the truth afterwards. */
   groups: list(obj({ id: id(), nodes: list(obj({ id: id(), url: url(['http:', 'https:']) }), 1, 1024) }), 0, 64),
   /** Copies of each shard inside one group. */

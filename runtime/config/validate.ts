@@ -121,7 +121,10 @@ export function crossFieldIssues(c: PeerConfigFile): string[] {
   }
   issues.push(...duplicates(c.peers, (p) => p.id, (i) => `peers[${i}].id`, 'peer id'));
   issues.push(...duplicates(c.peers, (p) => p.address, (i) => `peers[${i}].address`, 'peer address'));
-  if (c.peers.length > 0 && !c.peers.some((p) => p.id === c.peerId)) {
+  if (c.start === 'join') {
+    if (c.peers.length === 0) issues.push('peers: a joining peer (start: join) needs the founding peers of the cluster it joins');
+    if (c.peers.some((p) => p.id === c.peerId)) issues.push(`peerId: ${JSON.stringify(c.peerId)} joins (start: join), so it is not one of the founding peers`);
+  } else if (c.peers.length > 0 && !c.peers.some((p) => p.id === c.peerId)) {
     issues.push(`peerId: ${JSON.stringify(c.peerId)} is not in peers (${c.peers.map((p) => p.id).join(', ')})`);
   }
   issues.push(...duplicates(c.groups, (g) => g.id, (i) => `groups[${i}].id`, 'group id'));
@@ -157,7 +160,7 @@ function healthIssues(h: PeerConfigFile['health']): string[] {
 
 export function secretIssues(c: PeerConfigFile, s: PeerSecrets): string[] {
   const issues: string[] = [];
-  if (c.peers.length > 1 && s.clusterSecret === null) {
+  if ((c.peers.length > 1 || c.start === 'join') && s.clusterSecret === null) {
     issues.push(`secrets.clusterSecret: ${SECRET_ENV.clusterSecret} is required when the cluster has more than one peer`);
   }
   if (s.masterKey !== null && s.adminKey === null) {

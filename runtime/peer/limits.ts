@@ -24,6 +24,10 @@ export interface PeerLimits {
   reconnectMaxMs: number;
   requestTimeoutMs: number;
   requestsPendingMax: number;
+  /** How long POST /_miroir/peers waits for a new learner's log to catch up before leaving it a learner. */
+  memberCatchUpTimeoutMs: number;
+  /** How long the mesh keeps the link to a peer removed from the cluster (answers in flight to it). */
+  removedPeerGraceMs: number;
 }
 
 export function peerLimits(config: PeerConfig): PeerLimits {
@@ -44,5 +48,7 @@ export function peerLimits(config: PeerConfig): PeerLimits {
     reconnectMaxMs: Math.max(1_000, electionMs),
     requestTimeoutMs: Math.max(5_000, 4 * electionMs),
     requestsPendingMax: 10_000,
+    memberCatchUpTimeoutMs: Math.max(60_000, 20 * electionMs),
+    removedPeerGraceMs: Math.max(1_000, electionMs),
   };
 }

@@ -30,6 +30,7 @@ import { DriverHost, type DriverOpener } from './driver-host.ts';
 import { peerLimits, type PeerLimits } from './limits.ts';
 import { NodeClients } from './node-clients.ts';
 import { createPeerServices } from './peer-services.ts';
+import { PeerMembership } from './membership.ts';
 import type { PeerServices } from './services.ts';
 import { ClusterStateMachine } from './state-machine.ts';
 
@@ -56,7 +57,12 @@ export interface PeerEnv {
   rng: Rng;
 }
 
-/** The Raft voters a new log starts with: the configured peers, or this peer alone. */
+/**
+ * The Raft voters a new log starts with: the configured peers, or this peer
+ * alone. A joining peer (`start: join`) is not among its configured peers, so
+ * it starts outside its own membership and never campaigns until the leader
+ * adds it; the log it receives replays every change on top of these founders.
+ */
 export function bootstrapMembership(config: PeerConfig): ConfState {
   const voters = config.peers.length > 0 ? config.peers.map((p) => p.id) : [config.peerId];
   return { voters: [...voters].sort(), learners: [] };
@@ -125,10 +131,17 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
   const configured = new Map(config.peers.map((p) => [p.id, p.address]));
   const dial = (id: string, committed: string): void => mesh.setPeer(id, configured.get(id) ?? committed);
   for (const peer of config.peers) if (peer.id !== config.peerId) dial(peer.id, peer.address);
+  // The link to a removed peer is cut after a grace period, so the answer to a
+  // request it made — its own removal, forwarded here — still reaches it.
+  const forgetPeerLater = (peer: string): void => {
+    env.clock.setTimeout(() => {
+      if (!stateMachine.state.peers.has(peer)) mesh.removePeer(peer);
+    }, limits.removedPeerGraceMs);
+  };
   stateMachine.onApplied((_index, command) => {
     if (command === null) return;
     if (command.kind === 'peer.add' && command.id !== config.peerId) dial(command.id, command.address);
-    else if (command.kind === 'peer.remove' && command.id !== config.peerId) mesh.removePeer(command.id);
+    else if (command.kind === 'peer.remove' && command.id !== config.peerId) forgetPeerLater(command.id);
     else if (command.kind.startsWith('node.') || command.kind.startsWith('group.')) {
       nodes.reconcile(stateMachine.state);
       probeClients.reconcile(stateMachine.state);
@@ -142,10 +155,13 @@ export async function openPeerRuntime(config: PeerConfig, env: PeerEnv): Promise
   });
   const health = new HealthView(config.peerId, config.health.viewStalenessMs);
   const metrics = observePeer({ host, stateMachine, services: () => services });
-  const services: PeerServices = {
-    ...createPeerServices({ peerId: config.peerId, config, clock: env.clock, rng: env.rng, router, host, stateMachine, nodes, health, limits }),
-    metrics: metrics.search,
-  };
+  const base = createPeerServices({ peerId: config.peerId, config, clock: env.clock, rng: env.rng, router, host, stateMachine, nodes, health, limits });
+  const electionMs = config.raft.electionTicks * config.raft.tickMs;
+  const membership = new PeerMembership({
+    peerId: config.peerId, host, mesh, clock: env.clock, state: () => stateMachine.state, propose: (command) => base.propose(command),
+    tickMs: config.raft.tickMs, electionMs, leaderWaitMs: limits.leaderWaitMs, catchUpTimeoutMs: limits.memberCatchUpTimeoutMs,
+  });
+  const services: PeerServices = { ...base, metrics: metrics.search, membership };
   return {
     services, stateMachine, host, mesh, health, probeClients, limits, peerUrl: mesh.url, metrics,
     async close() {

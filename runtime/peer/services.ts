@@ -22,6 +22,7 @@ import type { NodeClient } from '../../transport/node-client/node-client.ts';
 import type { PeerId, Role } from '../raft/types.ts';
 import type { NodeHealthReport } from '../health/view.ts';
 import type { SearchMetrics } from '../metrics/search-metrics.ts';
+import type { MembershipAnswer, MembershipOp } from './membership.ts';
 
 export interface RaftView {
   role: Role;
@@ -60,4 +61,6 @@ export interface PeerServices {
   raft(): RaftView;
   /** Where the read path reports fan-out and node latencies (runtime/metrics/); absent in edge test harnesses. */
   readonly metrics?: SearchMetrics;
+  /** Raft membership operations behind /_miroir/peers (runtime/peer/membership.ts); absent in edge test harnesses. */
+  readonly membership?: { run(op: MembershipOp): Promise<MembershipAnswer> };
 }

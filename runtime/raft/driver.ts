@@ -248,6 +248,11 @@ export class RaftDriver {
     return { index: applied.index, result: applied.result };
   }
 
+  /** The leader's view of a member's replication (its match index); null off the leader or for a non-member. */
+  progressOf(peer: PeerId): { match: number } | null {
+    return this.#core.progressOf(peer);
+  }
+
   transferLeadership(to: PeerId): void {
     this.#checkRunning();
     this.#core.transferLeadership(to);

@@ -201,4 +201,6 @@ export interface RaftNode {
    */
   entries(lo: number, hi: number, maxBytes: number): Entry[] | null;
   status(): RaftStatus;
+  /** The leader's view of a member's replication (its match index); null off the leader or for a non-member. */
+  progressOf(peer: PeerId): { match: number } | null;
 }

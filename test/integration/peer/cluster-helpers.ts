@@ -5,6 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type PeerConfig } from '../../../runtime/config/index.ts';
+import type { Peer } from '../../../cli/commands/peer.ts';
+import type { ApplyResult, ClusterCommand } from '../../../runtime/cluster/index.ts';
 
 export const CLUSTER_SECRET = 'peer integration secret 0123456789';
 
@@ -58,5 +60,26 @@ export async function eventually<T>(probe: () => T | null | undefined | false, w
     if (value !== null && value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Proposes, retrying only the outcomes a killed peer or a leadership change
+ * can cause (the forwarded proposal lost with its connection, an election in
+ * progress, a proposal dropped during a leadership transfer). A retried
+ * index.create that had committed fails its task with index_already_exists,
+ * which is still a task.
+ */
+export async function proposeRetrying(peer: Peer, command: ClusterCommand, timeoutMs: number): Promise<ApplyResult> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await peer.services.propose(command);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const retriable = ['MIROIR_ERR_PEER_UNAVAILABLE', 'MIROIR_ERR_TIMEOUT', 'MIROIR_ERR_NOT_LEADER', 'MIROIR_ERR_PROPOSAL_DROPPED', 'MIROIR_ERR_CLOSED'].includes(code ?? '');
+      if (!retriable || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }

@@ -10,69 +10,17 @@
 // shared.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startPeer, type Peer } from '../../../cli/commands/peer.ts';
 import { realClock } from '../../../runtime/env/real.ts';
 import { seededRng } from '../../../runtime/env/rng.ts';
-import type { ApplyResult, ClusterCommand } from '../../../runtime/cluster/index.ts';
-import { CLUSTER_SECRET, configFile, eventually, layout, peerConfig, removeLayout } from './cluster-helpers.ts';
+import type { ClusterCommand } from '../../../runtime/cluster/index.ts';
+import { configFile, eventually, layout, peerConfig, proposeRetrying, removeLayout } from './cluster-helpers.ts';
+import { killHard, spawnPeer } from './spawn-peer.ts';
 
-const bin = new URL('../../../cli/bin.js', import.meta.url).pathname;
 const createIndex = (uid: string): ClusterCommand => ({ v: 1, kind: 'index.create', uid, primaryKey: 'id', shards: 8, nowMs: realClock.nowMs() });
-
-/** Spawns `miroir peer` and resolves once it printed its start-up line. */
-async function spawnPeer(configPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, 'peer', '--config', configPath], {
-    env: { ...process.env, MIROIR_CLUSTER_SECRET: CLUSTER_SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`miroir peer did not start in time: ${stderr}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (!chunk.toString().includes('miroir peer ')) return;
-      clearTimeout(timer);
-      resolve();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`miroir peer exited with ${code}: ${stderr}`));
-    });
-  });
-  return child;
-}
-
-/**
- * Proposes, retrying only the outcomes a killed peer can cause (the forwarded
- * proposal lost with its connection, or an election in progress). A retried
- * index.create that had committed fails its task with index_already_exists,
- * which is still a task.
- */
-async function proposeRetrying(peer: Peer, command: ClusterCommand, timeoutMs: number): Promise<ApplyResult> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await peer.services.propose(command);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      const retriable = code === 'MIROIR_ERR_PEER_UNAVAILABLE' || code === 'MIROIR_ERR_TIMEOUT' || code === 'MIROIR_ERR_NOT_LEADER';
-      if (!retriable || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  return exited;
-}
 
 test('miroir peer processes survive kill -9 of the leader and rejoin from their data dir', async () => {
   const l = await layout(['p1', 'p2', 'p3']);
@@ -85,7 +33,7 @@ test('miroir peer processes survive kill -9 of the leader and rejoin from their 
   });
   const configPath = (id: string): string => join(l.root, `${id}.json`);
   for (const id of ['p2', 'p3']) await writeFile(configPath(id), JSON.stringify(configFile(l, id)));
-  const [c2, c3] = await Promise.all([spawnPeer(configPath('p2')), spawnPeer(configPath('p3'))]);
+  const [c2, c3] = (await Promise.all([spawnPeer(configPath('p2')), spawnPeer(configPath('p3'))])).map((p) => p.child) as [ChildProcess, ChildProcess];
   children.set('p2', c2).set('p3', c3);
   local = await startPeer(peerConfig(l, 'p1'), { clock: realClock, rng: seededRng(5), restart: { baseMs: 50, maxMs: 500 } });
   const p1 = local;
@@ -108,7 +56,7 @@ test('miroir peer processes survive kill -9 of the leader and rejoin from their 
   assert.equal(afterKill.kind === 'task' && afterKill.task.taskUid, 0);
 
   // The killed peer comes back from its data dir; then the other child dies: p1 and the restarted peer still commit.
-  children.set(victim, await spawnPeer(configPath(victim)));
+  children.set(victim, (await spawnPeer(configPath(victim))).child);
   const other = victim === 'p2' ? 'p3' : 'p2';
   // Give the restarted peer a moment to be known as connected before its partner goes.
   await eventually(() => p1.runtime.mesh.isConnected(victim), 'the restarted peer connected', 60_000);

@@ -107,6 +107,10 @@ test('cross-field rule: peers are unique and include this peer; ports do not col
   refusedWith('peers[1].address: duplicate peer address "ws://p1:7800"', { peerId: 'p1', peers: [...peers('p1'), { id: 'p2', address: 'ws://p1:7800' }] }, env);
   refusedWith('peerId: "p9" is not in peers (p1, p2)', { peerId: 'p9', peers: peers('p1', 'p2') }, env);
   refusedWith('listen.peerPort: duplicate port "7700"', { peerId: 'p1', listen: { peerPort: 7700 } });
+  // A joining peer names the founders it joins, not itself.
+  refusedWith('peerId: "p1" joins (start: join), so it is not one of the founding peers', { peerId: 'p1', start: 'join', peers: peers('p1', 'p2') }, env);
+  refusedWith('peers: a joining peer (start: join) needs the founding peers of the cluster it joins', { peerId: 'p3', start: 'join' }, env);
+  assert.equal(load({ peerId: 'p3', start: 'join', peers: peers('p1', 'p2') }, env).start, 'join');
   assert.equal(load({ peerId: 'p1', listen: { clientPort: 0, peerPort: 0, metricsPort: 0 } }).listen.peerPort, 0, 'port 0 may repeat');
 });
 
