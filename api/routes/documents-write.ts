@@ -1,9 +1,11 @@
 // Document writes (API.md §1.2) as Raft commands (ARCHITECTURE §3): the whole
 // request is validated first — index uid, content type, payload syntax,
-// primary key, every document id, reserved `_miroir_*` fields — then the
-// write is split by shard (runtime/writes/) and proposed as ONE command; the
-// client gets the 202 summarized task once it is committed and applied on
-// this peer. Nothing invalid ever enters the log.
+// reserved `_miroir_*` fields (synchronous errors, as in Meilisearch), primary
+// key and every document id — then the write is split by shard
+// (runtime/writes/) and proposed as ONE command; the client gets the 202
+// summarized task once it is committed and applied on this peer. A
+// primary-key or id problem is a task failure in Meilisearch: the command
+// then carries the error and no documents, and its task fails at apply.
 //
 // A write to a missing index creates it when the caller may create that
 // index (`indexes.create`, Meilisearch's rule); deletions never create one,

@@ -3,8 +3,9 @@
 // per-node dispatchers carry it to the nodes. What apply decides is whether
 // the write can still take effect at its place in the log — Meilisearch
 // semantics: a write to a missing index creates it (except deletions and
-// settings resets, which fail with index_not_found), and a primary key that
-// differs from the index's fails the task.
+// settings resets, which fail with index_not_found), a primary key that
+// differs from the index's fails the task, and so does a write the edge
+// found a primary-key or id problem in (`rejected`: it carries no documents).
 
 import { errorBody, MeiliError, type ErrorBody } from '../../api/errors/registry.ts';
 import { applySettingsPatch } from '../../api/protocol/settings/apply.ts';
@@ -38,7 +39,10 @@ function shardsChanged(index: IndexRecord, shards: number): ErrorBody | null {
 
 function writeError(state: ClusterState, c: DocumentsWriteCommand): ErrorBody | null {
   const index = state.indexes.get(c.indexUid);
-  if (index === undefined) return c.allowIndexCreation ? null : indexNotFound(c.indexUid);
+  if (index === undefined && !c.allowIndexCreation) return indexNotFound(c.indexUid);
+  // Found at the edge (runtime/writes); Meilisearch finds it when the task runs, after the index lookup.
+  if (c.rejected !== undefined) return c.rejected;
+  if (index === undefined) return null;
   if (index.primaryKey !== null && index.primaryKey !== c.primaryKey) return primaryKeyAlreadyExists(index.primaryKey);
   return shardsChanged(index, c.shards);
 }

@@ -5,15 +5,15 @@
 // every document's id is valid, then each document is stamped with
 // `_miroir_shard = shardOf(id)` and grouped by shard.
 //
-// A deliberate difference from Meilisearch: there, primary-key and id
-// problems fail the *task* after a 202. Miroir validates before committing
-// the command to the log, so the same problems come back as synchronous 400s
-// with the same codes and messages; nothing invalid ever enters the log, and
-// dispatchers never send a node a write it would refuse. The task-level
-// failures that remain (index created concurrently with another key or S)
-// are decided at apply (runtime/cluster/apply-documents.ts).
+// Primary-key and document-id problems are not refused: Meilisearch answers
+// 202 and fails the task (API.md §1.2, §8), so the command is committed with
+// no documents and the error in `rejected`; apply fails its task and nothing
+// reaches a node. Malformed payloads and reserved `_miroir_*` fields stay
+// synchronous 400s. The other task-level failures (index created
+// concurrently with another key or S) are decided at apply
+// (runtime/cluster/apply-documents.ts).
 
-import { MeiliError } from '../../api/errors/registry.ts';
+import { errorBody, MeiliError } from '../../api/errors/registry.ts';
 import { documentId, resolvePrimaryKey } from '../../api/protocol/documents/primary-key.ts';
 import { assert } from '../assert.ts';
 import type { Document, DocumentWriteMode, DocumentsWriteCommand } from '../cluster/commands.ts';
@@ -40,15 +40,34 @@ export interface DocumentWriteInput {
   skipCreation?: boolean;
 }
 
-/** The command, or throws the MeiliError of the first problem found. */
+/** The errors Meilisearch reports in the task rather than in the HTTP answer. */
+const TASK_ERRORS: ReadonlySet<string> = new Set([
+  'index_primary_key_no_candidate_found',
+  'index_primary_key_multiple_candidates_found',
+  'index_primary_key_already_exists',
+  'missing_document_id',
+  'invalid_document_id',
+]);
+
+/** The command (possibly a rejected one), or throws the MeiliError of a synchronous problem. */
 export function prepareDocumentWrite(input: DocumentWriteInput): DocumentsWriteCommand {
   const shape = checkShapes(input.documents);
   if (input.primaryKeyParam !== null && isReservedField(input.primaryKeyParam)) {
     throw new MeiliError('miroir_reserved_field', `The primary key \`${input.primaryKeyParam}\` is reserved by Miroir: fields starting with \`_miroir_\` cannot be used.`);
   }
-  const primaryKey = resolvePrimaryKey(input.index?.primaryKey ?? null, input.primaryKeyParam, shape[0]);
   const shards = input.index?.shards ?? input.defaultShards;
-  const byShard = splitByShard(shape, primaryKey, shards, input.shardOf);
+  let primaryKey: string;
+  let byShard: Record<number, Document[]>;
+  let rejected: DocumentsWriteCommand['rejected'];
+  try {
+    primaryKey = resolvePrimaryKey(input.index?.primaryKey ?? null, input.primaryKeyParam, shape[0]);
+    byShard = splitByShard(shape, primaryKey, shards, input.shardOf);
+  } catch (error) {
+    if (!(error instanceof MeiliError) || !TASK_ERRORS.has(error.code)) throw error;
+    primaryKey = input.index?.primaryKey ?? input.primaryKeyParam ?? '';
+    byShard = {};
+    rejected = errorBody(error.code, error.message);
+  }
   const command: DocumentsWriteCommand = {
     v: 1,
     kind: 'documents.write',
@@ -61,6 +80,7 @@ export function prepareDocumentWrite(input: DocumentWriteInput): DocumentsWriteC
     allowIndexCreation: input.allowIndexCreation,
     nowMs: input.nowMs,
   };
+  if (rejected !== undefined) command.rejected = rejected;
   if (input.customMetadata !== undefined) command.customMetadata = input.customMetadata;
   if (input.skipCreation !== undefined) command.skipCreation = input.skipCreation;
   return command;

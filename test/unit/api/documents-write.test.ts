@@ -1,6 +1,7 @@
 // Goal: the document write routes of the edge validate the whole request,
 // then commit exactly one command split by shard, and answer Meilisearch's
-// 202 summarized task (or its synchronous 4xx error, proposing nothing).
+// 202 summarized task (or its synchronous 4xx error, proposing nothing; or,
+// for primary-key and id problems, a command whose task fails at apply).
 // Method: inject() into buildApp over the in-memory PeerServices of
 // harness.ts and inspect the proposed commands.
 import { after, before, describe, test } from 'node:test';
@@ -118,15 +119,42 @@ describe('document additions', () => {
     assert.deepEqual(Object.values(command.byShard).flat(), [{ bookId: 9, t: 'nine', _miroir_shard: peer.services.router.shardOf('9', 8) }]);
   });
 
-  test('synchronous refusals propose nothing: reserved field, primary key, ids, content type, delimiter', async () => {
+  test('primary-key and document-id problems are 202 and a failed task committed through the log, as in Meilisearch', async () => {
+    const cases: Array<[string, string, number, string, string]> = [
+      ['/indexes/books/documents?primaryKey=other', '[{"bookId":1}]', 1, 'index_primary_key_already_exists', 'Index already has a primary key: `bookId`.'],
+      ['/indexes/fresh/documents', '[{"title":"x"},{"id":1}]', 2, 'index_primary_key_no_candidate_found',
+        'The primary key inference failed as the engine did not find any field ending with `id` in its name. Please specify the primary key manually using the `primaryKey` query parameter.'],
+      ['/indexes/fresh/documents', '[]', 0, 'index_primary_key_no_candidate_found',
+        'The primary key inference failed as the engine did not find any field ending with `id` in its name. Please specify the primary key manually using the `primaryKey` query parameter.'],
+      ['/indexes/fresh/documents', '[{"id":1,"uid":2}]', 1, 'index_primary_key_multiple_candidates_found',
+        'The primary key inference failed as the engine found 2 fields ending with `id` in their names: \'id\' and \'uid\'. Please specify the primary key manually using the `primaryKey` query parameter.'],
+      ['/indexes/books/documents', '[{"bookId":1},{"bookId":"a b"}]', 2, 'invalid_document_id',
+        'Document identifier `"a b"` is invalid. A document identifier can be of type integer or string, only composed of alphanumeric characters (a-z A-Z 0-9), hyphens (-) and underscores (_), and can not be more than 511 bytes.'],
+      ['/indexes/books/documents', '[{"t":1}]', 1, 'missing_document_id', 'Document doesn\'t have a `bookId` attribute: `{"t":1}`.'],
+    ];
+    for (const [url, payload, received, code, message] of cases) {
+      const res = await post(url, 'application/json', payload);
+      assert.equal(res.statusCode, 202, `${url} ${payload}: ${res.body}`);
+      const command = peer.proposed.at(-1);
+      assert.ok(command?.kind === 'documents.write', url);
+      // Nothing reaches a node: no documents in the command, and apply fails its task.
+      assert.deepEqual(command.byShard, {});
+      const task = await app.inject({ method: 'GET', url: `/tasks/${res.json().taskUid}`, headers: master });
+      const body = task.json();
+      assert.equal(body.status, 'failed', `${url} ${payload}`);
+      assert.equal(body.type, 'documentAdditionOrUpdate');
+      assert.deepEqual(body.details, { receivedDocuments: received, indexedDocuments: 0 });
+      assert.deepEqual(body.error, { message, code, type: 'invalid_request', link: `https://docs.meilisearch.com/errors#${code}` });
+    }
+    // A failed write creates no index and sets no primary key.
+    assert.equal(peer.state.indexes.has('fresh'), false);
+    assert.equal(peer.state.indexes.get('books')?.primaryKey, 'bookId');
+  });
+
+  test('synchronous refusals propose nothing: reserved field, content type, delimiter, syntax', async () => {
     const before = peer.proposed.length;
     const cases: Array<[string, string, string, number, string]> = [
       ['/indexes/books/documents', 'application/json', '[{"bookId":1,"_miroir_shard":2}]', 400, 'miroir_reserved_field'],
-      ['/indexes/books/documents?primaryKey=other', 'application/json', '[{"bookId":1}]', 400, 'index_primary_key_already_exists'],
-      ['/indexes/fresh/documents', 'application/json', '[{"title":"x"}]', 400, 'index_primary_key_no_candidate_found'],
-      ['/indexes/fresh/documents', 'application/json', '[{"id":1,"uid":2}]', 400, 'index_primary_key_multiple_candidates_found'],
-      ['/indexes/books/documents', 'application/json', '[{"bookId":"a b"}]', 400, 'invalid_document_id'],
-      ['/indexes/books/documents', 'application/json', '[{"t":1}]', 400, 'missing_document_id'],
       ['/indexes/books/documents', 'text/plain', '[]', 415, 'invalid_content_type'],
       ['/indexes/books/documents?csvDelimiter=%3B', 'application/json', '[]', 415, 'invalid_content_type'],
       ['/indexes/books/documents?csvDelimiter=ab', 'text/csv', 'a\n1', 400, 'invalid_document_csv_delimiter'],

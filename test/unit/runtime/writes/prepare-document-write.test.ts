@@ -1,6 +1,7 @@
 // Goal: a client document write becomes exactly the log command Meilisearch
-// semantics call for, or the Meilisearch error (code and message) it would
-// have produced. Method: table cases for primary-key resolution and
+// semantics call for: the synchronous Meilisearch error (code and message)
+// it would have produced, or, for primary-key and id problems, a command
+// rejected with the error its task fails with. Method: table cases for primary-key resolution and
 // inference, reserved fields and id validation; split checks against a naive
 // per-document oracle; the command must also pass the log's decoder.
 import { test } from 'node:test';
@@ -32,10 +33,21 @@ function prepare(documents: unknown[], over: Partial<DocumentWriteInput> = {}): 
   }));
 }
 
-function expectError(result: unknown, code: string, message?: string): void {
-  assert.ok(result instanceof MeiliError, `expected ${code}, got a command`);
-  assert.equal(result.code, code);
-  if (message !== undefined) assert.equal(result.message, message);
+/** Primary-key and id problems fail the task (a rejected command); the rest are thrown. */
+const TASK_ERRORS = ['index_primary_key_no_candidate_found', 'index_primary_key_multiple_candidates_found', 'index_primary_key_already_exists', 'missing_document_id', 'invalid_document_id'];
+
+function expectError(result: DocumentsWriteCommand | MeiliError, code: string, message?: string): void {
+  if (!TASK_ERRORS.includes(code)) {
+    assert.ok(result instanceof MeiliError, `expected ${code} thrown, got a command`);
+    assert.equal(result.code, code);
+    if (message !== undefined) assert.equal(result.message, message);
+    return;
+  }
+  assert.ok(!(result instanceof MeiliError), `expected a command rejected with ${code}, got ${String(result)}`);
+  assert.equal(result.rejected?.code, code);
+  if (message !== undefined) assert.equal(result.rejected?.message, message);
+  assert.deepEqual(result.byShard, {}, 'a rejected write carries no documents');
+  assert.deepEqual(decodeCommand(encodeCommand(result)), result, 'the log decoder accepts it');
 }
 
 function expectCommand(result: DocumentsWriteCommand | MeiliError): DocumentsWriteCommand {
@@ -118,5 +130,6 @@ test('delete by ids: canonical ids grouped by shard; invalid ids refused', () =>
   assert.equal(command.providedIds, 3);
   assert.deepEqual(Object.values(command.byShard).flat().sort(), ['1', '1', 'ab']);
   for (const [shard, ids] of Object.entries(command.byShard)) for (const id of ids) assert.equal(shardOf(id, 4), Number(shard));
-  expectError(caught(() => prepareDeleteIds({ indexUid: 'm', shards: 4, ids: ['a b'], shardOf, nowMs: 1 })), 'invalid_document_id');
+  const refused = caught(() => prepareDeleteIds({ indexUid: 'm', shards: 4, ids: ['a b'], shardOf, nowMs: 1 }));
+  assert.ok(refused instanceof MeiliError && refused.code === 'invalid_document_id', 'a deletion id is checked synchronously');
 });
