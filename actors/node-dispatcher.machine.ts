@@ -23,6 +23,7 @@ import type { NodeOutcome } from '../runtime/cluster/index.ts';
 import { LogCompactedError } from '../runtime/errors.ts';
 import { pollTasks, sendUnsent, type SendReport } from '../runtime/dispatch/node-io.ts';
 import type { DispatchServices } from '../runtime/dispatch/services.ts';
+import { readRange } from '../runtime/dispatch/replay.ts';
 import {
   awaitedTaskUids, commitDue, copyEntry, hasUnsent, lacksAwaitedTask, planEntries, recordSent, recordTasks, takeFinished,
   type CommitPolicy, type NodeTaskView, type WindowEntry,
@@ -329,7 +330,9 @@ export function nodeDispatcherLogic(services: DispatchServices) {
         const entries = services.log.readCommitted(input.readThrough + 1, limits.readBytesMax);
         const bytes = input.window.reduce((sum, e) => sum + e.bytes, 0);
         const room = { entries: input.inflightMax - input.window.length, bytes: Math.max(0, limits.batchBytesMax - bytes) };
-        return planEntries(entries, services.state(), input.nodeId, room);
+        // A migration's release replays the held shard from the log (runtime/dispatch/replay.ts).
+        const readLog = readRange((from, maxBytes) => services.log.readCommitted(from, maxBytes), limits.readBytesMax);
+        return planEntries(entries, services.state(), input.nodeId, room, readLog);
       }),
       sendRequests: fromPromise<SendReport, { nodeId: string; window: WindowEntry[] }>(async ({ input, signal }) =>
         sendUnsent(services.client(input.nodeId), input.window, signal)),

@@ -213,8 +213,8 @@ export function pruneUndispatchable(state: ClusterState): void {
   for (const node of state.nodes.values()) {
     if (node.state !== 'removed') low = Math.min(low, state.cursors.get(node.id) ?? 0);
   }
-  // A held migration's replay (runtime/dispatch/replay.ts) skips the same entries, from its P on.
-  for (const m of state.migrations.values()) if (isHolding(m)) low = Math.min(low, m.fromLogIndex);
+  // A migration's replay (runtime/dispatch/replay.ts) skips the same entries, from its P on.
+  for (const m of state.migrations.values()) if (needsLogFrom(state, m)) low = Math.min(low, m.fromLogIndex);
   for (const index of state.undispatchable) if (index <= low) state.undispatchable.delete(index);
 }
 
@@ -287,10 +287,13 @@ export function compactionFloor(state: Readonly<ClusterState>): number {
     const cursor = state.cursors.get(node.id) ?? 0;
     if (cursor < state.lastDispatchIndex) floor = Math.min(floor, cursor);
   }
-  // A migration's target replays the log after its P at the release: keep it until that replay is read past.
-  for (const m of state.migrations.values()) {
-    if (m.phase === 'done' || m.phase === 'failed') continue;
-    if (m.releasedAt === null || (state.cursors.get(m.to) ?? 0) < m.releasedAt) floor = Math.min(floor, m.fromLogIndex);
-  }
+  // A migration's target reads P (the index set-up) and replays the log after it at the release.
+  for (const m of state.migrations.values()) if (needsLogFrom(state, m)) floor = Math.min(floor, m.fromLogIndex - 1);
   return floor;
+}
+
+/** Whether the target's dispatcher may still read the log from the migration's P (its set-up, then its replay at H). */
+export function needsLogFrom(state: Readonly<ClusterState>, m: Readonly<MigrationRecord>): boolean {
+  if (m.phase === 'done' || m.phase === 'failed') return false;
+  return m.releasedAt === null || (state.cursors.get(m.to) ?? 0) < m.releasedAt;
 }

@@ -84,7 +84,8 @@ function changeNode(state: ClusterState, c: TopologyJobCommand, logIndex: number
     if (!state.groups.has(group)) return rejected('miroir_unknown_group', `Group \`${group}\` not found.`);
     if (state.nodes.has(id)) return rejected('miroir_invalid_topology', `Node id \`${id}\` is already in use.`);
     state.nodes.set(id, { id, url: c.url as string, group, state: 'joining', addedAtMs: c.nowMs, stateChangedAtMs: c.nowMs });
-    state.cursors.set(id, logIndex);
+    // From P itself: the node's dispatcher creates the migrating indexes there (runtime/dispatch/replay.ts).
+    state.cursors.set(id, logIndex - 1);
     return null;
   }
   const node = state.nodes.get(id);

@@ -142,6 +142,15 @@ export function planRequests(command: ClusterCommand, target: DispatchTarget, cr
   }
 }
 
+/**
+ * The index as a node that gets it late (a migration target) must hold it
+ * before the shard copy: created with its primary key, then the client's
+ * settings (as the cluster state has them now) with `_miroir_shard` filterable.
+ */
+export function indexSetupRequests(uid: string, primaryKey: string | null, settings: Record<string, unknown>): PlannedRequest[] {
+  return [createIndex(uid, primaryKey)[0] as PlannedRequest, { method: 'PATCH', path: indexPath(uid, '/settings'), body: settingsBody(settings, true) }];
+}
+
 /** Rough bytes of a plan, for the dispatcher's in-flight window (STYLE G14). */
 export function planBytes(requests: readonly PlannedRequest[]): number {
   let bytes = 0;

@@ -15,6 +15,7 @@ import type { ErrorBody } from '../../api/errors/registry.ts';
 import { decodeCommand, type ClusterState, type NodeOutcome } from '../cluster/index.ts';
 import type { Entry } from '../raft/types.ts';
 import { planBytes, planRequests, serializedPlan, type PlannedRequest } from './plan.ts';
+import { migrationRequests, type ReadLog } from './replay.ts';
 
 export interface RequestState {
   request: PlannedRequest;
@@ -58,14 +59,14 @@ const COUNT_KEYS = ['indexedDocuments', 'deletedDocuments'] as const;
  */
 export function planEntries(
   entries: readonly Entry[], state: Readonly<ClusterState>, nodeId: string,
-  room: { entries: number; bytes: number },
+  room: { entries: number; bytes: number }, readLog?: ReadLog,
 ): { planned: WindowEntry[]; readThrough: number | null } {
   const planned: WindowEntry[] = [];
   let readThrough: number | null = null;
   let bytes = 0;
   for (const entry of entries) {
     if (entry.index > state.appliedIndex) break;
-    const requests = entryRequests(entry, state, nodeId);
+    const requests = [...serializedPlan(migrationRequests(entry.index, state, nodeId, readLog)), ...entryRequests(entry, state, nodeId)];
     if (requests.length > 0) {
       const size = planBytes(requests);
       if (planned.length >= room.entries || (planned.length > 0 && bytes + size > room.bytes)) break;
