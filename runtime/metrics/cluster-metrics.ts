@@ -1,11 +1,13 @@
 // What this peer's replica of the cluster state says (issue 6 §1), computed
 // at each scrape: node health as this peer routes reads, tasks by status, and
-// each node's dispatcher lag (dispatch-lag.ts). Every peer holds the same
+// each node's dispatcher lag (dispatch-lag.ts), topology jobs and migrations
+// (migration-metrics.ts). Every peer holds the same
 // replicated state, so any peer can be scraped for the cluster-wide numbers;
 // only node health is this peer's own view.
 import { Gauge, type Registry } from 'prom-client';
 import { TASK_STATUSES, type ClusterState, type TaskStatus } from '../cluster/state.ts';
 import { dispatchLag, type NodeLag } from './dispatch-lag.ts';
+import { registerMigrationMetrics } from './migration-metrics.ts';
 
 export interface ClusterMetricSources {
   state(): Readonly<ClusterState>;
@@ -42,6 +44,7 @@ export function registerClusterMetrics(registry: Registry, sources: ClusterMetri
     },
   });
   registerLagMetrics(registry, sources);
+  registerMigrationMetrics(registry, () => sources.state());
 }
 
 function registerLagMetrics(registry: Registry, sources: ClusterMetricSources): void {

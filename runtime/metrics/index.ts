@@ -5,3 +5,4 @@ export { registerRaftMetrics, type RaftEvents, type RaftSample } from './raft-me
 export { registerClusterMetrics, tasksByStatus, type ClusterMetricSources } from './cluster-metrics.ts';
 export { dispatchLag, type NodeLag } from './dispatch-lag.ts';
 export { observePeer, type ObservedPeer } from './peer-observer.ts';
+export { registerMigrationMetrics, jobProgress, type JobProgress } from './migration-metrics.ts';
