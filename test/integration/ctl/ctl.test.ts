@@ -2,7 +2,8 @@
 // nodes with whether searches go to them, and the shards each index has
 // covered (degraded once its only node is killed); `tasks` lists the
 // cluster's tasks with filters; `--json` prints the admin API's answer; exit
-// codes are 0 ok, 1 error (wrong admin key, unreachable peer), 2 usage.
+// codes are 0 ok, 1 error (wrong admin key, unreachable peer, a refused
+// leadership transfer), 2 usage; `peers` lists the Raft members.
 // Method: one engine node (`miroir node` child process) and one in-process
 // peer serving its client API with a master key and an admin key; every ctl
 // call is a real `miroir ctl` process (the usage table is also checked on the
@@ -59,13 +60,15 @@ test('miroir ctl status and tasks against a real peer, with trustworthy exit cod
   const refused = await runCli(['ctl', 'status', '--url', url, '--admin-key', 'not the admin key at all']);
   const unreachable = await runCli(['ctl', 'status', '--url', `http://127.0.0.1:${await freePort()}`, '--timeout-ms', '2000']);
   const usage = await runCli(['ctl', 'status', '--bogus', '1']);
+  const peers = await ctl('peers');
+  const lone = await ctl('peers', 'transfer');
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, /leader p1/);
   assert.match(status.stdout, /^n1\s+g1\s+active\s+yes\s+healthy \(p1, \d+ ms ago\)\s+\d+\.\d ms\s+http:/m);
   assert.match(status.stdout, /^movies\s+8\s+8\/8$/m);
 
   assert.equal(json.code, 0, json.stderr);
-  const topology = JSON.parse(json.stdout) as { peerId: string; nodes: Array<{ id: string; healthy: boolean; health: { status: string; observedBy: string } }> };
+  const { topology } = JSON.parse(json.stdout) as { topology: { peerId: string; nodes: Array<{ id: string; healthy: boolean; health: { status: string; observedBy: string } }> } };
   assert.equal(topology.peerId, 'p1');
   assert.deepEqual(topology.nodes.map((n) => [n.id, n.healthy, n.health.status, n.health.observedBy]), [['n1', true, 'healthy', 'p1']]);
 
@@ -81,6 +84,13 @@ test('miroir ctl status and tasks against a real peer, with trustworthy exit cod
   assert.match(unreachable.stderr, /cannot reach/);
   assert.equal(usage.code, 2, usage.stderr);
   assert.match(usage.stderr, /unknown flag `--bogus` for `status`/);
+
+  // Raft members: the lone peer leads, and has no one to hand the leadership to.
+  assert.equal(peers.code, 0, peers.stderr);
+  assert.match(peers.stdout, /^leader p1 \(as leader p1 sees it\)/);
+  assert.match(peers.stdout, /^p1\s+leader\s+yes\s+\d+\s+ws:/m);
+  assert.equal(lone.code, 1);
+  assert.match(lone.stderr, /400 miroir_invalid_topology: There is no other voter/);
 
   // The only node dies: the peer's probes find it, and status says the index is not covered.
   await node.kill9();
@@ -98,6 +108,7 @@ test('miroir ctl usage errors are told apart from everything else (exit 2)', () 
   }
   const args = parseArgs(['tasks', '--index-uids=movies', '--limit', '5', '--json', '--url', 'http://127.0.0.1:7701/'], env);
   assert.deepEqual(args, {
-    command: 'tasks', url: 'http://127.0.0.1:7701', adminKey: 'from the environment', json: true, timeoutMs: 10_000, filters: { indexUids: 'movies', limit: '5' },
+    command: 'tasks', positionals: {}, flags: { 'index-uids': 'movies', limit: '5' },
+    url: 'http://127.0.0.1:7701', adminKey: 'from the environment', json: true, timeoutMs: 10_000,
   });
 });
