@@ -335,7 +335,7 @@ export function nodeDispatcherLogic(services: DispatchServices) {
         return planEntries(entries, services.state(), input.nodeId, room, readLog);
       }),
       sendRequests: fromPromise<SendReport, { nodeId: string; window: WindowEntry[] }>(async ({ input, signal }) =>
-        sendUnsent(services.client(input.nodeId), input.window, signal)),
+        sendUnsent(services.client(input.nodeId), input.window, signal, (logIndexes) => services.enqueued?.(input.nodeId, logIndexes))),
       pollNodeTasks: fromPromise<NodeTaskView[], { nodeId: string; uids: number[] }>(async ({ input, signal }) =>
         pollTasks(services.client(input.nodeId), input.uids, signal)),
       commitCursor: fromPromise<CommitOutput, { nodeId: string; cursor: number; outcomes: NodeOutcome[] }>(async ({ input }) => {

@@ -35,6 +35,8 @@ import { ConfigError, loadConfig, type PeerConfig } from '../../runtime/config/i
 import type { Clock, Rng } from '../../runtime/env/clock.ts';
 import { realClock, realRng } from '../../runtime/env/real.ts';
 import { peerDispatchServices } from '../../runtime/dispatch/peer-dispatch.ts';
+import type { DispatchServices } from '../../runtime/dispatch/services.ts';
+import { WriteQuorum } from '../../runtime/writes/write-quorum.ts';
 import { bootstrapIfPristine } from '../../runtime/peer/bootstrap.ts';
 import type { DriverHost } from '../../runtime/peer/driver-host.ts';
 import { openPeerRuntime, type PeerRuntime } from '../../runtime/peer/peer.ts';
@@ -82,7 +84,9 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
     throw error;
   }
   const bootstrap = leaderActor('bootstrap', fromPromise(() => bootstrapIfPristine(runtime.services)), () => undefined);
-  const dispatch = peerDispatchServices(runtime);
+  const writeQuorum = writeQuorumOf(runtime, config, options.clock);
+  const services: PeerServices = { ...runtime.services, writeQuorum };
+  const dispatch: DispatchServices = { ...peerDispatchServices(runtime), enqueued: (nodeId, logIndexes) => writeQuorum.enqueued(nodeId, logIndexes) };
   const dispatchers = leaderActor('dispatchers', dispatchersLogic(dispatch), () => dispatchersInput(dispatch));
   const machine = peerMachine.provide({
     actors: {
@@ -104,6 +108,7 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
       await metricsEdge?.close();
       supervisor.send({ type: 'peer.stop' });
       await waitFor(supervisor, (s) => s.status !== 'active');
+      writeQuorum.close();
       await runtime.close();
     })();
     return closing;
@@ -113,7 +118,7 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
   try {
     if (options.clientApi === true) {
       const logger = options.logger === undefined ? {} : { logger: options.logger };
-      edge = await buildApp({ services: runtime.services, metrics: runtime.metrics, ...logger });
+      edge = await buildApp({ services, metrics: runtime.metrics, ...logger });
       clientUrl = await listenOn(edge, config.listen.host, config.listen.clientPort);
     }
     if (options.metricsApi === true) {
@@ -124,7 +129,19 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
     await close();
     throw error;
   }
-  return { services: runtime.services, runtime, supervisor, clientUrl, metricsUrl, close };
+  return { services, runtime, supervisor, clientUrl, metricsUrl, close };
+}
+
+/** The `quorum` ack mode's waits over the runtime's mesh; the leader's dispatchers feed it their node enqueue acks. */
+function writeQuorumOf(runtime: PeerRuntime, config: PeerConfig, clock: Clock): WriteQuorum {
+  return new WriteQuorum({
+    clock,
+    state: () => runtime.stateMachine.state,
+    onApplied: (listener) => runtime.stateMachine.onApplied(() => listener()),
+    leader: () => ({ self: runtime.host.driver?.isLeader ?? false, id: runtime.host.driver?.leader ?? null }),
+    retryMs: Math.ceil((config.raft.electionTicks * config.raft.tickMs) / 2),
+    mesh: runtime.mesh,
+  });
 }
 
 /** Listens (port 0: a free one) and returns the address as http://host:port. */

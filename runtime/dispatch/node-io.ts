@@ -36,8 +36,15 @@ function answerOf(body: unknown): { taskUid: number } | null {
   return typeof uid === 'number' && Number.isSafeInteger(uid) ? { taskUid: uid } : null;
 }
 
-/** Sends every unsent request of `window`, in order; works on a copy so the caller folds the report in. */
-export async function sendUnsent(client: NodeClient, window: readonly WindowEntry[], signal: AbortSignal): Promise<SendReport> {
+/**
+ * Sends every unsent request of `window`, in order; works on a copy so the
+ * caller folds the report in. `onEnqueued` hears, as soon as the node
+ * answers, the entries whose last request the node enqueued (the `quorum`
+ * acknowledgement mode counts them: runtime/writes/write-quorum.ts).
+ */
+export async function sendUnsent(
+  client: NodeClient, window: readonly WindowEntry[], signal: AbortSignal, onEnqueued?: (logIndexes: number[]) => void,
+): Promise<SendReport> {
   const report: SendReport = { answers: [], unavailable: null };
   const entries = window.map(copyEntry);
   const answers = entries.map((entry) => {
@@ -70,6 +77,10 @@ export async function sendUnsent(client: NodeClient, window: readonly WindowEntr
         recordSent(e.requests[e.next] as RequestState, shared);
         e.next += 1;
       });
+      if ('taskUid' in answer) {
+        const enqueued = covered.filter((e) => e.next === e.requests.length).map((e) => e.logIndex);
+        if (enqueued.length > 0) onEnqueued?.(enqueued);
+      }
       i += run - 1;
       if (run > 1) break;
     }

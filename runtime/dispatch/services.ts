@@ -72,4 +72,6 @@ export interface DispatchServices {
   readonly clock: Clock;
   readonly rng: Rng;
   readonly limits: DispatchLimits;
+  /** Hears that `nodeId` enqueued its part of these entries (the `quorum` ack mode); absent: nobody listens. */
+  enqueued?(nodeId: string, logIndexes: readonly number[]): void;
 }

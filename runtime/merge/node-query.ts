@@ -40,12 +40,7 @@ export function planSearch(
   options: { readonly maxTotalHits: number; readonly primaryKey: string | null; readonly distinctAttribute: string | null },
 ): SearchPlan {
   const window = searchWindow(body, options.maxTotalHits);
-  // Page mode with distinct: totalHits counts distinct values, and a value
-  // held by several nodes is found twice only among the hits fetched. Asking
-  // each node for maxTotalHits hits makes the count exact: a node with fewer
-  // sends its whole list, one with more makes the capped total maxTotalHits.
-  const exactDistinctTotal = window.mode === 'page' && options.distinctAttribute !== null;
-  const fetch = exactDistinctTotal ? Math.max(window.offset + window.limit, options.maxTotalHits) : window.offset + window.limit;
+  const fetch = window.offset + window.limit;
   const { offset: _o, limit: _l, page: _p, hitsPerPage: _h, ...rest } = body;
   const nodeBody: Record<string, unknown> = { ...rest, showRankingScore: true, showRankingScoreDetails: true };
   if (window.mode === 'page') Object.assign(nodeBody, { page: 1, hitsPerPage: fetch });

@@ -22,6 +22,7 @@ import type { NodeClient } from '../../transport/node-client/node-client.ts';
 import type { PeerId, Role } from '../raft/types.ts';
 import type { NodeHealthReport } from '../health/view.ts';
 import type { SearchMetrics } from '../metrics/search-metrics.ts';
+import type { WriteQuorum } from '../writes/write-quorum.ts';
 import type { MembershipAnswer, MembershipOp } from './membership.ts';
 
 export interface RaftView {
@@ -50,6 +51,11 @@ export interface PeerServices {
   propose(command: ClusterCommand): Promise<ApplyResult>;
   /** Resolves once this peer applied everything committed before the call. */
   syncRead(): Promise<void>;
+  /**
+   * The `quorum` write acknowledgement wait (runtime/writes/write-quorum.ts);
+   * absent in edge test harnesses that run no dispatchers.
+   */
+  readonly writeQuorum?: WriteQuorum;
   /** The client towards a node of the cluster state (throws for an unknown id). */
   node(nodeId: string): NodeClient;
   /** Whether searches may be routed to the node now. */
