@@ -21,10 +21,10 @@
 // A refusal the operator must act on comes back as a MembershipRefusal value,
 // not an exception, so it crosses the mesh unchanged.
 import { Packr } from 'msgpackr';
-import { assert } from '../assert.ts';
+import { assert, unreachable } from '../assert.ts';
 import type { Clock } from '../env/clock.ts';
 import { delay } from '../env/delay.ts';
-import { ClosedError, NotLeaderError, ProposalDroppedError } from '../errors.ts';
+import { ClosedError, MiroirError, NotLeaderError, ProposalDroppedError } from '../errors.ts';
 import type { ApplyResult, ClusterCommand, ClusterState } from '../cluster/index.ts';
 import type { RaftDriver } from '../raft/driver.ts';
 import type { ConfChange, ConfState, PeerId } from '../raft/types.ts';
@@ -92,6 +92,27 @@ export interface MembershipDeps {
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** Validates a forwarded operation before the leader acts on it (STYLE G15); a malformed one is a peer's bug. */
+export function decodeOp(raw: unknown): MembershipOp {
+  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  switch (o.op) {
+    case 'list': return { op: 'list' };
+    case 'add':
+      assert(isId(o.id) && isId(o.address), 'a forwarded add names an id and an address');
+      return { op: 'add', id: o.id, address: o.address };
+    case 'remove':
+      assert(isId(o.id), 'a forwarded remove names an id');
+      return { op: 'remove', id: o.id };
+    case 'transfer':
+      assert(o.to === null || isId(o.to), 'a forwarded transfer names a peer or null');
+      return { op: 'transfer', to: o.to };
+    default:
+      assert(false, `unknown forwarded membership operation ${JSON.stringify(o.op)}`);
+  }
+}
+
 export class PeerMembership {
   readonly #d: MembershipDeps;
 
@@ -102,7 +123,7 @@ export class PeerMembership {
       if (driver === null) throw new ClosedError('raft driver (restarting)');
       // One hop only: a peer that no longer leads says so, and the caller looks again.
       if (!driver.isLeader) throw new NotLeaderError(driver.leader);
-      return packr.pack(await this.#onLeader(driver, packr.unpack(body) as MembershipOp));
+      return packr.pack(await this.#onLeader(driver, decodeOp(packr.unpack(body))));
     });
   }
 
@@ -115,7 +136,8 @@ export class PeerMembership {
       } catch (error) {
         const retriable = error instanceof NotLeaderError || error instanceof ClosedError;
         if (!retriable || this.#d.clock.nowMs() >= deadlineMs) {
-          if (op.op === 'list') return this.#localView();
+          // A listing still answers, from this peer's knowledge, when the leader cannot (an operating error only).
+          if (op.op === 'list' && error instanceof MiroirError) return this.#localView();
           throw error;
         }
       }
@@ -141,6 +163,7 @@ export class PeerMembership {
       case 'add': return this.#add(driver, op.id, op.address);
       case 'remove': return this.#remove(driver, op.id);
       case 'transfer': return this.#transfer(driver, op.to);
+      default: return unreachable(op);
     }
   }
 
