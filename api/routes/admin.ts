@@ -20,11 +20,12 @@ import type { PeerServices } from '../../runtime/peer/services.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
 import { adminSchemas, readySchema, topologySchema } from '../schemas/admin.ts';
 import { adminPeerRoutes } from './admin-peers.ts';
+import { adminTopologyRoutes } from './admin-topology.ts';
 
 function placements(services: PeerServices, state: Readonly<ClusterState>, shards: number): Record<string, string[][]> {
   const out: Record<string, string[][]> = {};
   for (const group of listGroups(state)) {
-    const active = nodesInGroup(state, group.id, ['active']).map((n) => n.id);
+    const active = nodesInGroup(state, group.id, ['active', 'draining']).map((n) => n.id);
     out[group.id] = active.length === 0 ? [] : services.router.placeGroup(shards, active, state.settings.rf);
   }
   return out;
@@ -55,8 +56,9 @@ export function topology(services: PeerServices): unknown {
 export async function adminRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
   const { services } = options;
   for (const schema of adminSchemas) app.addSchema(schema);
-  // Raft membership (/_miroir/peers) has its own module.
+  // Raft membership (/_miroir/peers) and topology jobs (nodes, rebalance, migrations, shards) have their own modules.
   await adminPeerRoutes(app, options);
+  await adminTopologyRoutes(app, options);
 
   app.get(
     '/_miroir/topology',

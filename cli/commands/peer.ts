@@ -28,6 +28,8 @@ import { createActor, fromCallback, fromPromise, waitFor, type ActorRefFrom, typ
 import { peerMachine } from '../../actors/peer.machine.ts';
 import { raftPeerMachine } from '../../actors/raft-peer.machine.ts';
 import { dispatchersInput, dispatchersLogic } from '../../actors/dispatchers.machine.ts';
+import { rebalancerInput, rebalancerLogic } from '../../actors/rebalancer.machine.ts';
+import { peerTopologyServices } from '../../runtime/topology/peer-topology.ts';
 import { leaderActor, leaderActorsLogic, type LeaderActor, type RestartPolicy } from '../../actors/supervision.ts';
 import { nodesLogicOf } from '../../actors/nodes-io.ts';
 import { healthPolicyOf } from '../../runtime/health/policy.ts';
@@ -88,10 +90,12 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
   const services: PeerServices = { ...runtime.services, writeQuorum };
   const dispatch: DispatchServices = { ...peerDispatchServices(runtime), enqueued: (nodeId, logIndexes) => writeQuorum.enqueued(nodeId, logIndexes) };
   const dispatchers = leaderActor('dispatchers', dispatchersLogic(dispatch), () => dispatchersInput(dispatch));
+  const topology = peerTopologyServices(runtime);
+  const rebalancer = leaderActor('rebalancer', rebalancerLogic(topology), () => rebalancerInput(topology));
   const machine = peerMachine.provide({
     actors: {
       raftPeer: raftPeerMachine.provide({ actors: driverActors(runtime.host, true) }),
-      leaderActors: leaderActorsLogic([bootstrap, dispatchers, ...(options.leaderActors?.(runtime) ?? [])]),
+      leaderActors: leaderActorsLogic([bootstrap, dispatchers, rebalancer, ...(options.leaderActors?.(runtime) ?? [])]),
       nodes: nodesLogicOf(runtime),
     },
   });

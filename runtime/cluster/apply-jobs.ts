@@ -71,6 +71,9 @@ export function applyTopologyJob(state: ClusterState, c: TopologyJobCommand, log
   if (migrationsOf(state, job.id).length === 0) {
     cutOver(state, job, logIndex, c.nowMs);
     finishJob(state, job, 'succeeded', null, c.nowMs);
+  } else {
+    // The targets' dispatchers set the indexes up at P (runtime/dispatch/replay.ts): their cursors must pass it.
+    state.lastDispatchIndex = logIndex;
   }
   return APPLIED;
 }
@@ -141,7 +144,11 @@ export function applyMigrationPhase(state: ClusterState, c: MigrationPhaseComman
     return APPLIED;
   }
   if (c.phase !== m.phase && NEXT_PHASE[m.phase] !== c.phase) return ignored(`migration ${c.id} is ${m.phase}, not before ${c.phase}`);
-  if (c.phase === 'replay' && m.phase === 'copy') m.releasedAt = logIndex;
+  if (c.phase === 'replay' && m.phase === 'copy') {
+    m.releasedAt = logIndex;
+    // The target's dispatcher replays the shard at H, even when (P, H) held nothing: its cursor must pass H.
+    state.lastDispatchIndex = logIndex;
+  }
   m.phase = c.phase;
   if (c.copied !== undefined) m.copied = c.copied;
   if (c.total !== undefined) m.total = c.total;

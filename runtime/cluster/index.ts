@@ -23,7 +23,7 @@ export { futureByGroup, isServing, nodesByGroup, servingByGroup, FUTURE_STATES, 
 export { migrationsOf, runningJob, JOBS_KEPT } from './apply-jobs.ts';
 export type { ApplyResult } from './apply-result.ts';
 export type { ApplyContext } from './apply.ts';
-export { emptyState, DEFAULT_CLUSTER_SETTINGS, TASK_STATUSES, TASK_TYPES } from './state.ts';
+export { emptyState, DEFAULT_CLUSTER_SETTINGS, JOB_KINDS, JOB_STATUSES, MIGRATION_PHASES, TASK_STATUSES, TASK_TYPES } from './state.ts';
 export type * from './state.ts';
 export { serializeState, restoreState } from './snapshot.ts';
 export { listTasks, getTask, matchesTaskFilter, DEFAULT_TASK_LIMIT } from './task-query.ts';

@@ -82,6 +82,12 @@ export const peerConfigSpec = obj({
     retentionBytesMax: int(1 * GiB, 1 * MiB, 1024 * GiB),
     retentionAgeMs: int(24 * 3_600_000, 1_000, 365 * 24 * 3_600_000),
   }),
+  /** Topology jobs (ARCHITECTURE §6): migrations at once, copy page size and throttle (0: none). */
+  topology: obj({
+    concurrentMigrationsMax: int(2, 1, 64),
+    copyPageSize: int(1_000, 1, 100_000),
+    copyDocsPerSecond: int(0, 0, 10_000_000),
+  }),
   search: obj({
     searchTimeoutMs: int(10_000, 1, 600_000),
     nodeConnectionsMax: int(64, 1, 10_000),
