@@ -15,22 +15,53 @@ const TASK_BOUND_MS = 120_000;
 const CONVERGE_BOUND_MS = 60_000;
 const PAGE = 1_000;
 
-/** Every acknowledged task reaches a final status; no task anywhere stays enqueued or processing. Returns the ids the succeeded tasks wrote. */
-export async function checkTasks(client: Meilisearch, acks: readonly Ack[], problems: string[]): Promise<Set<string>> {
-  const written = new Set<string>();
+/**
+ * What the cluster must hold once every acknowledged write is final: the
+ * version of each present document, the ids deleted, and the ids whose last
+ * write was never acknowledged (either state is right, once).
+ */
+export interface Expectation {
+  present: Map<string, number>;
+  deleted: Set<string>;
+  uncertain: Set<string>;
+  /** Every id the writer ever created: anything else in the index is a stranger. */
+  known: Set<string>;
+}
+
+export function emptyExpectation(): Expectation {
+  return { present: new Map(), deleted: new Set(), uncertain: new Set(), known: new Set() };
+}
+
+/** Every acknowledged task reaches a final status; no task anywhere stays enqueued or processing. Folds the succeeded ones, in log order, into `expected`. */
+export async function checkTasks(client: Meilisearch, acks: readonly Ack[], expected: Expectation, problems: string[]): Promise<void> {
   const deadline = Date.now() + TASK_BOUND_MS;
-  for (const ack of acks) {
+  for (const ack of [...acks].sort((a, b) => a.taskUid - b.taskUid)) {
     try {
       const task = await client.tasks.waitForTask(ack.taskUid, { timeout: Math.max(deadline - Date.now(), 1), interval: 200 });
-      if (task.status === 'succeeded') ack.ids.forEach((id) => written.add(id));
-      else problems.push(`task ${ack.taskUid} (batch ${ack.batch}) ended ${task.status}: ${JSON.stringify(task.error)}`);
+      if (task.status === 'succeeded') applyAck(expected, ack);
+      else {
+        ack.ids.forEach((id) => expected.uncertain.add(id));
+        problems.push(`task ${ack.taskUid} (${ack.kind} of batch ${ack.batch}) ended ${task.status}: ${JSON.stringify(task.error)}`);
+      }
     } catch (error) {
-      problems.push(`task ${ack.taskUid} (batch ${ack.batch}) not final within ${TASK_BOUND_MS} ms: ${String(error)}`);
+      ack.ids.forEach((id) => expected.uncertain.add(id));
+      problems.push(`task ${ack.taskUid} (${ack.kind} of batch ${ack.batch}) not final within ${TASK_BOUND_MS} ms: ${String(error)}`);
     }
   }
   const open = await openTasks(client, Math.max(deadline - Date.now(), 5_000));
   if (open.length > 0) problems.push(`tasks stuck: ${open.join(', ')}`);
-  return written;
+}
+
+function applyAck(expected: Expectation, ack: Ack): void {
+  for (const id of ack.ids) {
+    if (ack.kind === 'add' || ack.kind === 'update') {
+      expected.present.set(id, ack.kind === 'add' ? 1 : 2);
+      expected.deleted.delete(id);
+    } else {
+      expected.present.delete(id);
+      expected.deleted.add(id);
+    }
+  }
 }
 
 async function openTasks(client: Meilisearch, boundMs: number): Promise<number[]> {
@@ -43,35 +74,61 @@ async function openTasks(client: Meilisearch, boundMs: number): Promise<number[]
   }
 }
 
-/** Every id written by a succeeded task appears exactly once in the documents listing, and nothing else does. */
-export async function checkListing(client: Meilisearch, written: ReadonlySet<string>, attempted: ReadonlySet<string>, problems: string[]): Promise<number> {
-  const seen = new Map<string, number>();
+export interface Sighting {
+  count: number;
+  version: number;
+}
+
+export type Seen = Map<string, Sighting>;
+
+function sight(seen: Seen, doc: { id: string; version?: number }): void {
+  const previous = seen.get(doc.id);
+  seen.set(doc.id, { count: (previous?.count ?? 0) + 1, version: doc.version ?? 0 });
+}
+
+/** The documents listing holds every present document once, at its version, and nothing deleted or unknown. */
+export async function checkListing(client: Meilisearch, expected: Expectation, problems: string[]): Promise<number> {
+  const seen: Seen = new Map();
   for (let offset = 0; ; offset += PAGE) {
-    const page = await client.index(INDEX).getDocuments<{ id: string }>({ offset, limit: PAGE, fields: ['id'] });
-    for (const doc of page.results) seen.set(doc.id, (seen.get(doc.id) ?? 0) + 1);
+    const page = await client.index(INDEX).getDocuments<{ id: string; version: number }>({ offset, limit: PAGE, fields: ['id', 'version'] });
+    for (const doc of page.results) sight(seen, doc);
     if (page.results.length < PAGE) break;
   }
-  report(problems, 'listing', written, attempted, seen);
-  return [...seen.values()].reduce((a, b) => a + b, 0);
+  problems.push(...judge('listing', expected, seen));
+  return [...seen.values()].reduce((a, b) => a + b.count, 0);
 }
 
-/** Every batch a succeeded task wrote is found by a search, each document exactly once. */
-export async function checkSearch(client: Meilisearch, acks: readonly Ack[], written: ReadonlySet<string>, attempted: ReadonlySet<string>, problems: string[]): Promise<void> {
-  const seen = new Map<string, number>();
+/** A keyword search restricted to each batch written finds its present documents once each, at their version, and nothing else. */
+export async function checkSearch(client: Meilisearch, acks: readonly Ack[], expected: Expectation, problems: string[]): Promise<void> {
+  const seen: Seen = new Map();
   for (const batch of new Set(acks.map((a) => a.batch))) {
-    const answer = await client.index(INDEX).search<{ id: string }>('chaos', { filter: `batch = ${batch}`, limit: PAGE, attributesToRetrieve: ['id'] });
-    for (const hit of answer.hits) seen.set(hit.id, (seen.get(hit.id) ?? 0) + 1);
+    const answer = await client.index(INDEX).search<{ id: string; version: number }>('chaos', { filter: `batch = ${batch}`, limit: PAGE, attributesToRetrieve: ['id', 'version'] });
+    for (const hit of answer.hits) sight(seen, hit);
   }
-  report(problems, 'search', written, attempted, seen);
+  // Only batches with an acknowledged write were searched: the others' present documents are not looked for.
+  const searched = new Set(acks.flatMap((a) => a.ids));
+  const inScope: Expectation = { ...expected, present: new Map([...expected.present].filter(([id]) => searched.has(id))) };
+  problems.push(...judge('search', inScope, seen));
 }
 
-function report(problems: string[], where: string, written: ReadonlySet<string>, attempted: ReadonlySet<string>, seen: ReadonlyMap<string, number>): void {
-  const missing = [...written].filter((id) => !seen.has(id));
-  const twice = [...seen].filter(([, n]) => n > 1).map(([id, n]) => `${id}×${n}`);
-  const unknown = [...seen.keys()].filter((id) => !attempted.has(id));
-  if (missing.length > 0) problems.push(`${where}: ${missing.length} acknowledged documents missing: ${missing.slice(0, 20).join(', ')}`);
-  if (twice.length > 0) problems.push(`${where}: documents more than once: ${twice.slice(0, 20).join(', ')}`);
-  if (unknown.length > 0) problems.push(`${where}: documents never written: ${unknown.slice(0, 20).join(', ')}`);
+/** What is wrong with the documents `seen` (by id: how often, at which version) against `expected`; one line per kind of fault. */
+export function judge(where: string, expected: Expectation, seen: Seen): string[] {
+  const problems: string[] = [];
+  const settled = (id: string): boolean => !expected.uncertain.has(id);
+  const missing = [...expected.present.keys()].filter((id) => settled(id) && !seen.has(id));
+  const stale = [...expected.present].filter(([id, v]) => settled(id) && seen.has(id) && seen.get(id)!.version !== v).map(([id, v]) => `${id} v${seen.get(id)!.version}≠v${v}`);
+  const back = [...expected.deleted].filter((id) => settled(id) && seen.has(id));
+  const twice = [...seen].filter(([, s]) => s.count > 1).map(([id, s]) => `${id}×${s.count}`);
+  const unknown = [...seen.keys()].filter((id) => !expected.known.has(id));
+  const say = (what: string, ids: string[]): void => {
+    if (ids.length > 0) problems.push(`${where}: ${ids.length} ${what}: ${ids.slice(0, 20).join(', ')}`);
+  };
+  say('acknowledged documents missing', missing);
+  say('documents at another version than acknowledged', stale);
+  say('deleted documents still there', back);
+  say('documents more than once', twice);
+  say('documents never written', unknown);
+  return problems;
 }
 
 /** Every replica of every shard holds the same documents, read from each owning node with `_miroir_shard = N`. */
