@@ -2,7 +2,9 @@
 // one node holding every document would give out.
 //
 // 1. Every hit gets a ranking key from its `_rankingScoreDetails`
-//    (score-key.ts), so hits compare rule by rule in ranking-rule order.
+//    (score-key.ts), so hits compare rule by rule in ranking-rule order; or,
+//    when the plan found the score enough (node-query.ts rankingBasis), from
+//    its `_rankingScore`.
 // 2. The node lists are k-way merged (k-way.ts); hits the rules cannot
 //    separate are ordered by primary key, then by node position. Each node's
 //    own order is kept, so consecutive pages never overlap.
@@ -26,6 +28,7 @@ import type { HitsInfo, SearchWindow } from './pagination.ts';
 import { comparePrimaryKeys } from './primary-key.ts';
 import { compareRankingKeys, RankingKeyBuilder } from './score-key.ts';
 import type { RankingKey } from './score-key.ts';
+import type { RankingBasis } from './node-query.ts';
 import { compileStrip, stripHit } from './strip.ts';
 import type { Approximation, ClientSearchQuery, FacetingSettings, Hit, NodeSearchResponse } from './types.ts';
 
@@ -40,6 +43,8 @@ export interface MergeSearchInput {
   readonly distinctAttribute: string | null;
   /** Fields Miroir added to `attributesToRetrieve` (node-query.ts), removed from the answer. */
   readonly addedFields: readonly string[];
+  /** What the plan asked nodes to rank by (SearchPlan.rankedBy); details when absent. */
+  readonly rankedBy?: RankingBasis;
   readonly requestUid: string;
 }
 
@@ -62,7 +67,7 @@ export interface MergeSearchResult {
 export function mergeSearch(input: MergeSearchInput): MergeSearchResult {
   const window = searchWindow(input.query, input.maxTotalHits);
   const lists = input.responses.map((r) => r.hits);
-  const ranking = new RankedLists(lists, input.primaryKey);
+  const ranking = new RankedLists(lists, input.primaryKey, input.rankedBy ?? 'details');
   const distinct = input.distinctAttribute === null ? null : new DistinctFilter(input.distinctAttribute);
   // In page mode the total is distinct-filtered, so the whole fetched lists are
   // walked to count rejections; otherwise the merge stops once the window is full.
@@ -88,14 +93,16 @@ export function mergeSearch(input: MergeSearchInput): MergeSearchResult {
  * reads the score details of about 20 + k of them.
  */
 class RankedLists {
-  private readonly builder = new RankingKeyBuilder();
+  private readonly builder: RankingKeyBuilder;
   private readonly keys: (RankingKey | undefined)[][];
   private missingPrimaryKey = false;
 
   constructor(
     private readonly lists: readonly (readonly Hit[])[],
     private readonly primaryKey: string | null,
+    rankedBy: RankingBasis,
   ) {
+    this.builder = new RankingKeyBuilder(rankedBy);
     this.keys = lists.map(() => []);
   }
 

@@ -23,6 +23,11 @@
 // - a redacted sort rule `<hidden-rule-N>` has no value to compare: [0, 0],
 //   reported as an approximation.
 // Keys are built lazily by the merge: only hits that reach a list head need one.
+//
+// When the plan ranked by score (node-query.ts rankingBasis: no sort, no
+// vector, default-like rules), nodes send no details and the key is the one
+// slot pair [0, _rankingScore].
+import type { RankingBasis } from './node-query.ts';
 import type { Approximation, Hit } from './types.ts';
 import { compareCodePoints } from './facet-value.ts';
 
@@ -59,11 +64,13 @@ export class RankingKeyBuilder {
   private readonly maxRanks: (number | undefined)[] = [];
   readonly approximations = new Set<Approximation>();
 
+  constructor(private readonly rankedBy: RankingBasis = 'details') {}
+
   keyOf(hit: Hit): RankingKey {
-    const details = hit['_rankingScoreDetails'];
+    const details = this.rankedBy === 'details' ? hit['_rankingScoreDetails'] : undefined;
     if (typeof details !== 'object' || details === null) {
-      this.approximations.add('missing-ranking-details');
       const score = hit['_rankingScore'];
+      if (this.rankedBy === 'details' || typeof score !== 'number') this.approximations.add('missing-ranking-details');
       return { slots: [0, typeof score === 'number' ? score : 0], strings: null };
     }
     const entries = details as Record<string, Record<string, unknown> | undefined>;

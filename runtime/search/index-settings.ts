@@ -27,6 +27,16 @@ export function facetingOf(index: Readonly<IndexRecord>): FacetingSettings {
   };
 }
 
+/** Meilisearch's default ranking rules (API.md §1.4). */
+export const DEFAULT_RANKING_RULES: readonly string[] = ['words', 'typo', 'proximity', 'attributeRank', 'sort', 'wordPosition', 'exactness'];
+
+/** The index's ranking rules; null when the stored value is not a list of strings. */
+export function rankingRulesOf(index: Readonly<IndexRecord>): readonly string[] | null {
+  const rules = index.settings['rankingRules'];
+  if (rules === undefined || rules === null) return DEFAULT_RANKING_RULES;
+  return Array.isArray(rules) && rules.every((r) => typeof r === 'string') ? rules : null;
+}
+
 /** The search's `distinct` when given, else the index's `distinctAttribute`, else null. */
 export function distinctAttributeOf(index: Readonly<IndexRecord>, searchDistinct: unknown): string | null {
   if (typeof searchDistinct === 'string') return searchDistinct;

@@ -4,8 +4,8 @@
 // holding every document would give (runtime/merge/).
 //
 // - Search: planSearch turns the client's window into offset 0 /
-//   limit offset+limit with scores and details on; mergeSearch orders hits
-//   rule by rule, applies distinct across nodes, cuts the window, sums totals
+//   limit offset+limit with scores on (and details when the score alone
+//   cannot order the hits); mergeSearch orders hits rule by rule, applies distinct across nodes, cuts the window, sums totals
 //   and facets and strips what the client did not ask for (`_miroir_*`
 //   always). The index's maxTotalHits, faceting and distinctAttribute come
 //   from the settings the client set (index-settings.ts).
@@ -24,7 +24,7 @@ import type { Approximation, MergedSearchResponse, NodeFacetSearchResponse, Node
 import type { IndexRecord } from '../cluster/state.ts';
 import type { PeerServices } from '../peer/services.ts';
 import type { FilterParam } from '../routing/shard-filter.ts';
-import { distinctAttributeOf, facetingOf, maxTotalHitsOf } from './index-settings.ts';
+import { distinctAttributeOf, facetingOf, maxTotalHitsOf, rankingRulesOf } from './index-settings.ts';
 import { resolveIndex, withReadContext } from './read-context.ts';
 import type { ReadOptions } from './read-context.ts';
 import { encodeUid, fuseTenantFilter, isCount, isFilterParam, isPlainObject, rejectQueryThroughNode, rejectThroughNode } from './request-body.ts';
@@ -76,7 +76,7 @@ export async function searchResolvedIndex(
   const fused = searchOnDocumentFields(hideReservedNames(fuseTenantFilter(body, options.tenantFilter)), index) as SearchBody;
   const maxTotalHits = maxTotalHitsOf(index);
   const distinctAttribute = distinctAttributeOf(index, fused['distinct']);
-  const plan = planSearch(fused, { maxTotalHits, primaryKey: index.primaryKey, distinctAttribute });
+  const plan = planSearch(fused, { maxTotalHits, primaryKey: index.primaryKey, distinctAttribute, rankingRules: rankingRulesOf(index) });
   return withReadContext(services, index, options, async (context) => {
     const { answers, degradedShards } = await postToCover<NodeSearchResponse>(
       context, path, (shards) => nodeRequestBody(plan, shards),
@@ -90,6 +90,7 @@ export async function searchResolvedIndex(
       primaryKey: index.primaryKey,
       distinctAttribute,
       addedFields: plan.addedFields,
+      rankedBy: plan.rankedBy,
       requestUid: requestUid(services.clock, services.rng),
     });
     const response = { ...merged.response };

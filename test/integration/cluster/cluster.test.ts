@@ -17,13 +17,23 @@ import { seededRng } from '../../../runtime/env/rng.ts';
 import { spawnNode, tempDir, type SpawnedNode } from '../engine/spawn-node.ts';
 import { GENRES, SETTINGS, makeCorpus, type Doc } from './corpus.ts';
 import { MASTER_KEY, rawSearch, removeDataDir, retrying, startDev, tempDataDir, type DevCluster } from './harness.ts';
-import { comparable, randomQuery } from './queries.ts';
+import { comparable, randomQuery, type Query } from './queries.ts';
 
 const DOCS = Number(process.env.MIROIR_CLUSTER_DOCS ?? 1_000);
 const QUERIES = Number(process.env.MIROIR_CLUSTER_QUERIES ?? 100);
 const BATCH = 250;
 const TASK_TIMEOUT_MS = 60_000;
 const INDEX = 'movies';
+/**
+ * The same corpus under Meilisearch's default settings but for filters and
+ * sorts: searchableAttributes `*` and the default ranking rules, whose
+ * searches without `sort` are merged on `_rankingScore` alone
+ * (runtime/merge/node-query.ts rankingBasis). Ties of every rule fall to
+ * internal document ids on one node, which follow `id` here: documents are
+ * added in id order, one batch after the other.
+ */
+const DEFAULT_INDEX = 'movies_defaults';
+const DEFAULT_SETTINGS = { filterableAttributes: SETTINGS.filterableAttributes, sortableAttributes: SETTINGS.sortableAttributes };
 
 /**
  * Creates the index, sets the settings and adds the corpus in batches, then
@@ -31,11 +41,11 @@ const INDEX = 'movies';
  * forwarded write can lose its hop to the leader on a loaded machine); a
  * retried batch carries the same ids, so it is harmless.
  */
-async function load(client: Meilisearch, docs: readonly Doc[]): Promise<number[]> {
-  const index = client.index(INDEX);
+async function load(client: Meilisearch, docs: readonly Doc[], uid = INDEX, settings: Record<string, unknown> = SETTINGS): Promise<number[]> {
+  const index = client.index(uid);
   const enqueued = [
-    await retrying(() => client.createIndex(INDEX, { primaryKey: 'id' }), TASK_TIMEOUT_MS),
-    await retrying(() => index.updateSettings(SETTINGS), TASK_TIMEOUT_MS),
+    await retrying(() => client.createIndex(uid, { primaryKey: 'id' }), TASK_TIMEOUT_MS),
+    await retrying(() => index.updateSettings(settings), TASK_TIMEOUT_MS),
   ];
   for (let i = 0; i < docs.length; i += BATCH) enqueued.push(await retrying(() => index.addDocuments(docs.slice(i, i + BATCH)), TASK_TIMEOUT_MS));
   const uids: number[] = [];
@@ -49,13 +59,58 @@ async function eachConcurrently<T>(items: readonly T[], width: number, check: (i
 }
 
 /** Whether the same query, asked again, is answered partially (a node judged down), which would explain a mismatch. */
-async function degradedNote(cluster: DevCluster, query: Record<string, unknown>): Promise<string> {
-  const { degraded } = await rawSearch(cluster.peers().find((p) => p.id === 'p2')!.url, INDEX, query);
+async function degradedNote(cluster: DevCluster, uid: string, query: Record<string, unknown>): Promise<string> {
+  const { degraded } = await rawSearch(cluster.peers().find((p) => p.id === 'p2')!.url, uid, query);
   return degraded === null ? ' (asked again: complete answer)' : ` (asked again: degraded, ${degraded})`;
+}
+
+function assertSameAnswer(got: Record<string, unknown>, want: Record<string, unknown>, query: Query): void {
+  assert.deepEqual(comparable(got, query), comparable(want, query));
+}
+
+type Hit = Record<string, unknown>;
+
+/**
+ * Under the default ranking rules many documents tie, and one node orders
+ * tied documents by its internal ids, which follow the order documents
+ * reached it; in a cluster that order is each node's own (writes reach nodes
+ * grouped by shard), so which of several tied documents comes first is not
+ * part of Meilisearch's answer. Hits are compared as runs of equal ranking
+ * keys (`_rankingScore`, then the sort field's value): the key sequences must
+ * be equal, each run inside the page must hold the same documents (the same
+ * `family` values under distinct, whose kept representative of a tie may
+ * differ), and a hit both answers hold must be the same. Everything but the
+ * hits must be equal. `_rankingScore` is asked of both for this.
+ */
+function assertSameUpToTies(got: Hit, want: Hit, query: Query, byId: ReadonlyMap<unknown, Doc>): void {
+  const { hits: gotHits, ...gotRest } = comparable(got, query) as { hits: Hit[] };
+  const { hits: wantHits, ...wantRest } = comparable(want, query) as { hits: Hit[] };
+  assert.deepEqual(gotRest, wantRest);
+  const sortField = Array.isArray(query.sort) ? String(query.sort[0]).split(':')[0]! : null;
+  const keyOf = (hit: Hit): string => {
+    assert.equal(typeof hit['_rankingScore'], 'number', 'every hit carries _rankingScore');
+    const doc = byId.get(hit['id']) as Record<string, unknown> | undefined;
+    return JSON.stringify([hit['_rankingScore'], sortField === null ? null : doc?.[sortField]]);
+  };
+  assert.deepEqual(gotHits.map(keyOf), wantHits.map(keyOf), 'ranking keys');
+  const member = (hit: Hit): string => String(query.distinct === undefined ? hit['id'] : byId.get(hit['id'])?.family);
+  const runs = (hits: Hit[]): string[][] => {
+    const out: string[][] = [];
+    hits.forEach((hit, i) => {
+      if (i === 0 || keyOf(hit) !== keyOf(hits[i - 1]!)) out.push([]);
+      out[out.length - 1]!.push(member(hit));
+    });
+    return out.map((run) => run.sort());
+  };
+  const inner = (all: string[][]): string[][] => all.slice(1, -1);
+  assert.deepEqual(inner(runs(gotHits)), inner(runs(wantHits)), 'tied documents inside the page');
+  const wanted = new Map(wantHits.map((hit) => [hit['id'], hit]));
+  for (const hit of gotHits) if (wanted.has(hit['id'])) assert.deepEqual(hit, wanted.get(hit['id']));
 }
 
 describe('a miroir dev cluster against one engine node', () => {
   const docs = makeCorpus(DOCS);
+  const byId = new Map<unknown, Doc>(docs.map((d) => [d.id, d]));
   const dataDir = tempDataDir();
   const oracleDir = tempDir('cluster-oracle');
   let cluster: DevCluster;
@@ -69,6 +124,7 @@ describe('a miroir dev cluster against one engine node', () => {
     client = cluster.client('p2');
     oracle = new Meilisearch({ host: oracleNode.url, apiKey: MASTER_KEY });
     [taskUids] = await Promise.all([load(client, docs), load(oracle, docs)]);
+    await Promise.all([load(client, docs, DEFAULT_INDEX, DEFAULT_SETTINGS), load(oracle, docs, DEFAULT_INDEX, DEFAULT_SETTINGS)]);
   });
   after(async () => {
     await Promise.all([cluster?.stop(), oracleNode?.stop()]);
@@ -170,22 +226,31 @@ describe('a miroir dev cluster against one engine node', () => {
     }
   });
 
-  test(`differential: ${QUERIES} seeded random queries answered as one node would`, async () => {
-    const rng = seededRng(Number(process.env.MIROIR_SEED ?? 7));
-    const index = client.index(INDEX);
-    const single = oracle.index(INDEX);
+  /**
+   * Seeded random queries against `uid` on the cluster and on the oracle;
+   * every differing answer is listed. `compare` asserts two answers equal.
+   */
+  async function differential(uid: string, seed: number, compare = assertSameAnswer, adjust = (query: Query): Query => query): Promise<void> {
+    const rng = seededRng(Number(process.env.MIROIR_SEED ?? seed));
+    const index = client.index(uid);
+    const single = oracle.index(uid);
     const mismatches: string[] = [];
     for (let i = 0; i < QUERIES; i++) {
-      const query = randomQuery(rng);
+      const query = adjust(randomQuery(rng));
       const { q, ...params } = query;
       const [got, want] = await Promise.all([index.search(q, params), single.search(q, params)]);
       try {
-        assert.deepEqual(comparable(got as unknown as Record<string, unknown>, query), comparable(want as unknown as Record<string, unknown>, query));
+        compare(got as unknown as Record<string, unknown>, want as unknown as Record<string, unknown>, query);
       } catch (error) {
-        mismatches.push(`query #${i}: ${JSON.stringify(query)}${await degradedNote(cluster, query)}\n${(error as Error).message}`);
+        mismatches.push(`query #${i}: ${JSON.stringify(query)}${await degradedNote(cluster, uid, query)}\n${(error as Error).message}`);
       }
     }
     // Every mismatch is listed (the first few in full): one failing query rarely tells the whole story.
     assert.equal(mismatches.length, 0, `${mismatches.length} of ${QUERIES} queries differ:\n${mismatches.slice(0, 3).join('\n\n')}\n${mismatches.map((m) => m.split('\n')[0]).join('\n')}`);
-  });
+  }
+
+  test(`differential: ${QUERIES} seeded random queries answered as one node would`, () => differential(INDEX, 7));
+
+  test(`differential under default settings (searchable *, default ranking rules): ${QUERIES} seeded random queries, up to ties`, () =>
+    differential(DEFAULT_INDEX, 8, (got, want, query) => assertSameUpToTies(got, want, query, byId), (query) => ({ ...query, showRankingScore: true })));
 });

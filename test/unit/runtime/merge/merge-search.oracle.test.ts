@@ -49,6 +49,16 @@ const RULE_LISTS: ReadonlyArray<readonly Rule[]> = [
     { kind: 'sort', field: 'title', ascending: true },
   ],
   [],
+  // Max ranks of a 24-term query over 1,000 searchable attributes: the
+  // mixed-radix product is about 9·10^13 (node-query.ts SCORE_TERMS_MAX).
+  [
+    { kind: 'words', maxRank: 2 },
+    { kind: 'typo', maxRank: 49 },
+    { kind: 'proximity', maxRank: 3 },
+    { kind: 'attributeRank', maxRank: 24_000 },
+    { kind: 'wordPosition', maxRank: 241 },
+    { kind: 'exactness', maxRank: 75 },
+  ],
 ];
 
 const FACETING = { maxValuesPerFacet: 100, sortFacetValuesBy: { '*': 'alpha' as const } };
@@ -133,6 +143,7 @@ test('the merge of random shards equals one node holding every document', () => 
     });
     const label = `MIROIR_SEED=${seed} trial ${trial}: rules ${s.rules.map((r) => r.kind).join(',')}, ${JSON.stringify(s.query)}, mth ${s.maxTotalHits}, distinct ${s.distinct}`;
     assert.deepEqual(response.hits, expectedHits(s), label);
+    if (s.rules.every((r) => r.kind !== 'sort')) assertScoreBasisAgrees(s, responses, label);
     const distinctCount = applyDistinct(s.docs, s.distinct).length;
     if ('totalHits' in response) {
       const localSum = responses.reduce((n, r) => n + r.totalHits!, 0);
@@ -145,3 +156,26 @@ test('the merge of random shards equals one node holding every document', () => 
     }
   }
 });
+
+/**
+ * Without sort rules the plan asks nodes for `_rankingScore` only
+ * (node-query.ts rankingBasis): the same merge over the same answers without
+ * their details must give the same page.
+ */
+function assertScoreBasisAgrees(s: Scenario, responses: readonly NodeSearchResponse[], label: string): void {
+  const query = { ...s.query, showRankingScoreDetails: false };
+  const withoutDetails = responses.map((r) => ({ ...r, hits: r.hits.map(({ _rankingScoreDetails: _d, ...hit }) => hit) }));
+  const { response, approximations } = mergeSearch({
+    responses: withoutDetails,
+    query,
+    maxTotalHits: s.maxTotalHits,
+    faceting: FACETING,
+    primaryKey: 'id',
+    distinctAttribute: s.distinct,
+    addedFields: [],
+    rankedBy: 'score',
+    requestUid: 'uid',
+  });
+  assert.deepEqual(response.hits, expectedHits({ ...s, query }), `score basis: ${label}`);
+  assert.ok(!approximations.includes('missing-ranking-details'), `score basis: ${label}`);
+}

@@ -3,7 +3,7 @@
 // clamps, explicit and `*` attribute lists, and the per-node restriction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nodeRequestBody, planDocuments, planSearch } from '../../../../runtime/merge/node-query.ts';
+import { nodeRequestBody, planDocuments, planSearch, rankingBasis, termCountBound } from '../../../../runtime/merge/node-query.ts';
 import { searchWindow } from '../../../../runtime/merge/pagination.ts';
 
 const opts = { maxTotalHits: 1000, primaryKey: 'id', distinctAttribute: null };
@@ -13,6 +13,30 @@ test('offset mode: offset 0, limit offset+limit, scores on, pagination keys repl
   assert.deepEqual(plan.nodeBody, { q: 'a', filter: 'x = 1', showRankingScore: true, showRankingScoreDetails: true, offset: 0, limit: 15 });
   assert.deepEqual(plan.addedFields, []);
   assert.deepEqual(planSearch({ offset: 990, limit: 50 }, opts).nodeBody['limit'], 1000, 'clamped by maxTotalHits');
+});
+
+test('ranking basis: the score alone without sort, vector, frequency or custom sort rules; details otherwise', () => {
+  const rules = ['words', 'typo', 'proximity', 'attributeRank', 'sort', 'wordPosition', 'exactness'];
+  assert.equal(rankingBasis({ q: 'a b' }, rules), 'score');
+  assert.equal(rankingBasis({ q: '', sort: [] }, rules), 'score', 'an empty sort sorts nothing');
+  assert.equal(rankingBasis({ q: 'a', sort: ['price:asc'] }, rules), 'details');
+  assert.equal(rankingBasis({ q: 'a' }, [...rules, 'seq:asc']), 'details', 'a custom rule sorts');
+  assert.equal(rankingBasis({ q: 'a' }, null), 'details', 'unknown rules');
+  assert.equal(rankingBasis({ q: 'a', hybrid: { embedder: 'e' } }, rules), 'details');
+  assert.equal(rankingBasis({ q: 'a', vector: [1, 2] }, rules), 'details');
+  assert.equal(rankingBasis({ q: 'a', matchingStrategy: 'frequency' }, rules), 'details');
+  assert.equal(rankingBasis({ q: 'a', showRankingScoreDetails: true }, rules), 'details', 'fetched anyway');
+  assert.equal(rankingBasis({ q: Array.from({ length: 25 }, (_, i) => `w${i}`).join(' ') }, rules), 'details', 'long queries');
+  const plan = planSearch({ q: 'a' }, { ...opts, rankingRules: rules });
+  assert.deepEqual([plan.rankedBy, plan.nodeBody['showRankingScore'], plan.nodeBody['showRankingScoreDetails']], ['score', true, false]);
+});
+
+test('term count bound: letter and digit runs, every character of scripts written without spaces', () => {
+  assert.equal(termCountBound(''), 0);
+  assert.equal(termCountBound('iphone 12 pro-max'), 4);
+  assert.equal(termCountBound("don't Crème brûlée"), 4);
+  assert.equal(termCountBound('東京タワー'), 5);
+  assert.equal(termCountBound('a1b2'), 4);
 });
 
 test('page mode: page 1 with hitsPerPage offset+limit so totals stay exhaustive', () => {
