@@ -138,10 +138,10 @@ export async function eventually<T>(probe: () => Promise<T | null | false> | T |
 }
 
 /** Starts `miroir dev --port 0` in `dataDir` and resolves once its dev.json says ready. */
-export async function startDev(dataDir: string, args: string[] = [], timeoutMs = 120_000): Promise<DevCluster> {
+export async function startDev(dataDir: string, args: string[] = [], timeoutMs = 120_000, env: Record<string, string> = {}): Promise<DevCluster> {
   const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--master-key', MASTER_KEY, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MIROIR_'))), ...PATIENT_HEALTH_ENV },
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MIROIR_'))), ...PATIENT_HEALTH_ENV, ...env },
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
