@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { seededRng } from '../runtime/env/rng.ts';
 import { sleepMs } from '../runtime/env/real.ts';
 import { MASTER_KEY, removeDataDir, startDev, tempDataDir, type DevCluster } from '../test/integration/cluster/harness.ts';
-import { checkListing, checkRaft, checkRaftLogs, checkReplicas, checkSearch, checkTasks, waitSettled } from './check.ts';
+import { checkListing, checkRaft, checkRaftLogs, checkReplicas, checkSearch, checkTasks, emptyExpectation, waitSettled } from './check.ts';
 import { INDEX, Load, clientFor } from './load.ts';
 import { PeerLinks, type PeerLinkFault } from './peer-links.ts';
 import { ChaosProcess } from './processes.ts';
@@ -33,7 +33,11 @@ export interface Verdict {
   pass: boolean;
   seed: number;
   faults: number;
+  /** Acknowledged writes, and how many of them updated or deleted a batch. */
   batches: number;
+  updates: number;
+  deletes: number;
+  /** Documents that must be present at the end. */
   documents: number;
   listed: number;
   searches: number;
@@ -115,21 +119,25 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
     await waitSettled(cluster, SETTLE_BOUND_MS);
 
     const problems = [...load.violations];
-    const attempted = new Set(load.acks.flatMap((a) => a.ids));
-    const written = await checkTasks(admin, load.acks, problems);
-    // Ids of batches refused and never acknowledged may still have landed; they are known ids, not strangers.
-    for (let b = 0; b <= Math.max(-1, ...load.acks.map((a) => a.batch)) + 1; b++) {
-      for (let i = 0; i < options.batchSize; i++) attempted.add(`b${b}-${i}`);
+    const expected = emptyExpectation();
+    for (let b = 0; b < load.created; b++) {
+      for (let i = 0; i < options.batchSize; i++) {
+        expected.known.add(`b${b}-${i}`);
+        // A batch with a write never acknowledged may hold either state.
+        if (load.uncertain.has(b)) expected.uncertain.add(`b${b}-${i}`);
+      }
     }
-    const listed = await checkListing(admin, written, attempted, problems);
-    await checkSearch(admin, load.acks, written, attempted, problems);
+    await checkTasks(admin, load.acks, expected, problems);
+    const listed = await checkListing(admin, expected, problems);
+    await checkSearch(admin, load.acks, expected, problems);
     const { shards, replicas } = await checkReplicas(cluster, problems);
     const raftLive = await checkRaft(cluster, problems);
     // The stores are LevelDB databases one process at a time may open: the peers must be gone first.
     await stopAll();
     const raftLogs = await checkRaftLogs(new Map(peers.map((p) => [p.id, p.info.dataDir])), problems);
     verdict = {
-      pass: problems.length === 0, seed, faults: injected, batches: load.acks.length, documents: written.size, listed,
+      pass: problems.length === 0, seed, faults: injected, batches: load.acks.length, documents: expected.present.size, listed,
+      updates: load.acks.filter((a) => a.kind === 'update').length, deletes: load.acks.filter((a) => a.kind.startsWith('delete')).length,
       searches: load.searches, retried: load.retriedWrites + load.retriedSearches, shards, replicas,
       raft: `${raftLive}; ${raftLogs}`, meshConnections: links.accepted(), problems, dataDir,
     };
@@ -176,6 +184,6 @@ function networkFault(fault: Fault): PeerLinkFault {
 }
 
 export function verdictLine(v: Verdict): string {
-  return `chaos ${v.pass ? 'PASS' : 'FAIL'} seed=${v.seed} faults=${v.faults} batches=${v.batches} documents=${v.documents} listed=${v.listed} `
+  return `chaos ${v.pass ? 'PASS' : 'FAIL'} seed=${v.seed} faults=${v.faults} writes=${v.batches} updates=${v.updates} deletes=${v.deletes} documents=${v.documents} listed=${v.listed} `
     + `searches=${v.searches} retried=${v.retried} shards=${v.shards} replicas=${v.replicas} mesh-connections=${v.meshConnections} problems=${v.problems.length}`;
 }
