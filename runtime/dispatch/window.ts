@@ -12,7 +12,7 @@
 //
 // Everything here is plain data: the window lives in the actor's context.
 import type { ErrorBody } from '../../api/errors/registry.ts';
-import { decodeCommand, type ClusterState, type NodeOutcome } from '../cluster/index.ts';
+import { decodeCommand, type ClusterCommand, type ClusterState, type NodeOutcome } from '../cluster/index.ts';
 import type { Entry } from '../raft/types.ts';
 import { planBytes, planRequests, serializedPlan, type PlannedRequest } from './plan.ts';
 import { migrationRequests, type ReadLog } from './replay.ts';
@@ -84,7 +84,25 @@ function entryRequests(entry: Entry, state: Readonly<ClusterState>, nodeId: stri
   const target = record?.targets.find((t) => t.nodeId === nodeId);
   if (record === undefined || target === undefined) return [];
   if (record.outcomes.some((o) => o.nodeId === nodeId)) return [];
-  return serializedPlan(planRequests(decodeCommand(entry.payload.data), target, record.createsIndex));
+  return serializedPlan(planRequests(decodedCommand(entry.payload.data), target, record.createsIndex));
+}
+
+/**
+ * Decoded commands by their log bytes. Every node dispatcher reads the same
+ * committed entries (the log hands out the same objects), so a batch of
+ * documents is decoded once for all of them rather than once per node; the
+ * decoded command is never mutated (planning only reads and slices it). Held
+ * weakly: an entry's command goes with its bytes.
+ */
+const decoded = new WeakMap<Uint8Array, ClusterCommand>();
+
+function decodedCommand(data: Uint8Array): ClusterCommand {
+  let command = decoded.get(data);
+  if (command === undefined) {
+    command = decodeCommand(data);
+    decoded.set(data, command);
+  }
+  return command;
 }
 
 /**
