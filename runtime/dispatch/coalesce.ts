@@ -14,6 +14,10 @@
 //   entries are sent again one by one (`solo`) and so is everything after
 //   them, which replays in order and converges.
 // - The payload is bounded by the window itself (dispatcher.batchBytesMax).
+// - A request covers at most half the window's entries (rounded up), so
+//   that when the node finishes one request another is still queued on it:
+//   one request covering the whole window would leave the node idle from
+//   its end until the next poll and send.
 import { assert } from '../assert.ts';
 import type { WindowEntry } from './window.ts';
 
@@ -36,8 +40,9 @@ export function coalescedRun(window: readonly WindowEntry[], start: number): num
   const first = window[start];
   const tail = first === undefined ? null : coalescibleTail(first);
   if (tail === null) return 1;
+  const runMax = Math.ceil(window.length / 2);
   let run = 1;
-  for (let k = start + 1; k < window.length; k++) {
+  for (let k = start + 1; k < window.length && run < runMax; k++) {
     const next = coalescibleTail(window[k] as WindowEntry);
     if (next === null || next.key !== tail.key) break;
     run += 1;

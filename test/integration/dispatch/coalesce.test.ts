@@ -86,7 +86,7 @@ test('a write the node refuses inside a shared request fails only its own task',
   assert.equal(taskOf(leader, writes[1]!).error?.code, 'invalid_document_id');
   assert.equal(taskOf(leader, writes[2]!).details?.['indexedDocuments'], 2);
   const tasks = await nodeTasks(leader);
-  const shared = tasks.find((t) => t.status === 'failed' && t.details?.['receivedDocuments'] === 4);
+  const shared = tasks.find((t) => t.status === 'failed' && Number(t.details?.['receivedDocuments']) >= 2);
   assert.ok(shared !== undefined, `the shared request was refused first: ${JSON.stringify(tasks)}`);
   const res = await leader.client('n1').request<{ results: Record<string, unknown>[] }>({ method: 'GET', path: '/indexes/m/documents', query: { fields: 'id' } });
   assert.deepEqual(res.body.results.map((d) => d['id']).sort(), ['ok-1', 'ok-2', 'ok-3']);

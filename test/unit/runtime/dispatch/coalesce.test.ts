@@ -69,13 +69,15 @@ test('consecutive writes of one index, method and query share a request; anythin
   const window = windowOf([write([1]), write([2, 3]), write([4]), write([5], { mode: 'update' }), write([6], { skipCreation: true }), write([7])]);
   // The index creation is sent alone (two requests); then three replacements, one update, one skipCreation, one more.
   assert.deepEqual(sendAll(window), [1, 3, 1, 1, 1]);
+  // A request covers at most half the window (rounded up): the node keeps one queued while it works.
+  assert.deepEqual(sendAll(windowOf([write([1]), write([2]), write([3]), write([4]), write([5])])), [1, 3, 2]);
   assert.deepEqual(awaitedTaskUids(window), [100, 101, 102, 103, 104, 105], 'a shared task is polled once');
 });
 
 test('the covering payload lists every entry\'s documents in log order', () => {
   assert.equal(mergedArrays(['[{"id":1}]', '[]', '[{"id":2},{"id":3}]']), '[{"id":1},{"id":2},{"id":3}]');
-  const window = windowOf([write([1]), write([2, 3])]).slice(1);
-  assert.equal(coalescedRun(window, 0), 2);
+  const window = windowOf([write([1]), write([2, 3]), write([4]), write([5])]).slice(1, 3);
+  assert.equal(coalescedRun([...window, ...window], 0), 2);
   const bodies = window.map((e) => e.requests[e.next]!.request.body as string);
   assert.deepEqual(JSON.parse(mergedArrays(bodies)).map((d: { id: number }) => d.id), [1, 2, 3]);
 });
@@ -85,7 +87,9 @@ test('a shared task that succeeded gives every covered entry its own count', () 
   sendAll(window);
   const settled = recordTasks(window, [
     { uid: 100, status: 'succeeded' }, { uid: 101, status: 'succeeded' },
-    { uid: 102, status: 'succeeded', details: { receivedDocuments: 4, indexedDocuments: 4 } },
+    // The first two writes shared task 102 (half the window at most); the third went alone.
+    { uid: 102, status: 'succeeded', details: { receivedDocuments: 3, indexedDocuments: 3 } },
+    { uid: 103, status: 'succeeded', details: { receivedDocuments: 1, indexedDocuments: 1 } },
   ]);
   assert.equal(settled, 5);
   const { outcomes } = takeFinished(window, 99, 'n1');
