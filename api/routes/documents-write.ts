@@ -24,13 +24,12 @@ import { MeiliError } from '../errors/registry.ts';
 import type { SummarizedTask } from '../../runtime/cluster/index.ts';
 import { quorumSize } from '../../runtime/writes/quorum.ts';
 import { DEGRADED_HEADER } from './read-support.ts';
-import type { DocumentWriteMode } from '../../runtime/cluster/index.ts';
+import type { DocumentWriteMode, DocumentsWriteCommand } from '../../runtime/cluster/index.ts';
 import { peerLimits } from '../../runtime/peer/limits.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
-import { prepareDeleteIds, prepareDocumentWrite, type ShardOf } from '../../runtime/writes/index.ts';
+import { abandoningPart, laterPart, prepareDeleteIds, prepareDocumentWrite, splitWrite, type ShardOf } from '../../runtime/writes/index.ts';
 import { rawBody } from '../plugins/body.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
-import { payloadTooLarge } from '../protocol/body.ts';
 import { documentFormat, parseCsvDelimiter, parseDocuments } from '../protocol/documents/payload.ts';
 import { parseDeleteBatch, parseDeleteFilter } from '../protocol/documents/deletion.ts';
 import { queryBool, queryString } from '../protocol/deserr.ts';
@@ -76,13 +75,36 @@ async function deleteIds(services: PeerServices, request: FastifyRequest, indexU
 const WRITE_PARAMS = ['primaryKey', 'csvDelimiter', 'customMetadata', 'skipCreation'];
 
 /**
- * The largest document payload one command may carry: a command is one Raft
- * entry, and an entry must fit a peer-transport frame with room for the
- * `_miroir_shard` stamps and the append around it. Above it the write is
- * refused as too large rather than committed and never replicated.
+ * The largest document payload one log entry carries: an entry must fit a
+ * peer-transport frame with room for the `_miroir_shard` stamps and the
+ * append around it. A larger batch (up to the client payload limit,
+ * Meilisearch's 100 MB) is split into parts of at most this size, one entry
+ * each, under one task (runtime/writes/split-write.ts).
  */
 export function documentPayloadBytesMax(services: PeerServices): number {
   return Math.floor(peerLimits(services.config).frameBytesMax / 2);
+}
+
+/**
+ * Proposes a document write, as one entry or as its parts in order, and
+ * returns the task part 0 created. When a later part cannot be proposed the
+ * batch is abandoned (its task fails rather than waiting) and the error is
+ * the client's.
+ */
+async function proposeWrite(services: PeerServices, command: DocumentsWriteCommand, bytesMax: number): Promise<SummarizedTask> {
+  const [first, ...later] = splitWrite(command, bytesMax);
+  const task = await proposeTask(services, first!);
+  // Part 0 failed at apply (e.g. index_not_found): the later parts would change nothing.
+  if (services.state().tasks.get(task.taskUid)?.status === 'failed') return task;
+  for (const part of later) {
+    try {
+      await proposeTask(services, laterPart(part, task.taskUid));
+    } catch (error) {
+      await proposeTask(services, abandoningPart(part, task.taskUid, error)).catch(() => undefined);
+      throw error;
+    }
+  }
+  return task;
 }
 
 /** POST (replace) and PUT (update) /documents: parse, validate, split by shard, commit one command. */
@@ -96,7 +118,6 @@ function addition(services: PeerServices, mode: DocumentWriteMode) {
     const format = documentFormat(request.headers['content-type'], csvDelimiter);
     const body = rawBody(request);
     const bytesMax = documentPayloadBytesMax(services);
-    if (body.length > bytesMax) throw payloadTooLarge(bytesMax);
     const documents = parseDocuments(body, format, csvDelimiter);
     // An index created through another peer must be seen, or its primary key would be inferred anew.
     if (!services.state().indexes.has(indexUid)) await services.syncRead();
@@ -115,7 +136,7 @@ function addition(services: PeerServices, mode: DocumentWriteMode) {
       ...meta,
       ...(skipCreation === undefined ? {} : { skipCreation }),
     });
-    return acknowledged(services, reply, await proposeTask(services, command));
+    return acknowledged(services, reply, await proposeWrite(services, command, bytesMax));
   };
 }
 

@@ -28,6 +28,7 @@ import type { ClusterCommand, DispatcherBehindCommand, DispatcherCursorCommand, 
 import { APPLIED, ignored, type ApplyResult } from './apply-result.ts';
 import type { ClusterState, DispatchRecord, DispatchTarget, MigrationRecord, NodeRecord } from './state.ts';
 import { futureByGroup, servingByGroup } from './topology-sets.ts';
+import { foldBatch } from './apply-batch.ts';
 import { finishTask, startTask } from './task-record.ts';
 
 /** Placement injected by the peer (runtime/routing/ Router satisfies it). */
@@ -146,14 +147,19 @@ export function recordDispatch(
   const targets = targetsOf(state, c, ctx, creates);
   if (targets === null) return;
   const task = state.tasks.get(taskUid);
-  if (targets.length === 0) {
+  const part = c.kind === 'documents.write' && c.part !== undefined ? { index: c.part.index, count: c.part.count } : null;
+  if (targets.length === 0 && part === null) {
     if (task !== undefined && 'nowMs' in c) finishTask(task, { status: 'succeeded', error: null, details: null }, c.nowMs);
     return;
   }
   const copies: Record<string, number> = {};
   for (const [group, ids] of servingByGroup(state)) copies[group] = Math.min(state.settings.rf, ids.length);
-  state.dispatch.set(logIndex, { logIndex, taskUid, targets, createsIndex: creates, copies, outcomes: [] });
+  const record: DispatchRecord = { logIndex, taskUid, targets, createsIndex: creates, copies, outcomes: [] };
+  if (part !== null) record.part = part;
+  state.dispatch.set(logIndex, record);
   state.lastDispatchIndex = logIndex;
+  // A part with no target (no live node) has all its outcomes already.
+  if (targets.length === 0 && 'nowMs' in c) fold(state, record, c.nowMs);
 }
 
 /** Sums each counter over the first group's targets, divided by that group's copies per shard. */
@@ -188,6 +194,10 @@ function fold(state: ClusterState, record: DispatchRecord, nowMs: number): void 
   const reported = new Set(record.outcomes.map((o) => o.nodeId));
   if (record.targets.some((t) => !reported.has(t.nodeId))) {
     if (record.outcomes.length > 0) startTask(task, nowMs);
+    return;
+  }
+  if (record.part !== undefined) {
+    foldBatch(state, task, record.part.count, nowMs, foldCounts);
     return;
   }
   const failed = record.outcomes.find((o) => o.status === 'failed');

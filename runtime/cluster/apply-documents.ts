@@ -20,7 +20,10 @@ import type {
 } from './commands.ts';
 import { markUpdated, newIndex, taskWith } from './apply-indexes.ts';
 import { addDocumentFields } from './index-fields.ts';
-import { indexNotFound, primaryKeyAlreadyExists, type ApplyResult } from './apply-result.ts';
+import { ignored, indexNotFound, primaryKeyAlreadyExists, type ApplyResult } from './apply-result.ts';
+import { abandonBatch } from './apply-batch.ts';
+import { isFinished } from './task-record.ts';
+import { summarize } from './task-view.ts';
 import { mergeSettings } from './settings-merge.ts';
 import type { ClusterState, IndexRecord } from './state.ts';
 
@@ -48,17 +51,43 @@ function writeError(state: ClusterState, c: DocumentsWriteCommand): ErrorBody | 
 }
 
 export function applyDocumentsWrite(state: ClusterState, c: DocumentsWriteCommand, logIndex: number): ApplyResult {
-  return taskWith(state, c, logIndex, () => writeError(state, c), () => {
-    let index = state.indexes.get(c.indexUid);
-    if (index === undefined) {
-      index = newIndex(c.indexUid, c.primaryKey, c.shards, c.nowMs);
-      state.indexes.set(c.indexUid, index);
-    }
-    index.primaryKey = c.primaryKey;
-    index.mayHaveDocuments = true;
-    addDocumentFields(index.fields, Object.values(c.byShard).flat());
-    markUpdated(index, c.nowMs);
-  });
+  if (c.part?.taskUid !== undefined) return applyLaterPart(state, c, c.part.taskUid, logIndex);
+  return taskWith(state, c, logIndex, () => writeError(state, c), () => recordWrite(state, c));
+}
+
+function recordWrite(state: ClusterState, c: DocumentsWriteCommand): void {
+  let index = state.indexes.get(c.indexUid);
+  if (index === undefined) {
+    index = newIndex(c.indexUid, c.primaryKey, c.shards, c.nowMs);
+    state.indexes.set(c.indexUid, index);
+  }
+  index.primaryKey = c.primaryKey;
+  index.mayHaveDocuments = true;
+  addDocumentFields(index.fields, Object.values(c.byShard).flat());
+  markUpdated(index, c.nowMs);
+}
+
+/**
+ * A part after the first of a split batch joins the task part 0 created.
+ * Nothing is dispatched when that task is already finished (part 0 failed at
+ * apply, or the batch was abandoned), and the batch fails when the index
+ * changed in between or the part carries `rejected` (the proposer gave up).
+ */
+function applyLaterPart(state: ClusterState, c: DocumentsWriteCommand, taskUid: number, logIndex: number): ApplyResult {
+  const task = state.tasks.get(taskUid);
+  if (task === undefined) {
+    // Unfinished tasks are never deleted, so the batch was finished and its task since removed.
+    state.undispatchable.add(logIndex);
+    return ignored(`task ${taskUid} of this batch part is not retained`);
+  }
+  if (isFinished(task.status)) return { kind: 'task', task: summarize(task), dispatch: false };
+  const error = task.indexUid === c.indexUid ? writeError(state, c) : indexNotFound(c.indexUid);
+  if (error !== null) {
+    abandonBatch(state, task, error, c.nowMs);
+    return { kind: 'task', task: summarize(task), dispatch: false };
+  }
+  recordWrite(state, c);
+  return { kind: 'task', task: summarize(task), dispatch: true };
 }
 
 export function applyDocumentsDeleteIds(state: ClusterState, c: DocumentsDeleteIdsCommand, logIndex: number): ApplyResult {

@@ -11,6 +11,7 @@ import {
   type CommandKind,
   type CommandOf,
   type Document,
+  type DocumentsWritePart,
   type IndexSwap,
   type NodeOutcome,
 } from './commands.ts';
@@ -65,6 +66,16 @@ type Decoders = { [K in CommandKind]: (r: FieldReader) => CommandOf<K> };
 /** Reads `nowMs` and the optional `customMetadata` shared by task commands. */
 function taskFields(r: FieldReader): { nowMs: number; customMetadata?: string } {
   return withOptional({ nowMs: r.timeMs('nowMs') }, 'customMetadata', r.optStr('customMetadata'));
+}
+
+/** A documents.write part: index < count, and a task uid exactly on the parts after the first. */
+function writePartAt(r: FieldReader): DocumentsWritePart {
+  const p = r.reader('part');
+  const part = withOptional({ index: p.int('index'), count: p.int('count', 2) }, 'taskUid', p.optInt('taskUid'));
+  p.done();
+  if (part.index >= part.count) throw new DecodeError(`${r.at('part')}: part ${part.index} of ${part.count}`);
+  if ((part.index > 0) !== (part.taskUid !== undefined)) throw new DecodeError(`${r.at('part')}.taskUid: present exactly on the parts after the first`);
+  return part;
 }
 
 function shardKeyed<T>(r: FieldReader, key: string, item: (v: unknown, path: string) => T): Record<number, T[]> {
@@ -178,7 +189,8 @@ const decoders: Decoders = {
     };
     const rejected = withOptional(c, 'rejected', r.has('rejected') ? readErrorBody(r, 'rejected') : (r.value('rejected'), undefined));
     if (rejected.rejected !== undefined && Object.keys(rejected.byShard).length > 0) throw new DecodeError(`${r.at('byShard')}: a rejected write carries no documents`);
-    return withOptional(rejected, 'skipCreation', r.has('skipCreation') ? r.bool('skipCreation') : (r.value('skipCreation'), undefined));
+    const parted = withOptional(rejected, 'part', r.has('part') ? writePartAt(r) : (r.value('part'), undefined));
+    return withOptional(parted, 'skipCreation', r.has('skipCreation') ? r.bool('skipCreation') : (r.value('skipCreation'), undefined));
   },
   'documents.deleteIds': (r) => ({
     v: 1, kind: 'documents.deleteIds', indexUid: r.nonEmptyStr('indexUid'), shards: r.int('shards', 1),

@@ -73,7 +73,22 @@ export type DocumentsWriteCommand = V &
      * without documents and apply fails its task with this error.
      */
     rejected?: ErrorBody;
+    /**
+     * One part of a batch too large for one log entry (runtime/writes/split-write.ts),
+     * proposed in order: part 0 creates the task, the later ones carry its
+     * uid and add their documents to it. The task finishes once every part
+     * was applied and every node answered for each; a later part carrying
+     * `rejected` abandons the batch and fails the task.
+     */
+    part?: DocumentsWritePart;
   };
+
+export interface DocumentsWritePart {
+  index: number;
+  count: number;
+  /** The task part 0 created; absent on part 0. */
+  taskUid?: number;
+}
 
 export type DocumentsDeleteIdsCommand = V &
   TaskFields & {

@@ -187,8 +187,13 @@ function readDispatch(f: FieldReader): DispatchRecord {
   const c = f.reader('copies');
   for (const key of Object.keys(f.object('copies'))) copies[key] = c.int(key, 1);
   c.done();
-  return {
+  const record: DispatchRecord = {
     logIndex: f.int('logIndex'), taskUid: f.int('taskUid'), targets: records(f, 'targets', readTarget),
     createsIndex: f.bool('createsIndex'), copies, outcomes: records(f, 'outcomes', readOutcome),
   };
+  if (!f.has('part')) return (f.value('part'), record);
+  const p = f.reader('part');
+  record.part = { index: p.int('index'), count: p.int('count', 1) };
+  p.done();
+  return record;
 }

@@ -217,6 +217,8 @@ export interface DispatchRecord {
   copies: Record<string, number>;
   /** In report order. */
   outcomes: NodeOutcomeRecord[];
+  /** The entry is one part of a split batch (apply-batch.ts): its task finishes with the last part's record. */
+  part?: { index: number; count: number };
 }
 
 export function emptyState(settings: Partial<ClusterSettings> = {}): ClusterState {

@@ -172,12 +172,37 @@ describe('document additions', () => {
     assert.equal(peer.proposed.length, before);
   });
 
-  test('a payload too large for one log entry is refused with payload_too_large', async () => {
-    const big = Buffer.alloc(33 * 1024 * 1024, 0x20);
-    const res = await app.inject({ method: 'POST', url: '/indexes/books/documents', headers: { ...master, 'content-type': 'application/json' }, payload: big });
+  test('a 40 MB batch, above one log entry, is accepted: parts in order under one task', async () => {
+    const docs = Array.from({ length: 40_000 }, (_, i) => ({ bookId: i, text: `${i} ${'x'.repeat(1000)}` }));
+    const before = peer.proposed.length;
+    const tasksBefore = peer.state.nextTaskUid;
+    const res = await post('/indexes/books/documents', 'application/json', JSON.stringify(docs));
+    assert.equal(res.statusCode, 202, res.body.slice(0, 500));
+    const taskUid = res.json().taskUid;
+    assert.equal(peer.state.nextTaskUid, tasksBefore + 1, 'one task');
+    const parts = peer.proposed.slice(before);
+    assert.ok(parts.length >= 2, `${parts.length} parts`);
+    const byShard = new Map<number, unknown[]>();
+    parts.forEach((part, index) => {
+      assert.ok(part.kind === 'documents.write');
+      assert.deepEqual(part.part, index === 0 ? { index, count: parts.length } : { index, count: parts.length, taskUid });
+      assert.ok(Buffer.byteLength(JSON.stringify(part.byShard)) <= 32 * 1024 * 1024 + 1024, 'each entry within half a frame');
+      for (const [shard, list] of Object.entries(part.byShard)) byShard.set(Number(shard), [...(byShard.get(Number(shard)) ?? []), ...list.map((d) => d['bookId'])]);
+    });
+    assert.equal(parts[0]!.kind === 'documents.write' && parts[0]!.receivedDocuments, 40_000);
+    for (const [shard, ids] of byShard) {
+      assert.deepEqual(ids, docs.map((d) => d.bookId).filter((id) => peer.services.router.shardOf(String(id), 8) === shard), `shard ${shard} in order`);
+    }
+    assert.equal([...byShard.values()].reduce((n, ids) => n + ids.length, 0), 40_000);
+  });
+
+  test('a single document larger than one log entry is refused with payload_too_large, proposing nothing', async () => {
+    const before = peer.proposed.length;
+    const res = await post('/indexes/books/documents', 'application/json', JSON.stringify([{ bookId: 1, text: 'x'.repeat(33 * 1024 * 1024) }]));
     assert.equal(res.statusCode, 413);
     assert.equal(res.json().code, 'payload_too_large');
     assert.match(res.json().message, /The maximum accepted payload size is 32 MiB\./);
+    assert.equal(peer.proposed.length, before);
   });
 
   test('an index created on another peer is seen before the write: its primary key is used, not inferred', async () => {

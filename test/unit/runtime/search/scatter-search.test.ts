@@ -43,6 +43,9 @@ export const QUERIES: Record<string, unknown>[] = [
   { q: 'dragon train', matchingStrategy: 'all' },
   { q: 'garden light', showRankingScoreDetails: true, limit: 5 },
   { q: 'stone', offset: 1000 },
+  // Distinct values spread over every node, more than a page: the exact totalHits needs every node's whole list.
+  { page: 1, hitsPerPage: 5, distinct: 'brand' },
+  { q: 'river', page: 2, hitsPerPage: 3, distinct: 'year' },
 ];
 
 let engines: Engines;
