@@ -7,8 +7,11 @@
 // phase, and looks again. After a crash or on a new leader it is rebuilt from
 // the committed phase (input is only the id). A phase that throws (a node
 // down, a proposal lost to a leader change) is retried from the committed
-// phase after a capped, jittered back-off. It stops at `cutover` (the job
-// cuts over), `done` and `failed`.
+// phase after a capped, jittered back-off; after ATTEMPTS_MAX failures in a
+// row it gives up: a migration before its cut-over is committed `failed`
+// (the job fails, nothing is cut over), a cleanup is committed `done` with
+// the error (the data is in place; the old copy stays on the old owner). It
+// stops at `cutover` (the job cuts over), `done` and `failed`.
 import { assign, fromPromise, setup } from 'xstate';
 import type { MigrationRecord } from '../runtime/cluster/index.ts';
 import type { Rng } from '../runtime/env/clock.ts';
@@ -32,6 +35,9 @@ export interface MigrationContext {
 
 type RunnablePhase = 'hold' | 'copy' | 'replay' | 'verify' | 'cleanup';
 
+/** Failures in a row before a migration gives up (about a minute of capped back-off). */
+export const ATTEMPTS_MAX = 20;
+
 function unprovided<O, I>(name: string) {
   return fromPromise<O, I>(async () => {
     throw new Error(`migration: ${name} is provided by migrationLogic(services)`);
@@ -44,9 +50,11 @@ export const migrationMachine = setup({
     observe: unprovided<MigrationRecord['phase'] | null, { id: string }>('observe'),
     runPhase: unprovided<void, { id: string; phase: RunnablePhase }>('runPhase'),
     drawBackoff: unprovided<number, { attempt: number }>('drawBackoff'),
+    giveUp: unprovided<void, { id: string; phase: RunnablePhase; error: string }>('giveUp'),
   },
   guards: {
     runnable: ({ context }) => context.phase !== null && ['hold', 'copy', 'replay', 'verify', 'cleanup'].includes(context.phase),
+    exhausted: ({ context }) => context.attempt >= ATTEMPTS_MAX,
   },
   actions: {
     notePhase: assign((_, phase: MigrationRecord['phase'] | null) => ({ phase })),
@@ -81,6 +89,7 @@ export const migrationMachine = setup({
       },
     },
     drawingBackoff: {
+      always: { guard: 'exhausted', target: 'givingUp' },
       invoke: {
         src: 'drawBackoff',
         input: ({ context }) => ({ attempt: context.attempt }),
@@ -88,6 +97,15 @@ export const migrationMachine = setup({
       },
     },
     backingOff: { after: { retryBackoff: 'observing' } },
+    givingUp: {
+      invoke: {
+        src: 'giveUp',
+        input: ({ context }) => ({ id: context.id, phase: context.phase as RunnablePhase, error: context.lastError ?? 'unknown error' }),
+        onDone: { target: 'observing', actions: 'resetAttempts' },
+        // The proposal itself failed (no leader): back off and look again.
+        onError: { target: 'backingOff', actions: { type: 'noteFailure', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
     /** cutover (the rebalancer cuts the job over, then spawns it again for cleanup), done, failed, or gone. */
     finished: { type: 'final' },
   },
@@ -104,6 +122,11 @@ export function migrationLogic(services: MigrationServices, rng: Rng) {
       runPhase: fromPromise<void, { id: string; phase: RunnablePhase }>(async ({ input, signal }) => RUN[input.phase](services, input.id, signal)),
       drawBackoff: fromPromise<number, { attempt: number }>(async ({ input }) =>
         backoffDelayMs(Math.max(0, input.attempt - 1), { baseMs: 100, maxMs: 5_000 }, rng)),
+      giveUp: fromPromise<void, { id: string; phase: RunnablePhase; error: string }>(async ({ input }) => {
+        const error = `gave up after ${ATTEMPTS_MAX} attempts in ${input.phase}: ${input.error}`;
+        const phase = input.phase === 'cleanup' ? 'done' : 'failed';
+        await services.propose({ v: 1, kind: 'migration.phase', id: input.id, phase, error, nowMs: services.clock.nowMs() });
+      }),
     },
   });
 }

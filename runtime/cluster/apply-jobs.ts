@@ -150,6 +150,7 @@ export function applyMigrationPhase(state: ClusterState, c: MigrationPhaseComman
     state.lastDispatchIndex = logIndex;
   }
   m.phase = c.phase;
+  if (c.error !== undefined) m.error = c.error;
   if (c.copied !== undefined) m.copied = c.copied;
   if (c.total !== undefined) m.total = c.total;
   m.updatedAtMs = c.nowMs;
