@@ -73,7 +73,7 @@ test('a phase that keeps failing is retried with back-off, then committed failed
   let attempts = 0;
   const logic = migrationLogic(r.services, seededRng(2)).provide({
     actors: {
-      runPhase: fromPromise<void, { id: string; phase: string }>(async () => {
+      runPhase: fromPromise<void, { id: string; phase: keyof typeof NEXT }>(async () => {
         attempts += 1;
         throw new Error('node c unavailable');
       }),
