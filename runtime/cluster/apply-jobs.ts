@@ -57,7 +57,7 @@ export function applyTopologyJob(state: ClusterState, c: TopologyJobCommand, log
   const refused = changeNode(state, c, logIndex);
   if (refused !== null) return refused;
   const job: JobRecord = {
-    id: `job-${logIndex}`, kind: c.job, nodeId: c.nodeId ?? null, status: 'running', reason: null,
+    id: `job-${logIndex}`, kind: c.job, nodeId: c.job === 'group' ? (c.group ?? null) : (c.nodeId ?? null), status: 'running', reason: null,
     startedAt: logIndex, cutoverAt: null, startedAtMs: c.nowMs, finishedAtMs: null,
   };
   state.jobs.set(job.id, job);
@@ -81,6 +81,7 @@ export function applyTopologyJob(state: ClusterState, c: TopologyJobCommand, log
 /** The node change a job starts with, or the refusal (nothing changed). */
 function changeNode(state: ClusterState, c: TopologyJobCommand, logIndex: number): ApplyResult | null {
   if (c.job === 'rebalance') return null;
+  if (c.job === 'group') return addGroup(state, c, logIndex);
   const id = c.nodeId as string;
   if (c.job === 'join') {
     const group = c.group as string;
@@ -99,6 +100,21 @@ function changeNode(state: ClusterState, c: TopologyJobCommand, logIndex: number
     return rejected('miroir_invalid_topology', `Node \`${id}\` is the last node of group \`${node.group}\`: its shards would have nowhere to go (remove the group instead).`);
   }
   setNodeState(state, id, 'draining', c.nowMs);
+  return null;
+}
+
+/** A new group whose nodes all join: placement syncs every shard into it from a serving group (plan.ts). */
+function addGroup(state: ClusterState, c: TopologyJobCommand, logIndex: number): ApplyResult | null {
+  const group = c.group as string;
+  const nodes = c.nodes ?? [];
+  if (state.groups.has(group)) return rejected('miroir_invalid_topology', `Group \`${group}\` already exists.`);
+  const taken = nodes.find((n, i) => state.nodes.has(n.id) || nodes.findIndex((o) => o.id === n.id) !== i);
+  if (taken !== undefined) return rejected('miroir_invalid_topology', `Node id \`${taken.id}\` is already in use.`);
+  state.groups.set(group, { id: group, createdAtMs: c.nowMs });
+  for (const n of nodes) {
+    state.nodes.set(n.id, { id: n.id, url: n.url, group, state: 'joining', addedAtMs: c.nowMs, stateChangedAtMs: c.nowMs });
+    state.cursors.set(n.id, logIndex - 1);
+  }
   return null;
 }
 

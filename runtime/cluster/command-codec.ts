@@ -265,7 +265,17 @@ const decoders: Decoders = {
     c = withOptional(c, 'nodeId', r.has('nodeId') ? r.nonEmptyStr('nodeId') : (r.value('nodeId'), undefined));
     c = withOptional(c, 'url', r.has('url') ? r.nonEmptyStr('url') : (r.value('url'), undefined));
     c = withOptional(c, 'group', r.has('group') ? r.nonEmptyStr('group') : (r.value('group'), undefined));
-    if (c.job !== 'rebalance' && c.nodeId === undefined) throw new DecodeError(`${r.at('nodeId')}: required for ${c.job}`);
+    c = withOptional(c, 'nodes', r.has('nodes') ? r.array('nodes').map((n, i) => {
+      const path = `${r.at('nodes')}[${i}]`;
+      const nr = new FieldReader(expectObject(n, path), path);
+      const node = { id: nr.nonEmptyStr('id'), url: nr.nonEmptyStr('url') };
+      nr.done();
+      return node;
+    }) : (r.value('nodes'), undefined));
+    if (c.job === 'group' && (c.group === undefined || c.nodes === undefined || c.nodes.length === 0)) {
+      throw new DecodeError(`${r.at('nodes')}: a group and at least one node required to add a group`);
+    }
+    if ((c.job === 'join' || c.job === 'drain') && c.nodeId === undefined) throw new DecodeError(`${r.at('nodeId')}: required for ${c.job}`);
     if (c.job === 'join' && (c.url === undefined || c.group === undefined)) throw new DecodeError(`${r.at('url')}: url and group required to join`);
     return c;
   },

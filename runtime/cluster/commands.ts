@@ -185,16 +185,19 @@ export type GroupAddCommand = V & { kind: 'group.add'; id: string; nowMs: number
 export type GroupRemoveCommand = V & { kind: 'group.remove'; id: string; nowMs: number };
 /**
  * Starts a topology job (ARCHITECTURE §6): `join` adds node `nodeId` (`url`,
- * `group`) as joining, `drain` makes it draining, `rebalance` only plans. At
+ * `group`) as joining, `drain` makes it draining, `group` adds replica group
+ * `group` with `nodes` (all joining: synced from another group, read only
+ * once complete), `rebalance` only plans. At
  * apply, the migrations the change needs are planned from the placement at
  * that log position (runtime/topology/plan.ts), all starting at this index.
  */
 export type TopologyJobCommand = V & {
   kind: 'topology.job';
-  job: 'join' | 'drain' | 'rebalance';
+  job: 'join' | 'drain' | 'group' | 'rebalance';
   nodeId?: string;
   url?: string;
   group?: string;
+  nodes?: { id: string; url: string }[];
   nowMs: number;
 };
 

@@ -122,15 +122,15 @@ export interface MigrationRecord {
   updatedAtMs: number;
 }
 
-export type JobKind = 'join' | 'drain' | 'rebalance';
+export type JobKind = 'join' | 'drain' | 'group' | 'rebalance';
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const JOB_KINDS: readonly JobKind[] = ['join', 'drain', 'rebalance'];
+export const JOB_KINDS: readonly JobKind[] = ['join', 'drain', 'group', 'rebalance'];
 export const JOB_STATUSES: readonly JobStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
 
 export interface JobRecord {
   id: string;
   kind: JobKind;
-  /** The node joining or draining (null for a rebalance). */
+  /** The node joining or draining, or the group added (null for a rebalance). */
   nodeId: string | null;
   status: JobStatus;
   reason: string | null;

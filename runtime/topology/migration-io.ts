@@ -266,7 +266,8 @@ export async function runCleanup(s: MigrationServices, id: string, signal: Abort
   const cutoverAt = state.jobs.get(m.jobId)?.cutoverAt ?? state.appliedIndex;
   const serving = servingByGroup(state).get(m.group) ?? [];
   const owners = serving.length === 0 ? [] : s.place(m.shard, serving, state.settings.rf);
-  const stale = m.from.filter((n) => !owners.includes(n) && state.nodes.has(n) && state.nodes.get(n)?.state !== 'removed');
+  // Only this group's old owners: a group being added is synced from another group, whose copy stays.
+  const stale = m.from.filter((n) => !owners.includes(n) && state.nodes.get(n)?.group === m.group && state.nodes.get(n)?.state !== 'removed');
   for (const nodeId of stale) {
     await waitUntil(s, () => caughtUp(s.state(), nodeId, cutoverAt - 1), signal);
     if (!s.state().indexes.has(m.indexUid)) break;

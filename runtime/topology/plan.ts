@@ -5,6 +5,9 @@
 // function in, the list of moves out, in a fixed order (index uid, group,
 // shard, target) so every replica plans the same migrations at apply.
 //
+// A group with no serving node (a group being added) is synced from the
+// first serving group in id order: the sources are that group's owners.
+//
 // Rendezvous placement makes this the minimum: adding a node to a group of Ng
 // moves only the shard slots the new node wins (about 1/(Ng+1) of them);
 // draining one moves only the slots it held (test/unit/runtime/topology).
@@ -31,12 +34,14 @@ export function planMoves(state: Readonly<ClusterState>, place: PlaceShard): Pla
   for (const index of [...state.indexes.values()].sort((a, b) => compareKeys(a.uid, b.uid))) {
     for (const [group, futureIds] of future) {
       const servingIds = serving.get(group) ?? [];
-      // A group with nothing serving has no copy to take the shards from (a new group is synced from another: not here).
-      if (servingIds.length === 0) continue;
+      const sourceIds = servingIds.length > 0 ? servingIds : [...serving.values()][0];
+      // Nothing serves anywhere: there is no copy to take the shards from.
+      if (sourceIds === undefined) continue;
       for (let shard = 0; shard < index.shards; shard++) {
-        const from = place(shard, servingIds, rf);
+        const owners = servingIds.length === 0 ? [] : place(shard, servingIds, rf);
+        const from = servingIds.length === 0 ? place(shard, sourceIds, rf) : owners;
         for (const to of place(shard, futureIds, rf).sort(compareKeys)) {
-          if (!from.includes(to)) moves.push({ indexUid: index.uid, shard, group, from, to });
+          if (!owners.includes(to)) moves.push({ indexUid: index.uid, shard, group, from, to });
         }
       }
     }

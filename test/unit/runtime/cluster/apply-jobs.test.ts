@@ -164,3 +164,22 @@ test('the job commands round-trip through the codec; a join without its url is r
   for (const c of commands) assert.deepEqual(decodeCommand(encodeCommand(c)), c);
   assert.throws(() => encodeCommand({ v: 1, kind: 'topology.job', job: 'join', nodeId: 'c', nowMs: T }), /url/);
 });
+
+test('adding a group: its nodes join, are held then shadow targets, and serve reads only after the cut-over', () => {
+  const c = cluster();
+  c.run({ v: 1, kind: 'topology.job', job: 'group', group: 'g2', nodes: [{ id: 'x', url: 'http://x' }, { id: 'y', url: 'http://y' }], nowMs: T });
+  const job = [...c.state.jobs.values()][0]!;
+  assert.deepEqual([job.kind, job.nodeId, job.status], ['group', 'g2', 'running']);
+  assert.deepEqual([...c.state.nodes.values()].filter((n) => n.group === 'g2').map((n) => n.state), ['joining', 'joining']);
+  const moves = [...c.state.migrations.values()];
+  assert.equal(moves.length, 4, 'every shard of the index');
+  c.run(write([0]));
+  assert.deepEqual(c.state.dispatch.get(c.last())?.targets.map((t) => t.nodeId), ['a'], 'g2 held while syncing');
+  for (const m of moves) for (const p of ['copy', 'replay', 'verify', 'cutover'] as const) c.run(phase(m.id, p));
+  c.run(write([0]));
+  assert.deepEqual(c.state.dispatch.get(c.last())?.targets.map((t) => [t.nodeId, t.shadow ?? false]), [['a', false], ['x', true]]);
+  c.run({ v: 1, kind: 'job.cutover', jobId: job.id, nowMs: T });
+  assert.deepEqual([...c.state.nodes.values()].filter((n) => n.group === 'g2').map((n) => n.state), ['active', 'active']);
+  const refused = c.run({ v: 1, kind: 'topology.job', job: 'group', group: 'g2', nodes: [{ id: 'z', url: 'http://z' }], nowMs: T });
+  assert.equal(refused.kind === 'rejected' && refused.error.code, 'miroir_topology_change_in_progress', 'cleanups still run');
+});

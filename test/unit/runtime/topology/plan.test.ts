@@ -91,3 +91,16 @@ test('property: a 4th node joining a 3-node group moves ≤ 1.1 × the minimum (
   assert.ok(ratio <= 1.1, `moved ${moved} vs minimum ${minimum.toFixed(1)}: ratio ${ratio.toFixed(3)}`);
   assert.ok(ratio >= 0.9, `ratio ${ratio.toFixed(3)} is suspiciously low (the plan may be missing moves)`);
 });
+
+test('a group being added is synced whole from the first serving group; the other groups never move', () => {
+  const state = stateWith({ g1: ['a', 'b', 'c'] }, { movies: 8 });
+  state.groups.set('g2', { id: 'g2', createdAtMs: T });
+  for (const id of ['x', 'y']) state.nodes.set(id, { id, url: `http://${id}`, group: 'g2', state: 'joining', addedAtMs: T, stateChangedAtMs: T });
+  const moves = planMoves(state, place);
+  assert.deepEqual(moves.map((m) => m.shard), [0, 1, 2, 3, 4, 5, 6, 7]);
+  for (const m of moves) {
+    assert.equal(m.group, 'g2');
+    assert.deepEqual(m.from, place(m.shard, ['a', 'b', 'c'], 1));
+    assert.deepEqual([m.to], place(m.shard, ['x', 'y'], 1));
+  }
+});
