@@ -7,6 +7,7 @@
 // replayed with the same choices.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Meilisearch } from 'meilisearch';
 import { seededRng } from '../runtime/env/rng.ts';
 import { sleepMs } from '../runtime/env/real.ts';
 import { MASTER_KEY, removeDataDir, startDev, tempDataDir, type DevCluster } from '../test/integration/cluster/harness.ts';
@@ -15,6 +16,7 @@ import { INDEX, Load, clientFor } from './load.ts';
 import { PeerLinks, type PeerLinkFault } from './peer-links.ts';
 import { ChaosProcess } from './processes.ts';
 import { faultSchedule, isNetworkFault, type Fault } from './schedule.ts';
+import { ExtraNode, Operator, type JobOutcome } from './topology.ts';
 
 export interface ChaosOptions {
   seed: number;
@@ -27,6 +29,8 @@ export interface ChaosOptions {
   log: (line: string) => void;
   /** Keep the data dir (logs) after the run; it is removed on a pass otherwise. */
   keepData?: boolean;
+  /** Also change the topology under the faults: a fourth node joins, then one of the first three is drained (topology.ts). */
+  topology?: boolean;
 }
 
 export interface Verdict {
@@ -45,6 +49,8 @@ export interface Verdict {
   shards: number;
   replicas: number;
   raft: string;
+  /** The topology jobs run under the faults and how they ended. */
+  jobs: JobOutcome[];
   /** Mesh connections the fault proxies relayed: the peers did talk through them. */
   meshConnections: number;
   problems: string[];
@@ -59,6 +65,10 @@ const PEER_IDS = ['p1', 'p2', 'p3'];
 /** slow-node: SIGSTOP slices of this long, SIGCONT slices of that long. */
 const SLOW_STOPPED_MS = 250;
 const SLOW_RUNNING_MS = 100;
+/** The node that joins (`miroir dev` names its nodes n1…n3 in group g1) and how long a job may take. */
+const EXTRA_NODE = 'n4';
+const GROUP = 'g1';
+const JOB_BOUND_MS = 240_000;
 
 /** A peer's real mesh port, from the layout `miroir dev` saved before starting any peer. */
 function meshPort(dataDir: string, peerId: string): number {
@@ -74,11 +84,13 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
   log(`chaos: seed ${seed}, ${options.durationMs} ms of faults, data in ${dataDir}`);
   let cluster: DevCluster | null = null;
   let processes: ChaosProcess[] = [];
+  let extra: ExtraNode | null = null;
   let verdict: Verdict | null = null;
   const links = await PeerLinks.start(HOST, PEER_IDS, (id) => meshPort(dataDir, id));
   const stopAll = async (): Promise<void> => {
     await Promise.all(processes.map((p) => p.stopOwn()));
     await cluster?.stop();
+    await extra?.stop();
   };
   try {
     const linksPath = join(dataDir, 'peer-links.json');
@@ -99,6 +111,9 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
     const load = new Load(clients, seededRng(seed ^ 0x5eed), options.batchSize);
     const running = [load.write(options.writePauseMs), load.search(options.searchPauseMs)];
     const schedule = faultSchedule(seed, options.durationMs, { nodes: nodes.length, peers: peers.length });
+    if (options.topology === true) extra = await ExtraNode.start(EXTRA_NODE, dataDir, cluster.nodeMasterKey);
+    const operator = new Operator(peers.map((p) => p.info.url), cluster.adminKey);
+    const changes = extra === null ? Promise.resolve([]) : changeTopology(operator, extra, nodes[seededRng(seed ^ 0xd7a1).int(nodes.length)]!.id, log);
     const started = Date.now();
     let injected = 0;
     for (const fault of schedule) {
@@ -113,12 +128,14 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
       await sleepMs(fault.gapMs);
     }
     log(`chaos: faults over after ${((Date.now() - started) / 1000).toFixed(1)} s; settling`);
+    // The writes go on until the topology jobs end, so that their cut-overs happen under load too.
+    const jobs = await changes;
     load.stop();
     await Promise.all(running);
     await Promise.all(processes.map((p) => p.waitUp()));
-    await waitSettled(cluster, SETTLE_BOUND_MS);
-
     const problems = [...load.violations];
+    await waitSettled(cluster, SETTLE_BOUND_MS).catch((error: Error) => problems.push(`settle: ${error.message}`));
+    for (const job of jobs) if (job.status !== 'succeeded') problems.push(`topology: ${job.kind} of ${job.nodeId} ended ${job.status}${job.reason === null ? '' : `: ${job.reason}`}`);
     const expected = emptyExpectation();
     for (let b = 0; b < load.created; b++) {
       for (let i = 0; i < options.batchSize; i++) {
@@ -130,7 +147,8 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
     await checkTasks(admin, load.acks, expected, problems);
     const listed = await checkListing(admin, expected, problems);
     await checkSearch(admin, load.acks, expected, problems);
-    const { shards, replicas } = await checkReplicas(cluster, problems);
+    const nodeClient = (id: string): Meilisearch => (id === extra?.id ? new Meilisearch({ host: extra.url, apiKey: cluster!.nodeMasterKey }) : cluster!.nodeClient(id));
+    const { shards, replicas } = await checkReplicas(cluster, nodeClient, problems);
     const raftLive = await checkRaft(cluster, problems);
     // The stores are LevelDB databases one process at a time may open: the peers must be gone first.
     await stopAll();
@@ -139,7 +157,7 @@ export async function runChaos(options: ChaosOptions): Promise<Verdict> {
       pass: problems.length === 0, seed, faults: injected, batches: load.acks.length, documents: expected.present.size, listed,
       updates: load.acks.filter((a) => a.kind === 'update').length, deletes: load.acks.filter((a) => a.kind.startsWith('delete')).length,
       searches: load.searches, retried: load.retriedWrites + load.retriedSearches, shards, replicas,
-      raft: `${raftLive}; ${raftLogs}`, meshConnections: links.accepted(), problems, dataDir,
+      raft: `${raftLive}; ${raftLogs}`, jobs, meshConnections: links.accepted(), problems, dataDir,
     };
     return verdict;
   } finally {
@@ -172,6 +190,18 @@ async function inject(fault: Fault, target: ChaosProcess, links: PeerLinks): Pro
   return Date.now() - undone;
 }
 
+/** The extra node joins; once that job has ended, `drained` is drained. Both under the faults still running. */
+async function changeTopology(operator: Operator, extra: ExtraNode, drained: string, log: (line: string) => void): Promise<JobOutcome[]> {
+  const outcomes: JobOutcome[] = [];
+  for (const [kind, nodeId] of [['join', extra.id], ['drain', drained]] as const) {
+    log(`chaos: topology: ${kind} ${nodeId} (${new Date().toISOString()})`);
+    const outcome = kind === 'join' ? await operator.join(extra, GROUP, JOB_BOUND_MS) : await operator.drain(nodeId, JOB_BOUND_MS);
+    log(`chaos: topology: ${kind} ${nodeId} ${outcome.status} (${outcome.migrations} migrations) at ${new Date().toISOString()}`);
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
 function networkFault(fault: Fault): PeerLinkFault {
   switch (fault.kind) {
     case 'partition-peer': return { kind: 'partition' };
@@ -185,5 +215,5 @@ function networkFault(fault: Fault): PeerLinkFault {
 
 export function verdictLine(v: Verdict): string {
   return `chaos ${v.pass ? 'PASS' : 'FAIL'} seed=${v.seed} faults=${v.faults} writes=${v.batches} updates=${v.updates} deletes=${v.deletes} documents=${v.documents} listed=${v.listed} `
-    + `searches=${v.searches} retried=${v.retried} shards=${v.shards} replicas=${v.replicas} mesh-connections=${v.meshConnections} problems=${v.problems.length}`;
+    + `searches=${v.searches} retried=${v.retried} shards=${v.shards} replicas=${v.replicas} mesh-connections=${v.meshConnections} jobs=${v.jobs.map((j) => `${j.kind}:${j.nodeId}:${j.status}`).join(',') || 'none'} problems=${v.problems.length}`;
 }

@@ -132,7 +132,7 @@ export function judge(where: string, expected: Expectation, seen: Seen): string[
 }
 
 /** Every replica of every shard holds the same documents, read from each owning node with `_miroir_shard = N`. */
-export async function checkReplicas(cluster: DevCluster, problems: string[]): Promise<{ shards: number; replicas: number }> {
+export async function checkReplicas(cluster: DevCluster, nodeClient: (nodeId: string) => Meilisearch, problems: string[]): Promise<{ shards: number; replicas: number }> {
   const topology = await cluster.topology();
   const index = topology.indexes.find((i) => i.uid === INDEX);
   if (index === undefined) {
@@ -146,7 +146,7 @@ export async function checkReplicas(cluster: DevCluster, problems: string[]): Pr
     replicas = 0;
     for (const [group, shards] of Object.entries(index.placements)) {
       for (const [shard, owners] of shards.entries()) {
-        const copies = await Promise.all(owners.map((node) => shardCopy(cluster, node, shard)));
+        const copies = await Promise.all(owners.map((node) => shardCopy(nodeClient(node), shard)));
         replicas += copies.length;
         const first = copies[0]!;
         copies.forEach((copy, i) => {
@@ -165,10 +165,10 @@ interface ShardCopy {
   docs: Map<string, string>;
 }
 
-async function shardCopy(cluster: DevCluster, nodeId: string, shard: number): Promise<ShardCopy> {
+async function shardCopy(node: Meilisearch, shard: number): Promise<ShardCopy> {
   const docs = new Map<string, string>();
   for (let offset = 0; ; offset += PAGE) {
-    const page = await cluster.nodeClient(nodeId).index(INDEX).getDocuments<{ id: string }>({ filter: `_miroir_shard = ${shard}`, offset, limit: PAGE });
+    const page = await node.index(INDEX).getDocuments<{ id: string }>({ filter: `_miroir_shard = ${shard}`, offset, limit: PAGE });
     for (const doc of page.results) docs.set(doc.id, JSON.stringify(doc));
     if (page.results.length < PAGE) break;
   }
@@ -250,10 +250,10 @@ function entryDigest(entry: Entry): string {
   return hash.digest('hex');
 }
 
-/** Every peer sees every node healthy: the cluster has settled after the last fault. */
+/** Every peer sees every node not removed healthy (a failed drain leaves its node draining): the cluster has settled after the last fault. */
 export async function waitSettled(cluster: DevCluster, boundMs: number): Promise<void> {
   await eventually(async () => {
     const views = await Promise.all(cluster.peers().map((p) => cluster.topology(p.id).catch(() => null)));
-    return views.every((v) => v !== null && v.leader !== null && v.nodes.every((n) => n.healthy && n.state === 'active'));
+    return views.every((v) => v !== null && v.leader !== null && v.nodes.every((n) => n.state === 'removed' || n.healthy));
   }, 'every peer seeing every node healthy', boundMs);
 }

@@ -93,6 +93,7 @@ export class Load {
   private stopped = false;
   private nextPeer = 0;
   private readonly batches: BatchRecord[] = [];
+  private lastUpdated: number | null = null;
 
   constructor(private readonly clients: readonly Meilisearch[], private readonly rng: Rng, private readonly batchSize: number) {}
 
@@ -114,6 +115,7 @@ export class Load {
         this.acks.push({ taskUid: sent.taskUid, batch, kind, ids: record.ids });
         record.clean &&= sent.attempts === 1;
         record.stage = kind === 'add' ? 'added' : kind === 'update' ? 'updated' : 'deleted';
+        if (kind === 'update') this.lastUpdated = batch;
       }
       await sleepMs(pauseMs);
     }
@@ -126,7 +128,11 @@ export class Load {
     const updatable = changeable.filter((i) => this.batches[i]!.stage === 'added');
     if (draw < UPDATE_BELOW && updatable.length > 0) return { kind: 'update', batch: updatable[this.rng.int(updatable.length)]! };
     if (draw >= UPDATE_BELOW && draw < DELETE_BELOW && changeable.length > 0) {
-      return { kind: this.rng.int(2) === 0 ? 'delete-ids' : 'delete-filter', batch: changeable[this.rng.int(changeable.length)]! };
+      // Half the deletes take the batch updated last: an update and a delete of the same documents close together in
+      // the log is what a replayed suffix (a new leader resuming dispatch, a migration's replay) must still converge on.
+      const recent = this.lastUpdated !== null && changeable.includes(this.lastUpdated) && this.rng.int(2) === 0;
+      const batch = recent ? this.lastUpdated! : changeable[this.rng.int(changeable.length)]!;
+      return { kind: this.rng.int(2) === 0 ? 'delete-ids' : 'delete-filter', batch };
     }
     const batch = this.created++;
     const docs = makeBatch(batch, this.batchSize, this.rng);

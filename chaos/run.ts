@@ -1,11 +1,12 @@
-// `npm run chaos -- --seed N --duration 60s [--batch 10] [--keep-data]`:
+// `npm run chaos -- --seed N --duration 60s [--batch 10] [--keep-data] [--no-topology]`:
 // one chaos run (chaos.ts) with its timeline, the problems found, and a
-// verdict line; exit 0 on PASS, 1 on FAIL, 2 on bad flags. Without --seed a
+// verdict line (the topology changes of topology.ts are on unless
+// --no-topology); exit 0 on PASS, 1 on FAIL, 2 on bad flags. Without --seed a
 // seed is drawn and printed, so any run can be replayed.
 import { randomInt } from 'node:crypto';
 import { runChaos, verdictLine } from './chaos.ts';
 
-const USAGE = 'usage: npm run chaos -- [--seed N] [--duration 60s|2m|1500ms] [--batch DOCS] [--keep-data]';
+const USAGE = 'usage: npm run chaos -- [--seed N] [--duration 60s|2m|1500ms] [--batch DOCS] [--keep-data] [--no-topology]';
 
 export function parseDuration(text: string): number | null {
   const match = /^([0-9]+)(ms|s|m)?$/.exec(text);
@@ -19,11 +20,13 @@ async function main(argv: string[]): Promise<number> {
   let durationMs = 60_000;
   let batchSize = 10;
   let keepData = false;
+  let topology = true;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
-    if (flag === '--keep-data') {
-      keepData = true;
+    if (flag === '--keep-data' || flag === '--no-topology') {
+      if (flag === '--keep-data') keepData = true;
+      else topology = false;
       continue;
     }
     i++;
@@ -35,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const verdict = await runChaos({ seed, durationMs, batchSize, writePauseMs: 100, searchPauseMs: 50, keepData, log: (line) => console.log(line) });
+  const verdict = await runChaos({ seed, durationMs, batchSize, writePauseMs: 100, searchPauseMs: 50, keepData, topology, log: (line) => console.log(line) });
   for (const problem of verdict.problems) console.log(`  problem: ${problem}`);
   console.log(`  raft: ${verdict.raft}`);
   if (!verdict.pass || keepData) console.log(`  data and logs kept in ${verdict.dataDir}`);
