@@ -4,8 +4,10 @@
 // seeded corpus and query mix as the engine benchmark (bench/engine/corpus.ts).
 //
 // - Ingest: the corpus in batches, all POSTed, then the last task waited for
-//   (documents per second from the first POST to the last task succeeded);
-//   the direct node first, then Miroir.
+//   (documents per second from the first POST to the last task succeeded),
+//   into a fresh index each round; INGEST_ROUNDS rounds alternate which
+//   target goes first, and the median round of each target is reported (one
+//   round on a shared machine moved the ratio by ±0.3).
 // - Search: the query list is run sequentially, interleaved — each query
 //   against the node, then against Miroir — so both see the same moments of
 //   machine load; p50/p99 per target.
@@ -27,6 +29,7 @@ const DOCS = Number(process.env.BENCH_DOCS ?? 10_000);
 const BATCH = 1_000;
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 400);
 const WARMUP = 40;
+const INGEST_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 5);
 const TASK_TIMEOUT_MS = 600_000;
 
 interface Target {
@@ -56,16 +59,30 @@ async function waitTask(base: string, uid: number): Promise<void> {
   }
 }
 
-async function ingest(target: Target, batches: readonly unknown[][]): Promise<{ seconds: number; docsPerSecond: number }> {
-  await waitTask(target.url, (await call(`${target.url}/indexes`, 'POST', { uid: 'bench', primaryKey: 'id' })).taskUid);
+async function ingest(target: Target, batches: readonly unknown[][], uid: string): Promise<{ seconds: number; docsPerSecond: number }> {
+  await waitTask(target.url, (await call(`${target.url}/indexes`, 'POST', { uid, primaryKey: 'id' })).taskUid);
   const settings = { filterableAttributes: ['category', 'brand', 'color', 'price', 'rating'], sortableAttributes: ['price', 'rating'] };
-  await waitTask(target.url, (await call(`${target.url}/indexes/bench/settings`, 'PATCH', settings)).taskUid);
+  await waitTask(target.url, (await call(`${target.url}/indexes/${uid}/settings`, 'PATCH', settings)).taskUid);
   const started = monotonicMs();
   let last = 0;
-  for (const batch of batches) last = (await call(`${target.url}/indexes/bench/documents`, 'POST', batch)).taskUid;
+  for (const batch of batches) last = (await call(`${target.url}/indexes/${uid}/documents`, 'POST', batch)).taskUid;
   await waitTask(target.url, last);
   const seconds = (monotonicMs() - started) / 1000;
   return { seconds: round(seconds, 2), docsPerSecond: Math.round(DOCS / seconds) };
+}
+
+/** INGEST_ROUNDS rounds, first target alternating; the last round's index (`bench`) stays for the searches. */
+async function ingestRounds(targets: readonly [Target, Target], batches: readonly unknown[][]) {
+  const rounds: Record<string, { seconds: number; docsPerSecond: number }[]> = { direct: [], miroir: [] };
+  for (let r = 0; r < INGEST_ROUNDS; r++) {
+    const uid = r === INGEST_ROUNDS - 1 ? 'bench' : `ingest-${r}`;
+    for (const target of r % 2 === 0 ? targets : [targets[1], targets[0]]) {
+      rounds[target.name]!.push(await ingest(target, batches, uid));
+      if (uid !== 'bench') await waitTask(target.url, (await call(`${target.url}/indexes/${uid}`, 'DELETE')).taskUid);
+    }
+  }
+  const median = (xs: { seconds: number; docsPerSecond: number }[]) => [...xs].sort((a, b) => a.seconds - b.seconds)[Math.floor(xs.length / 2)]!;
+  return { direct: median(rounds.direct!), miroir: median(rounds.miroir!), rounds };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -110,8 +127,9 @@ async function main(): Promise<void> {
       batches.push(Array.from({ length: Math.min(BATCH, DOCS - from) }, (_, i) => makeDocument(rng, vocab, from + i)));
     }
     console.log(`bench: ingesting ${DOCS} documents directly, then through Miroir`);
-    const ingestDirect = await ingest(direct, batches);
-    const ingestMiroir = await ingest(miroir, batches);
+    const ingested = await ingestRounds([direct, miroir], batches);
+    const ingestDirect = ingested.direct;
+    const ingestMiroir = ingested.miroir;
     console.log(`bench: ingest ${ingestDirect.docsPerSecond} docs/s direct, ${ingestMiroir.docsPerSecond} docs/s through Miroir`);
     const queryRng = seededRng(SEED + 1);
     const queries = Array.from({ length: WARMUP + QUERIES }, () => makeQuery(queryRng, vocab));
@@ -125,7 +143,11 @@ async function main(): Promise<void> {
         node: process.version, loadAverage1m: round(loadavg()[0] ?? 0, 1),
       },
       cluster: { peers: cluster.peers().length, nodes: cluster.nodes().length, rf: 1, shards: 64 },
-      ingest: { documents: DOCS, batchSize: BATCH, direct: ingestDirect, miroir: ingestMiroir, ratio: round(ingestMiroir.docsPerSecond / ingestDirect.docsPerSecond, 2) },
+      ingest: {
+        documents: DOCS, batchSize: BATCH, rounds: INGEST_ROUNDS, direct: ingestDirect, miroir: ingestMiroir,
+        ratio: round(ingestMiroir.docsPerSecond / ingestDirect.docsPerSecond, 2),
+        secondsPerRound: { direct: ingested.rounds.direct!.map((x) => x.seconds), miroir: ingested.rounds.miroir!.map((x) => x.seconds) },
+      },
       search: {
         direct: searchDirect,
         miroir: searchMiroir,
@@ -158,12 +180,12 @@ Direct: one \`miroir node\` holding the whole corpus. Same machine, same run, sa
 
 ## Ingest
 
-${r.ingest.documents} documents in batches of ${r.ingest.batchSize}, from the first POST to the last task succeeded.
+${r.ingest.documents} documents in batches of ${r.ingest.batchSize}, from the first POST to the last task succeeded; ${r.ingest.rounds} rounds into fresh indexes, the first target alternating; median round.
 
-| | seconds | documents/s |
-|---|---:|---:|
-| direct | ${r.ingest.direct.seconds} | ${r.ingest.direct.docsPerSecond} |
-| Miroir | ${r.ingest.miroir.seconds} | ${r.ingest.miroir.docsPerSecond} |
+| | seconds (median) | documents/s | seconds per round |
+|---|---:|---:|---|
+| direct | ${r.ingest.direct.seconds} | ${r.ingest.direct.docsPerSecond} | ${r.ingest.secondsPerRound.direct.join(', ')} |
+| Miroir | ${r.ingest.miroir.seconds} | ${r.ingest.miroir.docsPerSecond} | ${r.ingest.secondsPerRound.miroir.join(', ')} |
 
 Ratio Miroir ÷ direct: **${r.ingest.ratio}** (target ≥ ${r.targets.ingestRatioMin}: ${verdict(r.ingest.ratio >= r.targets.ingestRatioMin)}).
 
