@@ -6,7 +6,7 @@
 // succeeds once the nodes return.
 // Method: three peers in this process (LevelDB logs, the WebSocket mesh on
 // loopback) over two engine nodes, groups g1 = [n1] and g2 = [n2], RF 1
-// (quorum 1 per shard and group), `write.ackMode: quorum` with a 2 s
+// (quorum 1 per shard and group), `write.ackMode: quorum` with a 4 s
 // timeout; requests over HTTP (the official client for tasks).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ import { EngineNodes, MASTER_KEY as NODE_KEY } from '../dispatch/harness.ts';
 import { CLUSTER_SECRET, configFile, eventually, layout, removeLayout } from './cluster-helpers.ts';
 
 const MASTER_KEY = 'write-quorum-master-key-0123456789';
-const QUORUM_TIMEOUT_MS = 2_000;
+const QUORUM_TIMEOUT_MS = 4_000;
 
 async function post(url: string, docs: Record<string, unknown>[]): Promise<{ status: number; degraded: string | null; body: any; ms: number }> {
   const started = performance.now();
