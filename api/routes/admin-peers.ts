@@ -24,11 +24,10 @@ import { MeiliError } from '../errors/registry.ts';
 import { isRefusal, type MembershipAnswer, type MembershipOp, type MembershipView, type RefusalReason } from '../../runtime/peer/membership.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
 import { parseJsonBody } from '../protocol/body.ts';
+import { idOf, objectBody, urlOf } from './admin-input.ts';
 import { rawBody } from '../plugins/body.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
 import { adminPeersSchemas, leaderSchema, peersSchema } from '../schemas/admin-peers.ts';
-
-const PEER_ID = /^[a-zA-Z0-9_-]{1,64}$/;
 
 const REFUSAL_CODES: Readonly<Record<RefusalReason, string>> = {
   unknown_peer: 'miroir_unknown_peer',
@@ -45,34 +44,15 @@ async function run(services: PeerServices, op: MembershipOp): Promise<Membership
   return answer;
 }
 
-function peerId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !PEER_ID.test(value)) {
-    throw new MeiliError('bad_request', `\`${field}\` must be a peer id of 1 to 64 characters among a-z A-Z 0-9 - _, got ${JSON.stringify(value) ?? 'nothing'}.`);
-  }
-  return value;
-}
-
-function object(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MeiliError('bad_request', 'The body must be a JSON object.');
-  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) throw new MeiliError('bad_request', `Unknown field \`${unknown[0]}\`: expected one of ${allowed.map((k) => `\`${k}\``).join(', ')}.`);
-  return body as Record<string, unknown>;
-}
-
 export function parseAddBody(body: unknown): { id: string; address: string } {
-  const fields = object(body, ['id', 'address']);
-  const id = peerId(fields.id, 'id');
-  const address = fields.address;
-  if (typeof address !== 'string' || !URL.canParse(address) || !/^wss?:$/.test(new URL(address).protocol)) {
-    throw new MeiliError('bad_request', `\`address\` must be the peer's ws:// or wss:// address, got ${JSON.stringify(address) ?? 'nothing'}.`);
-  }
-  return { id, address };
+  const fields = objectBody(body, ['id', 'address']);
+  return { id: idOf(fields.id, 'id'), address: urlOf(fields.address, 'address', ['ws:', 'wss:'], "the peer's ws:// or wss:// address") };
 }
 
 export function parseTransferBody(raw: Buffer, contentType: string | undefined): string | null {
   if (raw.toString('utf8').trim() === '') return null;
-  const fields = object(parseJsonBody(contentType, raw), ['to']);
-  return fields.to === undefined || fields.to === null ? null : peerId(fields.to, 'to');
+  const fields = objectBody(parseJsonBody(contentType, raw), ['to']);
+  return fields.to === undefined || fields.to === null ? null : idOf(fields.to, 'to');
 }
 
 export async function adminPeerRoutes(app: FastifyInstance, { services }: RouteOptions): Promise<void> {
@@ -88,7 +68,7 @@ export async function adminPeerRoutes(app: FastifyInstance, { services }: RouteO
   });
 
   app.delete<{ Params: { id: string } }>('/_miroir/peers/:id', { config, schema: peers }, (request) =>
-    run(services, { op: 'remove', id: peerId(request.params.id, 'id') }));
+    run(services, { op: 'remove', id: idOf(request.params.id, 'id') }));
 
   app.post(
     '/_miroir/peers/transfer-leadership',
