@@ -70,8 +70,24 @@ export function readContext(
   const turn = options.fixedCover === true ? 0 : services.nextSearchCounter();
   const deadlineMs = options.deadlineMs ?? services.config.search.searchTimeoutMs;
   const deadline = deadlineSignal(services.clock, deadlineMs, options.signal);
-  const owners = { groups: topology.groups, isHealthy: (id: string) => services.isNodeHealthy(id), turn };
+  const owners = { groups: topology.groups, isHealthy: healthOnce(services), turn };
   return { context: { services, index, topology, turn, signal: deadline.signal, owners }, dispose: deadline.dispose };
+}
+
+/**
+ * `services.isNodeHealthy`, asked once per node for the whole read: the
+ * covering set asks it for every owner of every shard (64 shards, each owner
+ * a merge of every peer's observations), and within one read the answer for
+ * a node should not change anyway; nodes failing during the read are
+ * excluded by the scatter itself.
+ */
+function healthOnce(services: PeerServices): (nodeId: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (nodeId) => {
+    let healthy = known.get(nodeId);
+    if (healthy === undefined) known.set(nodeId, (healthy = services.isNodeHealthy(nodeId)));
+    return healthy;
+  };
 }
 
 /** An AbortSignal that fires after `ms` on `clock`, or when `parent` aborts. */

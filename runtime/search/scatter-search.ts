@@ -5,7 +5,8 @@
 //
 // - Search: planSearch turns the client's window into offset 0 /
 //   limit offset+limit with scores on (and details when the score alone
-//   cannot order the hits); mergeSearch orders hits rule by rule, applies distinct across nodes, cuts the window, sums totals
+//   cannot order the hits); mergeSearch orders hits rule by rule, applies
+//   distinct across nodes, cuts the window, sums totals
 //   and facets and strips what the client did not ask for (`_miroir_*`
 //   always). The index's maxTotalHits, faceting and distinctAttribute come
 //   from the settings the client set (index-settings.ts).
