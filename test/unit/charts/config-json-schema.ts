@@ -29,12 +29,13 @@ export function jsonSchemaOf(spec: Spec): JsonSchema {
 }
 
 /**
- * The keys the chart sets itself (peerId comes from each pod's name). Every
+ * The keys the chart sets itself (peerId comes from each pod's name; its
+ * peers always bootstrap together, so `start` stays `bootstrap`). Every
  * other key of the config file passes through `config`, so a section added
  * to runtime/config/schema.ts fails the chart test until values.schema.json
  * has it too.
  */
-export const CHART_OWNED_KEYS: readonly string[] = ['peerId', 'dataDir', 'listen', 'peers', 'groups', 'rf', 'defaultShards'];
+export const CHART_OWNED_KEYS: readonly string[] = ['peerId', 'dataDir', 'listen', 'peers', 'start', 'groups', 'rf', 'defaultShards'];
 
 export function passthroughSchema(): JsonSchema {
   const passed = Object.entries(peerConfigSpec.fields).filter(([key]) => !CHART_OWNED_KEYS.includes(key));
