@@ -10,6 +10,11 @@
 // - DELETE /_miroir/nodes/{id} → 200 {node}: a node with no data role left
 //   (removed after a drain, or joining outside any job); an active or
 //   draining node must be drained first (400 miroir_invalid_topology).
+// - POST /_miroir/groups {id, nodes:[{id, url}]} → 202 {group, job}: the
+//   group starts `initializing` (its nodes joining); every shard is synced
+//   into it from a serving group; reads use it only once the job cut over.
+// - DELETE /_miroir/groups/{id} → 200 {group}: reads stop at once (not the
+//   last serving group while indexes exist).
 // - POST /_miroir/rebalance → 202 {job}: plans and runs the migrations that
 //   put every shard on its placement (nothing to do: a job with 0 migrations,
 //   succeeded). GET /_miroir/rebalance → {job|null}: the current or last job.
@@ -28,29 +33,35 @@ import type { PeerServices } from '../../runtime/peer/services.ts';
 import { formatRfc3339 } from '../protocol/time-format.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
 import { unwrap } from './common.ts';
+import { idOf, objectBody, urlOf } from './admin-input.ts';
 import {
-  adminTopologySchemas, jobAnswerSchema, migrationSchema, migrationsSchema, nodeAnswerSchema, shardsSchema,
+  adminTopologySchemas, groupAnswerSchema, jobAnswerSchema, migrationSchema, migrationsSchema, nodeAnswerSchema, shardsSchema,
 } from '../schemas/admin-topology.ts';
 
-const ID = /^[a-zA-Z0-9_-]{1,64}$/;
-
-function idOf(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !ID.test(value)) {
-    throw new MeiliError('bad_request', `\`${field}\` must be an id of 1 to 64 characters among a-z A-Z 0-9 - _, got ${JSON.stringify(value) ?? 'nothing'}.`);
-  }
-  return value;
-}
+const NODE_URL = ['http:', 'https:'];
+const nodeUrl = (value: unknown, field: string): string => urlOf(value, field, NODE_URL, "the node's http:// or https:// address");
 
 export function parseNodeBody(body: unknown): { id: string; url: string; group: string } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MeiliError('bad_request', 'The body must be a JSON object.');
-  const fields = body as Record<string, unknown>;
-  const unknown = Object.keys(fields).filter((k) => !['id', 'url', 'group'].includes(k));
-  if (unknown.length > 0) throw new MeiliError('bad_request', `Unknown field \`${unknown[0]}\`: expected \`id\`, \`url\`, \`group\`.`);
-  const url = fields['url'];
-  if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    throw new MeiliError('bad_request', `\`url\` must be the node's http:// or https:// address, got ${JSON.stringify(url) ?? 'nothing'}.`);
-  }
-  return { id: idOf(fields['id'], 'id'), url, group: idOf(fields['group'], 'group') };
+  const fields = objectBody(body, ['id', 'url', 'group']);
+  return { id: idOf(fields['id'], 'id'), url: nodeUrl(fields['url'], 'url'), group: idOf(fields['group'], 'group') };
+}
+
+export function parseGroupBody(body: unknown): { id: string; nodes: { id: string; url: string }[] } {
+  const fields = objectBody(body, ['id', 'nodes']);
+  const nodes = fields['nodes'];
+  if (!Array.isArray(nodes) || nodes.length === 0 || nodes.length > 1024) throw new MeiliError('bad_request', '`nodes` must list 1 to 1024 nodes `{id, url}`.');
+  return {
+    id: idOf(fields['id'], 'id'),
+    nodes: nodes.map((n, i) => {
+      const f = objectBody(n, ['id', 'url']);
+      return { id: idOf(f['id'], `nodes[${i}].id`), url: nodeUrl(f['url'], `nodes[${i}].url`) };
+    }),
+  };
+}
+
+/** A group reads use (some node serving) is active; one whose nodes all still join is initializing. */
+function groupView(state: Readonly<ClusterState>, id: string) {
+  return { id, state: servingByGroup(state).has(id) ? 'active' : 'initializing' };
 }
 
 const nodeView = (n: Readonly<NodeRecord>) => ({ id: n.id, url: n.url, group: n.group, state: n.state });
@@ -132,6 +143,7 @@ export async function adminTopologyRoutes(app: FastifyInstance, { services }: Ro
   const config = { action: null, index: 'none', admin: true } as const;
   const noBody = { ...config, body: 'raw' } as const;
   const nodeAnswer = { response: { 200: { $ref: `${nodeAnswerSchema.$id}#` }, 202: { $ref: `${nodeAnswerSchema.$id}#` } } };
+  const groupAnswer = { response: { 200: { $ref: `${groupAnswerSchema.$id}#` }, 202: { $ref: `${groupAnswerSchema.$id}#` } } };
   const jobAnswer = { response: { 200: { $ref: `${jobAnswerSchema.$id}#` }, 202: { $ref: `${jobAnswerSchema.$id}#` } } };
   const nowMs = (): number => services.clock.nowMs();
 
@@ -158,6 +170,26 @@ export async function adminTopologyRoutes(app: FastifyInstance, { services }: Ro
     }
     unwrap(await services.propose({ v: 1, kind: 'node.state', id, state: 'removed', nowMs: nowMs() }));
     return { node: nodeView(requireNode(services.state(), id)) };
+  });
+
+  app.post('/_miroir/groups', { config: { ...config, body: 'json' }, schema: groupAnswer }, async (request, reply) => {
+    const { id, nodes } = parseGroupBody(request.body);
+    const { state, job } = await startJob(services, { v: 1, kind: 'topology.job', job: 'group', group: id, nodes, nowMs: nowMs() });
+    return reply.code(202).send({ group: groupView(state, id), job });
+  });
+
+  app.delete<{ Params: { id: string } }>('/_miroir/groups/:id', { config, schema: groupAnswer }, async (request) => {
+    const id = idOf(request.params.id, 'id');
+    const state = services.state();
+    if (!state.groups.has(id)) throw new MeiliError('miroir_unknown_group', `Group \`${id}\` not found.`);
+    refuseWhileRunning(state);
+    const serving = servingByGroup(state);
+    if (serving.has(id) && serving.size === 1 && state.indexes.size > 0) {
+      throw new MeiliError('miroir_invalid_topology', `Group \`${id}\` is the only group serving reads: removing it would lose every document.`);
+    }
+    const view = groupView(state, id);
+    unwrap(await services.propose({ v: 1, kind: 'group.remove', id, nowMs: nowMs() }));
+    return { group: view, job: null };
   });
 
   app.post('/_miroir/rebalance', { config: noBody, schema: jobAnswer }, async (_request, reply) => {

@@ -20,7 +20,7 @@ export const jobSchema = {
   required: ['id', 'kind', 'nodeId', 'status', 'reason', 'migrations', 'startedAt', 'finishedAt'],
   properties: {
     id: str,
-    /** join | drain | rebalance */
+    /** join | drain | group | rebalance */
     kind: str,
     nodeId: nullableStr,
     /** running | succeeded | failed | cancelled */
@@ -56,6 +56,17 @@ export const nodeAnswerSchema = {
   type: 'object',
   required: ['node'],
   properties: { node: ref(nodeSchema), job: nullableJob },
+} as const;
+
+export const groupAnswerSchema = {
+  $id: 'miroir.admin.group-answer',
+  type: 'object',
+  required: ['group'],
+  properties: {
+    /** state: initializing (being synced, not read) | active */
+    group: { type: 'object', required: ['id', 'state'], properties: { id: str, state: str } },
+    job: nullableJob,
+  },
 } as const;
 
 export const jobAnswerSchema = {
@@ -99,4 +110,4 @@ export const shardsSchema = {
   },
 } as const;
 
-export const adminTopologySchemas = [nodeSchema, jobSchema, migrationSchema, nodeAnswerSchema, jobAnswerSchema, migrationsSchema, shardsSchema];
+export const adminTopologySchemas = [nodeSchema, jobSchema, migrationSchema, nodeAnswerSchema, groupAnswerSchema, jobAnswerSchema, migrationsSchema, shardsSchema];

@@ -1,6 +1,7 @@
 // The admin API as the topology tests call it (plain fetch with the admin
 // key), and the waits they share.
 import type { DevCluster } from '../cluster/harness.ts';
+import { INDEX } from './traffic.ts';
 import { eventually } from '../cluster/harness.ts';
 
 export interface JobView {
@@ -54,4 +55,16 @@ export async function owners(cluster: DevCluster, indexUid: string, group: strin
   const { body } = await admin<{ indexes: Array<{ uid: string; groups: Record<string, Array<{ shard: number; owners: string[] }>> }> }>(cluster, 'GET', '/_miroir/shards');
   const index = body.indexes.find((i) => i.uid === indexUid);
   return (index?.groups[group] ?? []).map((s) => s.owners);
+}
+
+/** Documents of the index on one engine node (of one shard, or all), read straight from the node. */
+export async function countOnNode(cluster: DevCluster, url: string, shard: number | null): Promise<number> {
+  const response = await fetch(`${url}/indexes/${INDEX}/documents/fetch`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${cluster.nodeMasterKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ limit: 1, ...(shard === null ? {} : { filter: `_miroir_shard = ${shard}` }) }),
+  });
+  if (response.status === 404) return 0;
+  const body = (await response.json()) as { total?: number };
+  return body.total ?? -1;
 }

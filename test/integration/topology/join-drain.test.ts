@@ -11,23 +11,12 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { removeDataDir, startDev, tempDataDir, type DevCluster } from '../cluster/harness.ts';
 import { spawnNode, tempDir, type SpawnedNode } from '../engine/spawn-node.ts';
-import { admin, finishedJob, migrationsOf, owners, type JobView } from './admin.ts';
+import { admin, countOnNode, finishedJob, migrationsOf, owners, type JobView } from './admin.ts';
 import { INDEX, makeDocs, startTraffic, type Doc } from './traffic.ts';
 
 const S = 16;
 const INITIAL = 2_000;
 const JOB_TIMEOUT_MS = 90_000;
-
-async function countOnNode(cluster: DevCluster, url: string, shard: number | null): Promise<number> {
-  const response = await fetch(`${url}/indexes/${INDEX}/documents/fetch`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${cluster.nodeMasterKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ limit: 1, ...(shard === null ? {} : { filter: `_miroir_shard = ${shard}` }) }),
-  });
-  if (response.status === 404) return 0;
-  const body = (await response.json()) as { total?: number };
-  return body.total ?? -1;
-}
 
 test('a 4th node joins, then a node drains and is removed, under continuous writes and searches', async (t) => {
   const dataDir = tempDataDir();
