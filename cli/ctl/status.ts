@@ -26,7 +26,7 @@ export function renderTopology(t: Topology): string {
     n.health?.latencyEwmaMs == null ? '-' : `${n.health.latencyEwmaMs.toFixed(1)} ms`,
     n.url,
   ]));
-  const groups = table(['GROUP', 'STATE', 'NODES'], t.groups.map((g) => [g.id, g.state ?? 'active', g.nodes.join(' ')]));
+  const groups = table(['GROUP', 'STATE', 'NODES'], t.groups.map((g) => [g.id, g.state ?? '-', g.nodes.join(' ')]));
   const indexes = t.indexes.length === 0
     ? '(no indexes)'
     : table(['INDEX', 'SHARDS', 'COVERED'], t.indexes.map((i) => {

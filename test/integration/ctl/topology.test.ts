@@ -3,10 +3,11 @@
 // --watch` follows the migrations to the end (progress bars, exit 0),
 // `status` shows the new node active, every shard covered and the job
 // succeeded, `rebalance --wait` then has nothing to move, `node drain` and
-// `node remove` take the node out again; no document is lost on the way
+// `node remove` take the node out again, `group add` syncs a second group and
+// `group remove` drops it; no document is lost on the way
 // (counted through the official client); an unknown node is exit 1 with the
 // Meilisearch-shaped message.
-// Method: three `miroir node` children (n3 starts outside the cluster), one
+// Method: four `miroir node` children (n3 and n4 start outside the cluster), one
 // in-process peer serving its client API with a master key and an admin
 // key; every ctl call is a real `miroir ctl` process (not a terminal: the
 // --watch frames come as plain lines). Deadlines are generous: the machine
@@ -27,7 +28,7 @@ const ADMIN_KEY = 'ctl-topology-admin-key-0123456789';
 const NODE_KEY = 'ctl-topology-node-key-0123456789';
 const DOCS = 300;
 
-test('miroir ctl adds, watches, rebalances, drains and removes a node against a real cluster', async () => {
+test('miroir ctl adds, watches, rebalances, drains and removes a node, adds and removes a group, against a real cluster', async () => {
   const dir = tempDir('ctl-topology');
   const nodes: SpawnedNode[] = [];
   let peer: Peer | null = null;
@@ -36,8 +37,8 @@ test('miroir ctl adds, watches, rebalances, drains and removes a node against a 
     await Promise.all(nodes.map((n) => n.kill9()));
     dir.remove();
   });
-  for (const id of ['n1', 'n2', 'n3']) nodes.push(await spawnNode({ dbPath: join(dir.path, id), masterKey: NODE_KEY }));
-  const [n1, n2, n3] = nodes as [SpawnedNode, SpawnedNode, SpawnedNode];
+  for (const id of ['n1', 'n2', 'n3', 'n4']) nodes.push(await spawnNode({ dbPath: join(dir.path, id), masterKey: NODE_KEY }));
+  const [n1, n2, n3, n4] = nodes as [SpawnedNode, SpawnedNode, SpawnedNode, SpawnedNode];
   const config = loadConfig({
     fileText: JSON.stringify({
       peerId: 'p1', dataDir: join(dir.path, 'p1'),
@@ -92,6 +93,21 @@ test('miroir ctl adds, watches, rebalances, drains and removes a node against a 
   await eventually(() => peer!.services.state().nodes.get('n3')?.state === 'removed', 'n3 removed after its drain', 60_000);
   const removed = await ctl('node', 'remove', 'n3');
   assert.equal(removed.code, 0, removed.stderr);
+  assert.equal(await count(), DOCS);
+
+  // A second group: synced in the background from g1, then serving; removed again, g1 keeps every document.
+  const addGroup = await ctl('group', 'add', 'g2', '--node', `n4=${n4.url}`);
+  assert.equal(addGroup.code, 0, addGroup.stderr);
+  assert.match(addGroup.stdout, /^group g2 · initializing\njob \S+ · group · /);
+  const watchedSync = await ctl('migrations', '--watch', '--interval-ms', '200');
+  assert.equal(watchedSync.code, 0, watchedSync.stderr);
+  await eventually(() => peer!.services.state().nodes.get('n4')?.state === 'active', 'g2 synced and active', 60_000);
+  const withG2 = await ctl('status');
+  assert.match(withG2.stdout, /^n4\s+g2\s+active\s/m);
+  assert.match(withG2.stdout, /^job \S+ · group · succeeded/m);
+  const removeGroup = await ctl('group', 'remove', 'g2');
+  assert.equal(removeGroup.code, 0, removeGroup.stderr);
+  assert.match(removeGroup.stdout, /^group g2 removed: reads no longer go to it$/m);
   assert.equal(await count(), DOCS);
 
   const unknown = await ctl('node', 'drain', 'nope');
