@@ -10,8 +10,22 @@ import type { Settings } from '../../api/protocol/settings/settings.ts';
 import type { DocTokens, InvertedIndex } from '../index/inverted-index.ts';
 import type { QueryNode } from '../query/query-graph.ts';
 import { BUCKET_BITS, bucketBit, bucketValue } from '../index/position-buckets.ts';
-import { OVERFLOW_SLOT_BIT } from '../index/searchable-fields.ts';
+import { OVERFLOW_SLOT_BIT, slotBit } from '../index/searchable-fields.ts';
 import { isNumericWord } from '../query/typo-budget.ts';
+
+/**
+ * The field-mask bits of the slots `filter` excludes; null when a mask bit
+ * cannot tell them from allowed slots (slots past the overflow bit share it).
+ */
+function excludedBits(index: InvertedIndex, filter: SlotFilter): number | null {
+  let bits = 0;
+  for (let slot = 0; slot < index.fields.slotCount; slot++) {
+    if (filter.allowed(slot)) continue;
+    if (slot >= OVERFLOW_SLOT_BIT) return null;
+    bits |= slotBit(slot);
+  }
+  return bits;
+}
 
 /** A phrase as word ids; null holds the place of a stop word. */
 export type IdPhrase = Array<number | null>;
@@ -53,8 +67,34 @@ export class TermMatcher {
     private readonly capacity: number,
   ) {
     this.resolved = nodes.map((node) => this.resolve(node, settings, capacity));
-    // Posting masks cover every field; they answer exactly only when no field is excluded.
-    this.postingMasksExact = filter.mask === ~0 && !index.hasExactOnlyFields;
+    // Posting masks and positions cover every field; they answer exactly when
+    // no field is excluded, or when the query's words occur in no excluded field.
+    this.postingMasksExact = !index.hasExactOnlyFields && (filter.mask === ~0 || this.wordsAvoid(excludedBits(index, filter)));
+  }
+
+  /**
+   * Whether no posting of any word the query resolved to (words and phrase
+   * words, every level) has a bit of `excluded`. A cluster searches every
+   * document field but its own `_miroir_shard` (attributesToSearchOn):
+   * query words seldom occur there, and then the postings answer alone.
+   */
+  private wordsAvoid(excluded: number | null): boolean {
+    if (excluded === null) return false;
+    const checked = new Set<number>();
+    const avoids = (id: number | null): boolean => {
+      if (id === null || checked.has(id)) return true;
+      checked.add(id);
+      const p = this.index.postings(this.index.word(id));
+      if (p) for (let i = 0; i < p.size; i++) if ((p.maskAt(i) & excluded) !== 0) return false;
+      return true;
+    };
+    for (const r of this.resolved) {
+      for (let level = 0; level < 3; level++) {
+        for (const id of r.words[level]!.keys()) if (!avoids(id)) return false;
+        for (const phrase of r.phrases[level]!) for (const id of phrase) if (!avoids(id)) return false;
+      }
+    }
+    return true;
   }
 
   private readonly postingMasksExact: boolean;
