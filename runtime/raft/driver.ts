@@ -264,19 +264,27 @@ export class RaftDriver {
     if (this.#state !== 'running') return Promise.reject(this.#stoppedError());
     if (this.#reads.size >= this.#o.readsPendingMax) return Promise.reject(new OverloadedError('pending reads', this.#o.readsPendingMax));
     const requestId = `${this.id}:${++this.#readSeq}`;
-    try {
-      this.#core.readIndex(requestId);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.#kick();
-    return new Promise<void>((resolve, reject) => {
+    // Registered before the core sees the request: a lone voter answers in the
+    // very Ready that #kick() handles synchronously, and an answer to an
+    // unknown request would be dropped.
+    const answered = new Promise<void>((resolve, reject) => {
       const timer = this.#o.clock.setTimeout(() => {
         this.#reads.delete(requestId);
         reject(new TimeoutError('read index', this.#o.readTimeoutMs));
       }, this.#o.readTimeoutMs);
       this.#reads.set(requestId, { index: null, resolve, reject, timer });
     });
+    try {
+      this.#core.readIndex(requestId);
+    } catch (error) {
+      const read = this.#reads.get(requestId)!;
+      this.#reads.delete(requestId);
+      this.#o.clock.clearTimeout(read.timer);
+      read.reject(error instanceof Error ? error : new Error(String(error)));
+      return answered;
+    }
+    this.#kick();
+    return answered;
   }
 
   /**

@@ -87,6 +87,18 @@ test('thesis §6.4: a ReadIndex on a follower sees every write acknowledged befo
   await leader.driver.readIndex();
 });
 
+test('a lone voter answers a ReadIndex at once (the answer comes in the Ready the request itself starts)', async () => {
+  const lone = await start({ id: 'lone1', bootstrap: { voters: ['lone1'], learners: [] } });
+  await waitFor(() => lone.driver.isLeader, 'the lone voter leads');
+  await lone.driver.propose(put('lone-a'));
+  for (let i = 0; i < 3; i++) {
+    // Asked while the driver is idle (no Ready loop running), when the answer comes back synchronously.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await lone.driver.readIndex();
+  }
+  assert.equal(lone.driver.status().readsPending, 0);
+});
+
 test('§7: snapshots compact the log, a lagging peer catches up from a snapshot, and a restart replays from disk', async () => {
   const ids = ['d1', 'd2', 'd3'];
   const bootstrap = { voters: ids, learners: [] };
