@@ -76,9 +76,14 @@ function caughtUp(state: Readonly<ClusterState>, nodeId: string, index: number):
   return cursor !== undefined && cursor >= Math.min(index, Math.max(state.lastDispatchIndex, cursor));
 }
 
-/** The node the copy reads: the first serving owner at P that is still there and is not the target. */
+/**
+ * The node the copy and the verification read: among the serving owners at P
+ * that are still there (not the target), an active one first — with RF > 1 a
+ * draining node's replica is as good and the draining node may be on its way out.
+ */
 export function sourceOf(state: Readonly<ClusterState>, m: Readonly<MigrationRecord>): string {
-  const source = m.from.find((id) => id !== m.to && state.nodes.get(id)?.state !== undefined && state.nodes.get(id)?.state !== 'removed');
+  const live = m.from.filter((id) => id !== m.to && state.nodes.get(id) !== undefined && state.nodes.get(id)?.state !== 'removed');
+  const source = live.find((id) => state.nodes.get(id)?.state === 'active') ?? live[0];
   if (source === undefined) throw new MigrationError(`migration ${m.id}: no source node left among ${m.from.join(', ')}`);
   return source;
 }

@@ -104,3 +104,12 @@ test('a group being added is synced whole from the first serving group; the othe
     assert.deepEqual([m.to], place(m.shard, ['x', 'y'], 1));
   }
 });
+
+test('the copy reads an active owner before a draining one (RF 2)', async () => {
+  const { sourceOf } = await import('../../../../runtime/topology/migration-io.ts');
+  const state = stateWith({ g1: ['a', 'b', 'c', 'd'] }, { movies: 32 }, 2);
+  setState(state, 'b', 'draining');
+  const m = planMoves(state, place).find((x) => x.from[0] === 'b')!;
+  const record = { ...m, id: 'm', jobId: 'j', phase: 'hold' as const, fromLogIndex: 1, releasedAt: null, copied: 0, total: 0, error: null, startedAtMs: T, updatedAtMs: T };
+  assert.equal(sourceOf(state, record), m.from[1]);
+});
