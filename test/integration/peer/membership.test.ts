@@ -3,8 +3,9 @@
 // `start: join` — does not elect itself, is added through a follower's API
 // (forwarded to the leader) as a learner and promoted to voter, and holds in
 // its replica what was committed after it joined; leadership is transferred to
-// it; removing it while it leads hands leadership over first; refusals are
-// Meilisearch-shaped. Writes go on throughout and every one commits.
+// it and removing it while it leads (which hands leadership over first) go
+// through `miroir ctl peers`; refusals are Meilisearch-shaped. Writes go on
+// throughout and every one commits.
 // Method: three founding peers in this process serving their client APIs, the
 // joiner as a child process; a writer proposes index creations through p2
 // all along (retrying only what an election or a transfer causes), and the
@@ -20,6 +21,7 @@ import { seededRng } from '../../../runtime/env/rng.ts';
 import { loadConfig } from '../../../runtime/config/index.ts';
 import { CLUSTER_SECRET, configFile, eventually, layout, proposeRetrying, removeLayout } from './cluster-helpers.ts';
 import { killHard, spawnPeer, type SpawnedPeer } from './spawn-peer.ts';
+import { runCli } from '../engine/spawn-node.ts';
 
 const FOUNDERS = ['p1', 'p2', 'p3'];
 
@@ -89,6 +91,9 @@ test('a joining peer process is added, leads, and is removed through /_miroir/pe
   const p4 = (added.body as Peers).results.find((m) => m.id === 'p4');
   assert.deepEqual({ ...p4, matchIndex: typeof p4?.matchIndex }, { id: 'p4', address: joinerAddress, role: 'follower', voter: true, matchIndex: 'number' });
   assert.equal((added.body as Peers).source, 'leader');
+  const listed = await runCli(['ctl', 'peers', '--url', joiner.clientUrl], 90_000);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^p4\s+follower\s+yes\s+\d+\s+ws:/m);
   const again = await call(followerApi(), 'POST', '/_miroir/peers', { id: 'p4', address: joinerAddress });
   assert.equal(again.status, 200, 'adding a voter again is harmless');
 
@@ -104,16 +109,16 @@ test('a joining peer process is added, leads, and is removed through /_miroir/pe
   }
 
   // The joiner can lead: leadership goes to it, and the writes go on.
-  const transferred = await call(followerApi(), 'POST', '/_miroir/peers/transfer-leadership', { to: 'p4' });
-  assert.equal(transferred.status, 200, JSON.stringify(transferred.body));
-  assert.deepEqual(transferred.body, { leader: 'p4' });
+  const transferred = await runCli(['ctl', 'peers', 'transfer', 'p4', '--json', '--url', followerApi(), '--timeout-ms', '60000'], 90_000);
+  assert.equal(transferred.code, 0, transferred.stderr);
+  assert.deepEqual(JSON.parse(transferred.stdout), { leader: 'p4' });
   await eventually(() => leaderNow() === 'p4', 'p1 sees p4 leading', 30_000);
   await proposeRetrying(p1, createIndex('under-p4'), 60_000);
 
   // Removing the leader hands leadership over first; asked through the leader itself.
-  const removed = await call(joiner.clientUrl, 'DELETE', '/_miroir/peers/p4');
-  assert.equal(removed.status, 200, JSON.stringify(removed.body));
-  const after4 = removed.body as Peers;
+  const removed = await runCli(['ctl', 'peers', 'remove', 'p4', '--json', '--url', joiner.clientUrl, '--timeout-ms', '60000'], 90_000);
+  assert.equal(removed.code, 0, removed.stderr);
+  const after4 = JSON.parse(removed.stdout) as Peers;
   assert.ok(after4.leader !== null && FOUNDERS.includes(after4.leader), `a founder leads: ${after4.leader}`);
   assert.deepEqual(after4.results.map((m) => [m.id, m.voter]), FOUNDERS.map((id) => [id, true]));
   await eventually(() => peers.every((p) => !p.services.state().peers.has('p4')), 'p4 forgotten by every founder', 30_000);
