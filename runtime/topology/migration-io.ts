@@ -45,6 +45,9 @@ export class MigrationError extends Error {}
 
 type Phase = MigrationRecord['phase'];
 
+/** How often a copy commits its progress counters. */
+const PROGRESS_EVERY_MS = 1_000;
+
 function current(s: MigrationServices, id: string): Readonly<MigrationRecord> {
   const m = s.state().migrations.get(id);
   if (m === undefined) throw new MigrationError(`migration ${id} is no longer in the cluster state`);
@@ -167,6 +170,7 @@ export async function runCopy(s: MigrationServices, id: string, signal: AbortSig
     let total = 0;
     let last: number | null = null;
     const startedMs = s.clock.nowMs();
+    let progressAtMs = startedMs;
     for await (const page of shardPages(source, m.indexUid, m.shard, s.limits.copyPageSize, signal)) {
       total = page.total;
       if (page.docs.length === 0) continue;
@@ -177,6 +181,11 @@ export async function runCopy(s: MigrationServices, id: string, signal: AbortSig
       last = await enqueue(target, { method: 'POST', path: docsPath(m.indexUid), query, body: page.docs, signal });
       copied += page.docs.length;
       await throttle(s, copied, startedMs, signal);
+      if (s.clock.nowMs() - progressAtMs >= PROGRESS_EVERY_MS) {
+        // Progress for GET /_miroir/migrations (and ctl's bars): the same phase with its counters.
+        progressAtMs = s.clock.nowMs();
+        await commit(s, id, 'copy', { copied, total });
+      }
     }
     if (last !== null) await waitTask(s, target, last, signal);
     const after = s.log.appliedIndex();
