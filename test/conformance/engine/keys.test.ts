@@ -6,38 +6,18 @@
 // errors (example 13).
 // Method: start `miroir node` as a child process on port 0 with a master
 // key in a temp dir; drive it with the official client; stop it in `after`.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Meilisearch, MeilisearchApiError, type Key } from 'meilisearch';
 import { generateTenantToken } from 'meilisearch/token';
+import { MASTER_KEY as MASTER, startFixture, type Fixture } from './helpers.ts';
 
-const MASTER = 'masterKey';
-const dir = mkdtempSync(join(tmpdir(), 'miroir-keys-conf-'));
-let child: ChildProcess;
+let fixture: Fixture;
 let host = '';
 
-/** Starts the node and resolves with its URL from the banner (deadline 20 s). */
-function startNode(): Promise<{ child: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['cli/bin.js', 'node', '--http-addr', '127.0.0.1:0', '--db-path', join(dir, 'db'), '--master-key', MASTER], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`node did not start: ${out}`)), 20_000);
-    proc.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) { clearTimeout(timer); resolve({ child: proc, url: m[1] }); }
-    });
-    proc.stderr?.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`node exited ${code}: ${out}`)); });
-  });
-}
-
 before(async () => {
-  ({ child, url: host } = await startNode());
+  fixture = await startFixture('keys');
+  host = fixture.node.url;
   const admin = new Meilisearch({ host, apiKey: MASTER });
   await admin.index('movies').addDocuments([
     { id: 1, title: 'Carol', genre: 'romance' }, { id: 2, title: 'Wonder Woman', genre: 'action' },
@@ -47,14 +27,7 @@ before(async () => {
   await admin.index('books').addDocuments([{ id: 1, title: 'Dune' }]).waitTask();
 });
 
-after(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => fixture.close());
 
 async function apiError(promise: Promise<unknown>): Promise<{ status: number; body: NonNullable<MeilisearchApiError['cause']> }> {
   try {

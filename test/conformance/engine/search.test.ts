@@ -6,38 +6,17 @@
 // `query` key (example 15), and facet search.
 // Method: start `miroir node` as a child process on port 0 in a temp dir,
 // load two small indexes, drive it with the official client.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Meilisearch, MeilisearchApiError } from 'meilisearch';
+import { startFixture, type Fixture } from './helpers.ts';
 
-const MASTER = 'masterKey';
-const dir = mkdtempSync(join(tmpdir(), 'miroir-search-conf-'));
-let child: ChildProcess;
+let fixture: Fixture;
 let client: Meilisearch;
 
-function startNode(): Promise<{ child: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['cli/bin.js', 'node', '--http-addr', '127.0.0.1:0', '--db-path', join(dir, 'db'), '--master-key', MASTER], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`node did not start: ${out}`)), 20_000);
-    proc.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) { clearTimeout(timer); resolve({ child: proc, url: m[1] }); }
-    });
-    proc.stderr?.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`node exited ${code}: ${out}`)); });
-  });
-}
-
 before(async () => {
-  const started = await startNode();
-  child = started.child;
-  client = new Meilisearch({ host: started.url, apiKey: MASTER });
+  fixture = await startFixture('search');
+  client = fixture.client;
   await client.index('movies').addDocuments([
     { id: 1, title: 'Carol', genre: 'romance', year: 2015 },
     { id: 2, title: 'Wonder Woman', genre: 'action', year: 2017 },
@@ -51,14 +30,7 @@ before(async () => {
   await client.index('books').updateFilterableAttributes(['genre']).waitTask();
 });
 
-after(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => fixture.close());
 
 async function apiError(promise: Promise<unknown>): Promise<{ status: number; body: NonNullable<MeilisearchApiError['cause']> }> {
   try {

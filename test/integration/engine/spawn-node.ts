@@ -45,7 +45,7 @@ export async function spawnNode(opts: { dbPath: string; masterKey?: string; args
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     // A node that never says it listens is killed: left running, its pipes would keep the test file's process (and npm test) alive.
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`miroir node did not start:\n${out}`)); }, opts.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`miroir node did not start:\n${out}`)); }, opts.timeoutMs ?? 60_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
