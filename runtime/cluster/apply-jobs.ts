@@ -161,7 +161,11 @@ export function applyMigrationPhase(state: ClusterState, c: MigrationPhaseComman
   }
   if (c.phase !== m.phase && NEXT_PHASE[m.phase] !== c.phase) return ignored(`migration ${c.id} is ${m.phase}, not before ${c.phase}`);
   if (c.phase === 'replay' && m.phase === 'copy') {
+    if (c.copiedThrough !== undefined && (c.copiedThrough < m.fromLogIndex || c.copiedThrough >= logIndex)) {
+      return rejected('miroir_invalid_topology', `Migration \`${c.id}\`: copiedThrough ${c.copiedThrough} is outside [${m.fromLogIndex}, ${logIndex}).`);
+    }
     m.releasedAt = logIndex;
+    if (c.copiedThrough !== undefined) m.copiedThrough = c.copiedThrough;
     // The target's dispatcher replays the shard at H, even when (P, H) held nothing: its cursor must pass H.
     state.lastDispatchIndex = logIndex;
   }

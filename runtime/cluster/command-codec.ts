@@ -283,6 +283,7 @@ const decoders: Decoders = {
     let c: CommandOf<'migration.phase'> = {
       v: 1, kind: 'migration.phase', id: r.nonEmptyStr('id'), phase: r.oneOf('phase', MIGRATION_PHASES), nowMs: r.timeMs('nowMs'),
     };
+    c = withOptional(c, 'copiedThrough', r.optInt('copiedThrough'));
     c = withOptional(c, 'copied', r.optInt('copied'));
     c = withOptional(c, 'total', r.optInt('total'));
     return withOptional(c, 'error', r.optStr('error'));

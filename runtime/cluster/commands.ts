@@ -206,6 +206,8 @@ export type MigrationPhaseCommand = V & {
   kind: 'migration.phase';
   id: string;
   phase: 'hold' | 'copy' | 'replay' | 'verify' | 'cutover' | 'cleanup' | 'done' | 'failed';
+  /** With copy → replay: R, the point the last copy pass holds (MigrationRecord.copiedThrough). */
+  copiedThrough?: number;
   copied?: number;
   total?: number;
   error?: string;

@@ -11,7 +11,7 @@
 
 import { JOB_KINDS, JOB_STATUSES, MIGRATION_PHASES, TASK_STATUSES, TASK_TYPES, type JobRecord, type MigrationRecord, type ApiKeyRecord, type DispatchRecord, type DispatchTarget, type NodeOutcomeRecord, type ClusterState, type GroupRecord, type IndexRecord, type NodeRecord, type PeerRecord, type TaskRecord } from './state.ts';
 import { NODE_STATES, WRITE_ACK_MODES } from './commands.ts';
-import { DecodeError, FieldReader, compareKeys, expectArray, expectInt, expectObject, expectString, readErrorBody } from './decode-fields.ts';
+import { DecodeError, FieldReader, compareKeys, expectArray, expectInt, expectObject, expectString, readErrorBody, withOptional } from './decode-fields.ts';
 import { packValue, unpackValue } from './msgpack.ts';
 
 const FORMAT = 'miroir.cluster-state';
@@ -164,12 +164,13 @@ const readJob = (f: FieldReader): JobRecord => ({
   startedAtMs: f.int('startedAtMs'), finishedAtMs: f.intOrNull('finishedAtMs'),
 });
 
-const readMigration = (f: FieldReader): MigrationRecord => ({
+// copiedThrough is absent from records written before it existed (their replay starts at P).
+const readMigration = (f: FieldReader): MigrationRecord => withOptional({
   id: f.str('id'), jobId: f.str('jobId'), indexUid: f.str('indexUid'), shard: f.int('shard'), group: f.str('group'),
   from: f.stringArray('from'), to: f.str('to'), phase: f.oneOf('phase', MIGRATION_PHASES), fromLogIndex: f.int('fromLogIndex'),
   releasedAt: f.intOrNull('releasedAt'), copied: f.int('copied'), total: f.int('total'), error: f.strOrNull('error'),
   startedAtMs: f.int('startedAtMs'), updatedAtMs: f.int('updatedAtMs'),
-});
+}, 'copiedThrough', f.optInt('copiedThrough'));
 
 function readOutcome(f: FieldReader): NodeOutcomeRecord {
   const counts: Record<string, number> = {};

@@ -115,6 +115,12 @@ export interface MigrationRecord {
   fromLogIndex: number;
   /** H: the log index of the release (phase `replay`); the target's dispatcher replays the shard over (P, H) at H. */
   releasedAt: number | null;
+  /**
+   * R (set at the release): the source had applied every entry up to R when
+   * the last copy pass started, so the copy holds (P, R] and the replay
+   * starts after R. Absent (a record from before R existed): from P.
+   */
+  copiedThrough?: number;
   copied: number;
   total: number;
   error: string | null;

@@ -3,8 +3,8 @@
 // - at P (the entry that started the migration): the index, created with its
 //   primary key and current settings (a node that joins after the index was
 //   created never got it), before the copy writes into it;
-// - at H (the release, phase `replay`): the shard's writes of (P, H) — held
-//   until then — replayed in log order: documents and ids of the shard,
+// - at H (the release, phase `replay`): the shard's writes of (R, H) — held
+//   until then; R ≥ P, the point the copy already holds — replayed in log order: documents and ids of the shard,
 //   filter deletes and clears restricted to the shard. Whatever the copy saw
 //   of a document, older or newer, the replay ends it at its version at H;
 //   from H on the node receives the shard as an ordinary (shadow) target.
@@ -34,7 +34,8 @@ export function migrationRequests(logIndex: number, state: Readonly<ClusterState
     }
     if (m.releasedAt === logIndex && m.phase === 'replay') {
       if (readLog === undefined) throw new Error(`the replay of migration ${m.id} needs the committed log`);
-      requests.push(...replayRequests(m, readLog(m.fromLogIndex + 1, logIndex - 1), state));
+      // From R on: the copy already holds (P, R] (runtime/topology/migration-io.ts runCopy).
+      requests.push(...replayRequests(m, readLog((m.copiedThrough ?? m.fromLogIndex) + 1, logIndex - 1), state));
     }
   }
   return requests;

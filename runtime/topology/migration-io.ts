@@ -8,11 +8,14 @@
 //   target has created the index at P (its cursor too) → `copy`.
 // - copy: the target's stale copy of the shard is deleted, then the source's
 //   documents of the shard are read page by page (POST documents/fetch with
-//   `_miroir_shard = s`) and written to the target as ordinary adds. Pages
-//   are by offset, so a delete on the source during a pass could shift a
-//   document past the reader: a pass during which the log deleted anything of
-//   the shard is run again (bounded) → `replay` (the release: from here the
-//   target's dispatcher replays (P, H) and follows the shard).
+//   `_miroir_shard = s`) and written to the target as ordinary adds. R is the
+//   source's cursor when the pass starts: the copy holds every write up to R
+//   and maybe some after. A delete of the shard in (R, pass end] is run again
+//   (bounded): pages are by offset, so it could shift a document past the
+//   reader, and replaying a partial update the source had already followed
+//   by a delete would re-create the document. Otherwise → `replay` with R
+//   (the release: from here the target's dispatcher replays (R, H) and
+//   follows the shard).
 // - replay: the target's cursor passed H → `verify`.
 // - verify: once both nodes applied the log up to the same point, the shard's
 //   documents (primary key and content) are compared; writes keep flowing,
@@ -54,7 +57,7 @@ function current(s: MigrationServices, id: string): Readonly<MigrationRecord> {
   return m;
 }
 
-async function commit(s: MigrationServices, id: string, phase: Phase, extra: { copied?: number; total?: number; error?: string } = {}): Promise<void> {
+async function commit(s: MigrationServices, id: string, phase: Phase, extra: { copied?: number; total?: number; copiedThrough?: number; error?: string } = {}): Promise<void> {
   await s.propose({ v: 1, kind: 'migration.phase', id, phase, nowMs: s.clock.nowMs(), ...extra });
 }
 
@@ -165,7 +168,9 @@ export async function runCopy(s: MigrationServices, id: string, signal: AbortSig
   const pk = index.primaryKey;
   for (let pass = 1; ; pass++) {
     await waitTask(s, target, await enqueue(target, { method: 'POST', path: docsPath(m.indexUid, '/delete'), body: { filter: shardFilter(m.shard) }, signal }), signal);
-    const before = s.state().cursors.get(source.nodeId) ?? 0;
+    // R: the source's committed cursor at the pass start (≥ P once held) — it had
+    // applied everything up to R before this pass read a page, so the pass holds (P, R].
+    const copiedThrough = Math.max(m.fromLogIndex, s.state().cursors.get(source.nodeId) ?? 0);
     let copied = 0;
     let total = 0;
     let last: number | null = null;
@@ -189,8 +194,12 @@ export async function runCopy(s: MigrationServices, id: string, signal: AbortSig
     }
     if (last !== null) await waitTask(s, target, last, signal);
     const after = s.log.appliedIndex();
-    if (!deletesInShard(s.log, m, before, after)) {
-      await commit(s, id, 'replay', { copied, total });
+    // A delete of (R, after] may have been applied by the source before or during
+    // the pass: the replay from R would then re-create, from a partial update, a
+    // document the copy rightly lacks (and a filter delete would no longer match
+    // it). Without one, replaying adds and partial updates over the copy converges.
+    if (!deletesInShard(s.log, m, copiedThrough, after)) {
+      await commit(s, id, 'replay', { copied, total, copiedThrough });
       return;
     }
     if (pass >= s.limits.copyPassesMax) {

@@ -158,11 +158,32 @@ test('the job commands round-trip through the codec; a join without its url is r
     { v: 1, kind: 'topology.job', job: 'join', nodeId: 'c', url: 'http://127.0.0.1/c', group: 'g1', nowMs: T },
     { v: 1, kind: 'topology.job', job: 'rebalance', nowMs: T },
     { v: 1, kind: 'migration.phase', id: 'job-7.0', phase: 'copy', copied: 10, total: 20, nowMs: T },
+    { v: 1, kind: 'migration.phase', id: 'job-7.0', phase: 'replay', copiedThrough: 12, copied: 10, total: 20, nowMs: T },
     { v: 1, kind: 'migration.phase', id: 'job-7.0', phase: 'failed', error: 'boom', nowMs: T },
     { v: 1, kind: 'job.cutover', jobId: 'job-7', nowMs: T },
   ];
   for (const c of commands) assert.deepEqual(decodeCommand(encodeCommand(c)), c);
   assert.throws(() => encodeCommand({ v: 1, kind: 'topology.job', job: 'join', nodeId: 'c', nowMs: T }), /url/);
+});
+
+test('the release records R, the point the copy holds, within [P, H); snapshots keep it, older records read without it', () => {
+  const c = cluster();
+  c.run({ v: 1, kind: 'topology.job', job: 'join', nodeId: 'c', url: 'http://127.0.0.1/c', group: 'g1', nowMs: T });
+  const P = c.last();
+  const m = [...c.state.migrations.values()][0]!;
+  c.run(write([2]));
+  c.run(phase(m.id, 'copy'));
+  // The index the command lands at is H (each run takes the next index, applied or not).
+  for (const bad of [() => P - 1, () => c.last() + 1]) {
+    const r = c.run({ v: 1, kind: 'migration.phase', id: m.id, phase: 'replay', copiedThrough: bad(), nowMs: T });
+    assert.equal(r.kind === 'rejected' && r.error.code, 'miroir_invalid_topology', 'R is outside [P, H)');
+  }
+  assert.equal(c.state.migrations.get(m.id)?.phase, 'copy');
+  c.run({ v: 1, kind: 'migration.phase', id: m.id, phase: 'replay', copiedThrough: P + 1, nowMs: T });
+  assert.equal(c.state.migrations.get(m.id)?.copiedThrough, P + 1);
+  assert.deepEqual(restoreState(serializeState(c.state)).migrations, c.state.migrations);
+  delete c.state.migrations.get(m.id)!.copiedThrough;
+  assert.equal(restoreState(serializeState(c.state)).migrations.get(m.id)?.copiedThrough, undefined);
 });
 
 test('adding a group: its nodes join, are held then shadow targets, and serve reads only after the cut-over', () => {

@@ -77,3 +77,25 @@ test('set-up at P, the held shard replayed at H in log order, then ordinary writ
   const broadcast = [...byIndex.keys()].filter((i) => i > P && i < H);
   assert.equal(broadcast.length, 2);
 });
+
+// The chaos bug (seeds 3 and 11): the copy read the source after it applied a
+// partial update and then a filter delete of (P, R]; replaying the update from
+// P re-created the document with only the updated fields, which the replayed
+// filter delete no longer matched. With R the replay starts after it.
+test('at H the replay starts after R: writes and deletes the copy already holds are not sent again', () => {
+  const c = cluster();
+  const P = c.run({ v: 1, kind: 'topology.job', job: 'join', nodeId: 'c', url: 'http://127.0.0.1/c', group: 'g1', nowMs: T });
+  const id = [...c.state.migrations.values()].find((m) => m.to === 'c')!.id; // shard 2, a → c
+  c.run({
+    v: 1, kind: 'documents.write', indexUid: 'm', mode: 'update', primaryKey: 'id', shards: 4, byShard: { 2: [{ id: 'x2', version: 2, _miroir_shard: 2 }] },
+    receivedDocuments: 1, allowIndexCreation: true, nowMs: T,
+  });
+  const R = c.run({ v: 1, kind: 'documents.deleteFilter', indexUid: 'm', filter: 'genre = a', nowMs: T });
+  c.run({ v: 1, kind: 'migration.phase', id, phase: 'copy', nowMs: T });
+  c.run(write([2], 'y'));
+  const H = c.run({ v: 1, kind: 'migration.phase', id, phase: 'replay', copiedThrough: R, nowMs: T });
+
+  const plan = planEntries(c.entries.filter((e) => e.index >= P), c.state, 'c', ROOM, c.readLog).planned;
+  const atH = plan.find((e) => e.logIndex === H)?.requests.map((r) => [r.request.method, r.request.path, typeof r.request.body === 'string' ? JSON.parse(r.request.body) : r.request.body]);
+  assert.deepEqual(atH, [['POST', '/indexes/m/documents', [{ id: 'y2', _miroir_shard: 2 }]]]);
+});
