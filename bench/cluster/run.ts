@@ -19,10 +19,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { seededRng } from '../../runtime/env/rng.ts';
-import { monotonicMs, sleepMs } from '../../runtime/env/real.ts';
+import { monotonicMs } from '../../runtime/env/real.ts';
 import { spawnNode } from '../../test/integration/engine/spawn-node.ts';
 import { MASTER_KEY, startDev } from '../../test/integration/cluster/harness.ts';
 import { makeDocument, makeQuery, vocabulary } from '../engine/corpus.ts';
+import { call, waitTask } from './http.ts';
 
 const SEED = 20_261_123;
 const DOCS = Number(process.env.BENCH_DOCS ?? 10_000);
@@ -30,33 +31,10 @@ const BATCH = 1_000;
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 400);
 const WARMUP = 40;
 const INGEST_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 5);
-const TASK_TIMEOUT_MS = 600_000;
 
 interface Target {
   name: 'direct' | 'miroir';
   url: string;
-}
-
-async function call(url: string, method: string, body?: unknown): Promise<any> {
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${MASTER_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (response.status >= 400) throw new Error(`${method} ${url} → ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function waitTask(base: string, uid: number): Promise<void> {
-  const deadline = monotonicMs() + TASK_TIMEOUT_MS;
-  for (;;) {
-    const task = await call(`${base}/tasks/${uid}`, 'GET');
-    if (task.status === 'succeeded') return;
-    if (task.status === 'failed' || task.status === 'canceled') throw new Error(`task ${uid} ${task.status}: ${JSON.stringify(task.error)}`);
-    if (monotonicMs() > deadline) throw new Error(`task ${uid} not finished after ${TASK_TIMEOUT_MS} ms`);
-    await sleepMs(20);
-  }
 }
 
 async function ingest(target: Target, batches: readonly unknown[][], uid: string): Promise<{ seconds: number; docsPerSecond: number }> {
