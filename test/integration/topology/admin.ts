@@ -45,14 +45,14 @@ export async function finishedJob(cluster: DevCluster, jobId: string, timeoutMs:
   }, `job ${jobId} finished`, timeoutMs);
 }
 
-export async function migrationsOf(cluster: DevCluster, jobId: string): Promise<MigrationView[]> {
-  const { body } = await admin<{ results: MigrationView[] }>(cluster, 'GET', '/_miroir/migrations');
+export async function migrationsOf(cluster: DevCluster, jobId: string, peerId?: string): Promise<MigrationView[]> {
+  const { body } = await admin<{ results: MigrationView[] }>(cluster, 'GET', '/_miroir/migrations', undefined, peerId);
   return body.results.filter((m) => m.jobId === jobId);
 }
 
 /** Shard → serving owners of `group` for the index, from GET /_miroir/shards. */
-export async function owners(cluster: DevCluster, indexUid: string, group: string): Promise<string[][]> {
-  const { body } = await admin<{ indexes: Array<{ uid: string; groups: Record<string, Array<{ shard: number; owners: string[] }>> }> }>(cluster, 'GET', '/_miroir/shards');
+export async function owners(cluster: DevCluster, indexUid: string, group: string, peerId?: string): Promise<string[][]> {
+  const { body } = await admin<{ indexes: Array<{ uid: string; groups: Record<string, Array<{ shard: number; owners: string[] }>> }> }>(cluster, 'GET', '/_miroir/shards', undefined, peerId);
   const index = body.indexes.find((i) => i.uid === indexUid);
   return (index?.groups[group] ?? []).map((s) => s.owners);
 }
