@@ -26,7 +26,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
 import {
-  futureByGroup, migrationsOf, runningJob, servingByGroup, MIGRATION_PHASES,
+  futureByGroup, groupState, migrationsOf, runningJob, servingByGroup, MIGRATION_PHASES,
   type ClusterCommand, type ClusterState, type JobRecord, type MigrationRecord, type NodeRecord,
 } from '../../runtime/cluster/index.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
@@ -59,9 +59,8 @@ export function parseGroupBody(body: unknown): { id: string; nodes: { id: string
   };
 }
 
-/** A group reads use (some node serving) is active; one whose nodes all still join is initializing. */
 function groupView(state: Readonly<ClusterState>, id: string) {
-  return { id, state: servingByGroup(state).has(id) ? 'active' : 'initializing' };
+  return { id, state: groupState(state, id) };
 }
 
 const nodeView = (n: Readonly<NodeRecord>) => ({ id: n.id, url: n.url, group: n.group, state: n.state });

@@ -4,7 +4,9 @@
 //   it and the current leader), the nodes with their committed state and this
 //   peer's health verdict, the replica groups, and for every index its S and
 //   the placement of each shard in each group — the owners reads use: the
-//   group's `active` nodes, RF highest rendezvous scores (ARCHITECTURE §2).
+//   group's serving (`active` and `draining`) nodes, RF highest rendezvous
+//   scores (ARCHITECTURE §2); a group is `initializing` until one of its
+//   nodes serves.
 //   Shape: api/schemas/admin.ts.
 // - GET /_miroir/ready: 200 once this peer knows a leader and its replica
 //   holds a bootstrapped cluster (it can serve reads and forward writes);
@@ -15,7 +17,7 @@
 // one is configured (api/plugins/admin-auth.ts).
 import type { FastifyInstance } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
-import { isPristine, listGroups, listNodes, nodesInGroup, type ClusterState } from '../../runtime/cluster/index.ts';
+import { groupState, isPristine, listGroups, listNodes, nodesInGroup, servingByGroup, type ClusterState } from '../../runtime/cluster/index.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
 import { adminSchemas, readySchema, topologySchema } from '../schemas/admin.ts';
@@ -23,10 +25,11 @@ import { adminPeerRoutes } from './admin-peers.ts';
 import { adminTopologyRoutes } from './admin-topology.ts';
 
 function placements(services: PeerServices, state: Readonly<ClusterState>, shards: number): Record<string, string[][]> {
+  const serving = servingByGroup(state);
   const out: Record<string, string[][]> = {};
   for (const group of listGroups(state)) {
-    const active = nodesInGroup(state, group.id, ['active', 'draining']).map((n) => n.id);
-    out[group.id] = active.length === 0 ? [] : services.router.placeGroup(shards, active, state.settings.rf);
+    const ids = serving.get(group.id);
+    out[group.id] = ids === undefined ? [] : services.router.placeGroup(shards, ids, state.settings.rf);
   }
   return out;
 }
@@ -46,7 +49,7 @@ export function topology(services: PeerServices): unknown {
   const nodes = listNodes(state).map((n) => ({
     id: n.id, url: n.url, group: n.group, state: n.state, healthy: services.isNodeHealthy(n.id), health: services.nodeHealth?.(n.id) ?? null,
   }));
-  const groups = listGroups(state).map((g) => ({ id: g.id, nodes: nodesInGroup(state, g.id).map((n) => n.id) }));
+  const groups = listGroups(state).map((g) => ({ id: g.id, state: groupState(state, g.id), nodes: nodesInGroup(state, g.id).map((n) => n.id) }));
   const indexes = [...state.indexes.values()]
     .sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0))
     .map((index) => ({ uid: index.uid, primaryKey: index.primaryKey, shards: index.shards, placements: placements(services, state, index.shards) }));

@@ -64,8 +64,8 @@ export const topologySchema = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['id', 'nodes'],
-        properties: { id, nodes: { type: 'array', items: id } },
+        required: ['id', 'state', 'nodes'],
+        properties: { id, state: { type: 'string', enum: ['active', 'initializing'] }, nodes: { type: 'array', items: id } },
       },
     },
     indexes: {

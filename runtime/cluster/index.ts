@@ -19,7 +19,7 @@ export { decodeCommand, encodeCommand, validateCommand } from './command-codec.t
 export { DecodeError } from './decode-fields.ts';
 export { apply, applyEntry, isDispatchable, skipEntry } from './apply.ts';
 export { compactionFloor, isHolding } from './apply-dispatch.ts';
-export { futureByGroup, isServing, nodesByGroup, servingByGroup, FUTURE_STATES, SERVING_STATES } from './topology-sets.ts';
+export { futureByGroup, groupState, isServing, nodesByGroup, servingByGroup, FUTURE_STATES, SERVING_STATES } from './topology-sets.ts';
 export { migrationsOf, runningJob, JOBS_KEPT } from './apply-jobs.ts';
 export type { ApplyResult } from './apply-result.ts';
 export type { ApplyContext } from './apply.ts';

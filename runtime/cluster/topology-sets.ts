@@ -39,3 +39,9 @@ export const futureByGroup = (state: Readonly<ClusterState>): Map<string, string
 export function isServing(state: NodeState | undefined): boolean {
   return state !== undefined && SERVING_STATES.includes(state);
 }
+
+/** A group reads use (some node serving) is `active`; one whose nodes all still join is `initializing`. */
+export function groupState(state: Readonly<ClusterState>, groupId: string): 'active' | 'initializing' {
+  for (const node of state.nodes.values()) if (node.group === groupId && isServing(node.state)) return 'active';
+  return 'initializing';
+}

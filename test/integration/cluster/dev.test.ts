@@ -33,7 +33,7 @@ test('miroir dev: ready, listed, topology, clean stop, restart with data, no orp
   assert.deepEqual(topology.peers.map((p) => p.id), ['p1', 'p2', 'p3']);
   assert.deepEqual(topology.peers.filter((p) => p.isLeader).map((p) => p.id), [topology.leader]);
   assert.deepEqual(topology.nodes.map((n) => [n.id, n.state, n.healthy]), [['n1', 'active', true], ['n2', 'active', true], ['n3', 'active', true]]);
-  assert.deepEqual(topology.groups, [{ id: 'g1', nodes: ['n1', 'n2', 'n3'] }]);
+  assert.deepEqual(topology.groups, [{ id: 'g1', state: 'active', nodes: ['n1', 'n2', 'n3'] }]);
   // Every peer agrees on the leader.
   for (const peer of cluster.peers()) assert.equal((await cluster.topology(peer.id)).leader, topology.leader);
 

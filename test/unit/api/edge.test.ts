@@ -89,7 +89,7 @@ describe('edge with a master key', () => {
     assert.deepEqual(body.nodes.map((n: { id: string; healthy: boolean; state: string }) => [n.id, n.state, n.healthy]), [
       ['n1', 'active', true], ['n2', 'active', true], ['n3', 'active', false],
     ]);
-    assert.deepEqual(body.groups, [{ id: 'g1', nodes: ['n1', 'n2', 'n3'] }]);
+    assert.deepEqual(body.groups, [{ id: 'g1', state: 'active', nodes: ['n1', 'n2', 'n3'] }]);
     const index = body.indexes.find((i: { uid: string }) => i.uid === 'cs');
     assert.equal(index.shards, 8);
     assert.equal(index.placements.g1.length, 8);
