@@ -45,7 +45,7 @@ test('draining a dead node (kill -9) brings every shard back to RF 2 on live nod
   const live = new Map(cluster.nodes().filter((n) => n.id !== dead.id).map((n) => [n.id, n.url]));
   let perShardTotal = 0;
   for (let shard = 0; shard < S; shard++) {
-    const counts = await Promise.all(afterDrain[shard]!.map((id) => countOnNode(cluster!, live.get(id)!, shard)));
+    const counts: number[] = await Promise.all(afterDrain[shard]!.map((id) => countOnNode(cluster!, live.get(id)!, shard)));
     assert.equal(counts[0], counts[1], `shard ${shard}: both copies equal (${counts.join(' vs ')})`);
     perShardTotal += counts[0]!;
   }
