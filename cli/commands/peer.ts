@@ -29,6 +29,7 @@ import { peerMachine } from '../../actors/peer.machine.ts';
 import { raftPeerMachine } from '../../actors/raft-peer.machine.ts';
 import { dispatchersInput, dispatchersLogic } from '../../actors/dispatchers.machine.ts';
 import { rebalancerInput, rebalancerLogic } from '../../actors/rebalancer.machine.ts';
+import { rfRestorerLogic } from '../../actors/rf-restorer.machine.ts';
 import { peerTopologyServices } from '../../runtime/topology/peer-topology.ts';
 import { leaderActor, leaderActorsLogic, type LeaderActor, type RestartPolicy } from '../../actors/supervision.ts';
 import { nodesLogicOf } from '../../actors/nodes-io.ts';
@@ -92,10 +93,15 @@ export async function startPeer(config: PeerConfig, options: StartPeerOptions): 
   const dispatchers = leaderActor('dispatchers', dispatchersLogic(dispatch), () => dispatchersInput(dispatch));
   const topology = peerTopologyServices(runtime);
   const rebalancer = leaderActor('rebalancer', rebalancerLogic(topology), () => rebalancerInput(topology));
+  const rfRestorer = leaderActor('rf-restorer', rfRestorerLogic({
+    ...topology,
+    restoreAfterMs: config.topology.restoreAfterMs,
+    isDown: (nodeId) => !runtime.health.isRoutable(nodeId, topology.clock.nowMs()),
+  }), () => undefined);
   const machine = peerMachine.provide({
     actors: {
       raftPeer: raftPeerMachine.provide({ actors: driverActors(runtime.host, true) }),
-      leaderActors: leaderActorsLogic([bootstrap, dispatchers, rebalancer, ...(options.leaderActors?.(runtime) ?? [])]),
+      leaderActors: leaderActorsLogic([bootstrap, dispatchers, rebalancer, rfRestorer, ...(options.leaderActors?.(runtime) ?? [])]),
       nodes: nodesLogicOf(runtime),
     },
   });

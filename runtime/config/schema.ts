@@ -82,11 +82,15 @@ export const peerConfigSpec = obj({
     retentionBytesMax: int(1 * GiB, 1 * MiB, 1024 * GiB),
     retentionAgeMs: int(24 * 3_600_000, 1_000, 365 * 24 * 3_600_000),
   }),
-  /** Topology jobs (ARCHITECTURE §6): migrations at once, copy page size and throttle (0: none). */
+  /**
+   * Topology jobs (ARCHITECTURE §6): migrations at once, copy page size and throttle (0: none);
+   * a node down in the merged health view for `restoreAfterMs` is drained to restore RF (0: never).
+   */
   topology: obj({
     concurrentMigrationsMax: int(2, 1, 64),
     copyPageSize: int(1_000, 1, 100_000),
     copyDocsPerSecond: int(0, 0, 10_000_000),
+    restoreAfterMs: int(600_000, 0, 30 * 24 * 3_600_000),
   }),
   search: obj({
     searchTimeoutMs: int(10_000, 1, 600_000),

@@ -6,30 +6,10 @@
 // built by applying real commands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apply, emptyState, type ClusterCommand, type ClusterState } from '../../../../runtime/cluster/index.ts';
-import { loadHasher } from '../../../../runtime/routing/index.ts';
-import { placeShard } from '../../../../runtime/routing/placement.ts';
-import { planMoves, type PlaceShard } from '../../../../runtime/topology/plan.ts';
+import type { ClusterState } from '../../../../runtime/cluster/index.ts';
+import { planMoves } from '../../../../runtime/topology/plan.ts';
 import { seededRng } from '../../../../runtime/env/rng.ts';
-
-const T = 1_700_000_000_000;
-const hasher = await loadHasher();
-const place: PlaceShard = (shard, ids, rf) => placeShard(hasher, shard, ids, rf);
-
-function stateWith(groups: Record<string, string[]>, indexes: Record<string, number>, rf = 1): ClusterState {
-  const state = emptyState({ rf });
-  let index = 0;
-  const run = (c: ClusterCommand): void => void apply(state, c, ++index, { placeShard: place });
-  for (const [group, ids] of Object.entries(groups)) {
-    run({ v: 1, kind: 'group.add', id: group, nowMs: T });
-    for (const id of ids) {
-      run({ v: 1, kind: 'node.add', id, url: `http://127.0.0.1/${id}`, group, nowMs: T });
-      run({ v: 1, kind: 'node.state', id, state: 'active', nowMs: T });
-    }
-  }
-  for (const [uid, shards] of Object.entries(indexes)) run({ v: 1, kind: 'index.create', uid, primaryKey: 'id', shards, nowMs: T });
-  return state;
-}
+import { place, stateWith, T } from './states.ts';
 
 function setState(state: ClusterState, id: string, to: 'joining' | 'draining'): void {
   const node = state.nodes.get(id);
