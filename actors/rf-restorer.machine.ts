@@ -32,7 +32,7 @@ export function rfRestorerLogic(services: RfRestorerServices) {
       const { clock, restoreAfterMs, isDown, place } = services;
       const nodeId = restoreCandidate({ state: services.state(), nowMs: clock.nowMs(), restoreAfterMs, downSince, isDown, place });
       // Refused (a job started meanwhile) or lost to a leader change: the next tick looks again.
-      if (nodeId !== null) await services.propose({ v: 1, kind: 'topology.job', job: 'drain', nodeId, nowMs: clock.nowMs() }).catch(() => undefined);
+      if (nodeId !== null) await services.propose({ v: 1, kind: 'topology.job', job: 'drain', nodeId, reason: 'restore-rf', nowMs: clock.nowMs() }).catch(() => undefined);
     };
     const schedule = (): void => {
       if (stopped) return;

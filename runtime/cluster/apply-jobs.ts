@@ -57,7 +57,7 @@ export function applyTopologyJob(state: ClusterState, c: TopologyJobCommand, log
   const refused = changeNode(state, c, logIndex);
   if (refused !== null) return refused;
   const job: JobRecord = {
-    id: `job-${logIndex}`, kind: c.job, nodeId: c.job === 'group' ? (c.group ?? null) : (c.nodeId ?? null), status: 'running', reason: null,
+    id: `job-${logIndex}`, kind: c.job, nodeId: c.job === 'group' ? (c.group ?? null) : (c.nodeId ?? null), status: 'running', reason: c.reason ?? null,
     startedAt: logIndex, cutoverAt: null, startedAtMs: c.nowMs, finishedAtMs: null,
   };
   state.jobs.set(job.id, job);
@@ -141,7 +141,8 @@ function cutOver(state: ClusterState, job: JobRecord, logIndex: number, nowMs: n
 
 function finishJob(state: ClusterState, job: JobRecord, status: JobRecord['status'], reason: string | null, nowMs: number): void {
   job.status = status;
-  job.reason = reason;
+  // A failure's reason replaces why the job started; a success keeps it.
+  job.reason = reason ?? job.reason;
   job.finishedAtMs = nowMs;
   const finished = [...state.jobs.values()].filter((j) => j.status !== 'running').sort((a, b) => a.startedAt - b.startedAt);
   for (const old of finished.slice(0, Math.max(0, finished.length - JOBS_KEPT))) {

@@ -273,6 +273,7 @@ const decoders: Decoders = {
     c = withOptional(c, 'nodeId', r.has('nodeId') ? r.nonEmptyStr('nodeId') : (r.value('nodeId'), undefined));
     c = withOptional(c, 'url', r.has('url') ? r.nonEmptyStr('url') : (r.value('url'), undefined));
     c = withOptional(c, 'group', r.has('group') ? r.nonEmptyStr('group') : (r.value('group'), undefined));
+    c = withOptional(c, 'reason', r.has('reason') ? r.nonEmptyStr('reason') : (r.value('reason'), undefined));
     c = withOptional(c, 'nodes', r.has('nodes') ? r.array('nodes').map((n, i) => {
       const path = `${r.at('nodes')}[${i}]`;
       const nr = new FieldReader(expectObject(n, path), path);

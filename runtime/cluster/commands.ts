@@ -198,6 +198,8 @@ export type TopologyJobCommand = V & {
   url?: string;
   group?: string;
   nodes?: { id: string; url: string }[];
+  /** Why the job started when not by an operator (`restore-rf`: the leader's RF restorer), kept as the job's reason. */
+  reason?: string;
   nowMs: number;
 };
 

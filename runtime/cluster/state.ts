@@ -139,6 +139,7 @@ export interface JobRecord {
   /** The node joining or draining, or the group added (null for a rebalance). */
   nodeId: string | null;
   status: JobStatus;
+  /** Why it failed, else why it started when not by an operator (`restore-rf`), else null. */
   reason: string | null;
   /** The log index that started it. */
   startedAt: number;

@@ -80,6 +80,7 @@ test('the leader drains a node down for topology.restoreAfterMs on its own, rest
   const startedAfterMs = Date.now() - downAt;
   const job = await finishedJob(killed.cluster, started.id, JOB_TIMEOUT_MS);
   assert.equal(job.status, 'succeeded', JSON.stringify(job));
+  assert.equal(job.reason, 'restore-rf');
   await assertRestored(killed);
   const node = (await killed.cluster.topology()).nodes.find((n) => n.id === killed.dead);
   assert.equal(node?.state, 'removed', 'a drained node leaves the topology');

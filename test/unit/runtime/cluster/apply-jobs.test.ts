@@ -120,7 +120,7 @@ test('nothing to move: a join is active at once, a rebalance succeeds with no mi
 
 test('drain: the node serves until the cut-over, then is removed; the last node of a group cannot drain', () => {
   const c = cluster();
-  c.run({ v: 1, kind: 'topology.job', job: 'drain', nodeId: 'b', nowMs: T });
+  c.run({ v: 1, kind: 'topology.job', job: 'drain', nodeId: 'b', reason: 'restore-rf', nowMs: T });
   assert.equal(c.state.nodes.get('b')?.state, 'draining');
   const moves = [...c.state.migrations.values()];
   assert.deepEqual(moves.map((m) => [m.shard, m.from, m.to]), [[1, ['b'], 'a'], [3, ['b'], 'a']]);
@@ -131,6 +131,7 @@ test('drain: the node serves until the cut-over, then is removed; the last node 
   assert.equal(c.state.nodes.get('b')?.state, 'removed');
   assert.equal(c.state.cursors.has('b'), false);
   for (const m of moves) c.run(phase(m.id, 'done'));
+  assert.deepEqual([c.state.jobs.get(moves[0]!.jobId)?.status, c.state.jobs.get(moves[0]!.jobId)?.reason], ['succeeded', 'restore-rf'], 'a success keeps why it started');
   const last = c.run({ v: 1, kind: 'topology.job', job: 'drain', nodeId: 'a', nowMs: T });
   assert.equal(last.kind === 'rejected' && last.error.code, 'miroir_invalid_topology');
 });
@@ -157,6 +158,7 @@ test('the job commands round-trip through the codec; a join without its url is r
   const commands: ClusterCommand[] = [
     { v: 1, kind: 'topology.job', job: 'join', nodeId: 'c', url: 'http://127.0.0.1/c', group: 'g1', nowMs: T },
     { v: 1, kind: 'topology.job', job: 'rebalance', nowMs: T },
+    { v: 1, kind: 'topology.job', job: 'drain', nodeId: 'b', reason: 'restore-rf', nowMs: T },
     { v: 1, kind: 'migration.phase', id: 'job-7.0', phase: 'copy', copied: 10, total: 20, nowMs: T },
     { v: 1, kind: 'migration.phase', id: 'job-7.0', phase: 'replay', copiedThrough: 12, copied: 10, total: 20, nowMs: T },
     { v: 1, kind: 'migration.phase', id: 'job-7.0', phase: 'failed', error: 'boom', nowMs: T },
