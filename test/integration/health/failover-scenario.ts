@@ -57,6 +57,15 @@ export async function searchOnce(cluster: DevCluster, peer: string): Promise<Sea
   return { atMs: Date.now(), peer, status: response.status, total: body.estimatedTotalHits ?? null, degraded: response.headers.get('x-miroir-degraded') };
 }
 
+/** Starts a killed node again on its port and data dir (not a child of `miroir dev`: the caller kills it). */
+export function restartNode(cluster: DevCluster, nodeId: string): ChildProcess {
+  const node = cluster.nodes().find((n) => n.id === nodeId)!;
+  const address = new URL(node.url).host;
+  return spawn(process.execPath, [BIN, 'node', '--http-addr', address, '--db-path', node.dataDir, '--master-key', cluster.nodeMasterKey], {
+    stdio: 'ignore',
+  });
+}
+
 export const isComplete = (s: SearchSample): boolean => s.status === 200 && s.total === DOCUMENTS && s.degraded === null;
 
 async function healthyEverywhere(cluster: DevCluster, nodeId: string, healthy: boolean): Promise<boolean> {
@@ -98,10 +107,7 @@ export async function killAndRestart(
   const first = samplesAfterKill.find(isComplete);
   if (first === undefined) throw new Error(`no complete search after the kill of ${victim}: ${JSON.stringify(samplesAfterKill.slice(0, 12))}`);
 
-  const address = new URL(node.url).host;
-  const restarted = spawn(process.execPath, [BIN, 'node', '--http-addr', address, '--db-path', node.dataDir, '--master-key', cluster.nodeMasterKey], {
-    stdio: 'ignore',
-  });
+  const restarted = restartNode(cluster, victim);
   const restartedAtMs = Date.now();
   await eventually(() => healthyEverywhere(cluster, victim, true), `${victim} healthy again on every peer`, timeoutMs);
   const recoveredEverywhereMs = Date.now() - restartedAtMs;
