@@ -120,7 +120,13 @@ describe('a miroir dev cluster against one engine node', () => {
   let taskUids: number[];
 
   before(async () => {
-    [cluster, oracleNode] = await Promise.all([startDev(dataDir), spawnNode({ dbPath: oracleDir.path, masterKey: MASTER_KEY, timeoutMs: 120_000 })]);
+    // Both are assigned as soon as each starts, so `after` stops whichever did even when the other failed
+    // (a running oracle left behind keeps this file's process, and npm test, alive).
+    const started = await Promise.allSettled([
+      startDev(dataDir).then((c) => (cluster = c)),
+      spawnNode({ dbPath: oracleDir.path, masterKey: MASTER_KEY, timeoutMs: 120_000 }).then((n) => (oracleNode = n)),
+    ]);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
     client = cluster.client('p2');
     oracle = new Meilisearch({ host: oracleNode.url, apiKey: MASTER_KEY });
     [taskUids] = await Promise.all([load(client, docs), load(oracle, docs)]);

@@ -3,7 +3,7 @@
 // in a temporary data dir, found through its dev.json exactly as a script
 // would, plus an official `meilisearch` client per peer.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Meilisearch, MeilisearchApiError } from 'meilisearch';
@@ -137,6 +137,15 @@ export async function eventually<T>(probe: () => Promise<T | null | false> | T |
   }
 }
 
+/** The last lines of every process log of a failed start, so the cause survives the data dir's removal. */
+function logTails(logDir: string): string {
+  if (!existsSync(logDir)) return '';
+  return readdirSync(logDir).map((name) => {
+    const lines = readFileSync(join(logDir, name), 'utf8').trimEnd().split('\n');
+    return `\n--- ${name} (last lines)\n${lines.slice(-8).join('\n')}`;
+  }).join('');
+}
+
 /** Starts `miroir dev --port 0` in `dataDir` and resolves once its dev.json says ready. */
 export async function startDev(dataDir: string, args: string[] = [], timeoutMs = 120_000, env: Record<string, string> = {}): Promise<DevCluster> {
   const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--master-key', MASTER_KEY, ...args], {
@@ -155,7 +164,7 @@ export async function startDev(dataDir: string, args: string[] = [], timeoutMs =
     return parsed.pid === child.pid && parsed.status === 'ready' ? parsed : null;
   }, `miroir dev ready in ${dataDir}`, timeoutMs).catch((error: Error) => {
     child.kill('SIGKILL');
-    throw new Error(`${error.message}\n${out}`);
+    throw new Error(`${error.message}\n${out}${logTails(join(dataDir, 'logs'))}`);
   });
   const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { adminKey: string; nodeMasterKey: string };
   const peers = (): DevProcess[] => dev.processes.filter((p) => p.role === 'peer');
