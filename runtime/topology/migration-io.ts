@@ -25,21 +25,15 @@
 //   shard delete it with a filter delete, once they applied everything before
 //   the cut-over → `done`.
 import { delay } from '../env/delay.ts';
-import type { Clock } from '../env/clock.ts';
 import { decodeCommand, servingByGroup, type ClusterCommand, type ClusterState, type MigrationRecord } from '../cluster/index.ts';
-import type { CommittedLog } from '../dispatch/services.ts';
+import type { CommittedLog, DispatchServices } from '../dispatch/services.ts';
 import { SHARD_FIELD } from '../routing/index.ts';
 import type { NodeClient } from '../../transport/node-client/node-client.ts';
 import type { TopologyLimits } from './limits.ts';
 import type { PlaceShard } from './plan.ts';
 
-export interface MigrationServices {
-  readonly log: CommittedLog;
-  state(): Readonly<ClusterState>;
-  client(nodeId: string): NodeClient;
-  propose(command: ClusterCommand): Promise<unknown>;
-  onApplied(listener: () => void): () => void;
-  readonly clock: Clock;
+/** What a migration needs of the leader: the dispatchers' view of the log, state and nodes, plus placement and its limits. */
+export interface MigrationServices extends Pick<DispatchServices, 'log' | 'state' | 'client' | 'propose' | 'onApplied' | 'clock'> {
   readonly place: PlaceShard;
   readonly limits: TopologyLimits;
 }
