@@ -5,7 +5,7 @@
 // 1,000 into ROUNDS fresh indexes, and prints the user+system CPU seconds each
 // peer and node spent per round (from /proc/<pid>/stat, Linux only).
 // `node --import tsx bench/cluster/ingest-cpu.ts`; BENCH_DOCS, BENCH_INGEST_ROUNDS.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRng } from '../../runtime/env/rng.ts';
@@ -13,18 +13,11 @@ import { monotonicMs } from '../../runtime/env/real.ts';
 import { removeDataDir, startDev, type DevProcess } from '../../test/integration/cluster/harness.ts';
 import { makeDocument, vocabulary } from '../engine/corpus.ts';
 import { call, waitTask } from './http.ts';
+import { cpuSeconds } from './proc-cpu.ts';
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 const BATCH = 1_000;
-const TICKS_PER_SECOND = 100;
-
-function cpuSeconds(pid: number): number {
-  // Fields after the parenthesised command name: utime and stime are 14 and 15 (1-based).
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'miroir-ingest-cpu-'));

@@ -10,11 +10,18 @@
 // series see the same machine load, so the ratio is what carries across
 // machines. Every query's `estimatedTotalHits` must agree between the two
 // (a wrong answer would make the timing meaningless); disagreements are
-// counted and reported. Results: bench/cluster/search-results.json and
-// search-results.md.
+// counted and reported. Beside the wall times, the CPU each process spent
+// during the measured queries (/proc, Linux), per query: the edge peer's own
+// cost does not depend on the machine's load the way its latency does.
+// Results: bench/cluster/search-results.json and search-results.md.
 //
 // Run: node --import tsx bench/cluster/search.bench.ts
 // (MIROIR_BENCH_DOCS, MIROIR_BENCH_QUERIES change the sizes.)
+//
+// Profiling the peers and nodes: MIROIR_DEV_CPU_PROF_DIR=/dir is handed to
+// `miroir dev` (cli/dev/child.ts), so every child writes a .cpuprofile there
+// when the cluster stops; use MIROIR_BENCH_QUERIES=3000 so that searches
+// dominate start-up and ingest. The peer that served the searches is p1.
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { Meilisearch, MeilisearchApiError } from 'meilisearch';
@@ -22,6 +29,7 @@ import { seededRng } from '../../runtime/env/rng.ts';
 import { makeDocument, makeQuery, vocabulary, type BenchQuery, type QueryKind } from '../engine/corpus.ts';
 import { MASTER_KEY, removeDataDir, startDev, tempDataDir, type DevCluster } from '../../test/integration/cluster/harness.ts';
 import { spawnNode, tempDir, type SpawnedNode } from '../../test/integration/engine/spawn-node.ts';
+import { cpuSeconds } from './proc-cpu.ts';
 
 const DOCS = Number(process.env['MIROIR_BENCH_DOCS'] ?? 10_000);
 const QUERIES = Number(process.env['MIROIR_BENCH_QUERIES'] ?? 400);
@@ -29,6 +37,9 @@ const WARMUP = 40;
 const BATCH = 1_000;
 const TASK_TIMEOUT_MS = 300_000;
 const INDEX = 'bench';
+const PROFILE_ENV: Record<string, string> = process.env['MIROIR_DEV_CPU_PROF_DIR']
+  ? { MIROIR_DEV_CPU_PROF_DIR: process.env['MIROIR_DEV_CPU_PROF_DIR'] }
+  : {};
 const SETTINGS = {
   filterableAttributes: ['category', 'brand', 'color', 'price', 'rating'],
   sortableAttributes: ['price', 'rating'],
@@ -111,6 +122,20 @@ async function measure(miroirUrl: string, directUrl: string, queries: readonly B
   return { samples, mismatches, degraded };
 }
 
+/** The processes whose CPU is counted: Miroir's peers and nodes (from dev.json) and the direct node. */
+function cpuTargets(cluster: DevCluster, direct: SpawnedNode): { name: string; pid: number }[] {
+  const own = [...cluster.peers(), ...cluster.nodes()].map((p) => ({ name: `${p.role} ${p.id}`, pid: p.pid }));
+  return [...own, { name: 'direct node', pid: direct.child.pid! }];
+}
+
+/** CPU ms per query of each target while `run` sends `queries` to both targets. */
+async function cpuPerQuery<T>(targets: readonly { name: string; pid: number }[], queries: number, run: () => Promise<T>): Promise<{ result: T; cpuMsPerQuery: Record<string, number> }> {
+  const before = targets.map((t) => cpuSeconds(t.pid));
+  const result = await run();
+  const cpuMsPerQuery = Object.fromEntries(targets.map((t, i) => [t.name, round(((cpuSeconds(t.pid) - before[i]!) * 1000) / queries)]));
+  return { result, cpuMsPerQuery };
+}
+
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
@@ -155,6 +180,8 @@ function markdown(result: ReturnType<typeof summarize>, meta: Record<string, unk
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     line('all', result.all),
     ...Object.entries(result.byKind).map(([kind, r]) => line(kind, r)),
+    '',
+    `CPU per query (user + system, ms, over all ${meta['queries'] as number + (meta['warmup'] as number)} queries; p1 is the peer the queries went through): ${Object.entries(meta['cpuMsPerQuery'] as Record<string, number>).map(([name, ms]) => `${name} ${ms}`).join(', ')}.`,
     ...((meta['mismatches'] as string[]).length === 0 ? [] : ['', 'Queries whose totals differed:', ...(meta['mismatches'] as string[]).map((m) => `- \`${m}\``)]),
     '',
   ].join('\n');
@@ -170,7 +197,7 @@ async function main(): Promise<void> {
   let cluster: DevCluster | undefined;
   let direct: SpawnedNode | undefined;
   try {
-    [cluster, direct] = await Promise.all([startDev(dataDir), spawnNode({ dbPath: directDir.path, masterKey: MASTER_KEY, timeoutMs: 120_000 })]);
+    [cluster, direct] = await Promise.all([startDev(dataDir, [], 120_000, PROFILE_ENV), spawnNode({ dbPath: directDir.path, masterKey: MASTER_KEY, timeoutMs: 120_000 })]);
     const miroirUrl = cluster.peers()[0]!.url;
     const clients = [cluster.client(), new Meilisearch({ host: direct.url, apiKey: MASTER_KEY })] as const;
     for (const client of clients) await client.createIndex(INDEX, { primaryKey: 'id' }).waitTask({ timeout: TASK_TIMEOUT_MS });
@@ -179,7 +206,9 @@ async function main(): Promise<void> {
     const loadMiroirMs = await load(clients[0], docs);
     const loadDirectMs = await load(clients[1], docs);
     const runnable = settingsApplied ? queries : queries.filter((q) => q.kind === 'keywords' || q.kind === 'typo');
-    const { samples, mismatches, degraded } = await measure(miroirUrl, direct.url, runnable);
+    const directUrl = direct.url;
+    const measured = await cpuPerQuery(cpuTargets(cluster, direct), runnable.length, () => measure(miroirUrl, directUrl, runnable));
+    const { samples, mismatches, degraded } = measured.result;
     const result = summarize(samples);
     const meta = {
       environment: `Node ${process.version}, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) at the end of the run`,
@@ -191,6 +220,7 @@ async function main(): Promise<void> {
       settingsApplied,
       loadMiroirS: round(loadMiroirMs / 1000),
       loadDirectS: round(loadDirectMs / 1000),
+      cpuMsPerQuery: measured.cpuMsPerQuery,
     };
     const url = (name: string) => new URL(name, import.meta.url);
     writeFileSync(url('search-results.json'), `${JSON.stringify({ ...meta, ...result }, null, 2)}\n`);

@@ -3,12 +3,20 @@
 // log file, and the exit-with-parent guard preloaded (the child stops itself
 // when the parent dies, even by SIGKILL). Whether it is up is for the caller
 // to probe over HTTP: every port is known before the start.
+//
+// Profiling: with MIROIR_DEV_CPU_PROF_DIR=/dir in `miroir dev`'s environment,
+// every child runs with `--cpu-prof --cpu-prof-dir=/dir` (NODE_OPTIONS refuses
+// --cpu-prof) and writes a .cpuprofile there when it exits cleanly (Ctrl-C,
+// SIGTERM from `miroir dev` or the exit-with-parent guard; not on SIGKILL).
+// The variable is for `miroir dev` only: it is not passed on, since a peer's
+// config loader refuses MIROIR_* variables it does not know.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { SECRET_ENV } from '../../runtime/config/index.ts';
 
 const BIN = new URL('../bin.js', import.meta.url).pathname;
 const GUARD = new URL('./exit-with-parent.js', import.meta.url).href;
+const CPU_PROF_DIR_ENV = 'MIROIR_DEV_CPU_PROF_DIR';
 
 export interface ChildSpec {
   /** For messages: `peer p1`, `node n2`. */
@@ -37,14 +45,14 @@ export interface DevChild {
  * the peer's loader does not know stops the peer with a clear message.
  */
 export function baseEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const own = new Set(['MIROIR_CONFIG', ...Object.values(SECRET_ENV)]);
+  const own = new Set(['MIROIR_CONFIG', CPU_PROF_DIR_ENV, ...Object.values(SECRET_ENV)]);
   return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('MEILI_') && !own.has(k)));
 }
 
 export function startChild(spec: ChildSpec): DevChild {
   // The child writes its log itself, so its last words (a shutdown after the parent died) are kept.
   const log = openSync(spec.logPath, 'a');
-  const child = spawn(process.execPath, ['--import', GUARD, BIN, ...spec.args], {
+  const child = spawn(process.execPath, [...profileFlags(process.env), '--import', GUARD, BIN, ...spec.args], {
     env: spec.env,
     stdio: ['pipe', log, log],
   });
@@ -65,4 +73,10 @@ export function startChild(spec: ChildSpec): DevChild {
     return exited;
   };
   return { spec, process: child, exited, hasExited, stop };
+}
+
+/** `--cpu-prof` flags when MIROIR_DEV_CPU_PROF_DIR names a directory to write profiles to. */
+function profileFlags(env: NodeJS.ProcessEnv): string[] {
+  const dir = env[CPU_PROF_DIR_ENV];
+  return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
