@@ -41,8 +41,10 @@ export function withRuleFilter(query: SearchQuery, ruleFilter: unknown): SearchQ
  */
 export function searchEntry(entry: IndexEntry, query: SearchQuery, retrieveVectors = false): SearchResult {
   const result = entry.index.search(query, entry.uid);
+  // settings() is a deep copy: read it only when the vectors are asked for.
+  if (!retrieveVectors) return result;
   const displayed = entry.index.settings().displayedAttributes;
-  if (!retrieveVectors || !(displayed.includes('*') || displayed.includes('_vectors'))) return result;
+  if (!(displayed.includes('*') || displayed.includes('_vectors'))) return result;
   return { ...result, hits: result.hits.map(withEmptyVectors) };
 }
 

@@ -6,6 +6,7 @@
 // and only ever depends on the query, the settings and the document.
 import type { Bitset } from '../core/bitset.ts';
 import type { InvertedIndex } from '../index/inverted-index.ts';
+import { OVERFLOW_SLOT_BIT } from '../index/searchable-fields.ts';
 import type { QueryNode } from '../query/query-graph.ts';
 import { enumeratePaths, nodeLength } from '../query/query-graph.ts';
 import type { StepResult } from './details.ts';
@@ -229,8 +230,13 @@ export class DocRanker implements Ranker {
     const r = this.matcher.resolved[n]!;
     if (r.exactPhrase) return r.docs[0].has(doc);
     if (r.exactWord === undefined) return false;
-    // Searching every field: the word's postings answer without reading the document.
-    if (this.filter.mask === ~0) return (this.index.postings(this.index.word(r.exactWord))?.find(doc) ?? -1) >= 0;
+    // Searching every field, or fields with a bit of their own in the posting
+    // masks: the word's posting answers without reading the document.
+    if (this.filter.mask === ~0 || this.index.fields.slotCount <= OVERFLOW_SLOT_BIT) {
+      const p = this.index.postings(this.index.word(r.exactWord));
+      const i = p ? p.find(doc) : -1;
+      return i >= 0 && (this.filter.mask === ~0 || (p!.maskAt(i) & this.filter.mask) !== 0);
+    }
     const tokens = this.index.tokensOf(doc);
     if (!tokens) return false;
     for (let k = 0; k < tokens.words.length; k++) {

@@ -35,10 +35,16 @@ export interface KeywordContext {
 
 export function slotFilter(index: InvertedIndex, searchOn: readonly string[] | null): SlotFilter {
   if (searchOn === null) return { allowed: () => true, mask: ~0 };
-  const allowed = (slot: number) => searchOn.some((name) => pathMatches(name, index.fields.pathOf(slot)));
+  // Decided once per slot: ranking asks for every token of every ranked
+  // document, and matching names against paths each time cost more than the rules.
+  const slots = new Uint8Array(index.fields.slotCount);
   let mask = 0;
-  for (let slot = 0; slot < index.fields.slotCount; slot++) if (allowed(slot)) mask |= slotBit(slot);
-  return { allowed, mask };
+  for (let slot = 0; slot < slots.length; slot++) {
+    if (!searchOn.some((name) => pathMatches(name, index.fields.pathOf(slot)))) continue;
+    slots[slot] = 1;
+    mask |= slotBit(slot);
+  }
+  return { allowed: (slot) => slots[slot] === 1, mask };
 }
 
 /** Documents holding a word or phrase the query excludes (`-word`, `-"a phrase"`). */
