@@ -9,8 +9,7 @@ export { DEFAULT_DOCUMENTS_LIMIT, nodeRequestBody, planDocuments, planSearch } f
 export type { DocumentsPlan, DocumentsQuery, SearchBody, SearchPlan } from './node-query.ts';
 export { hitsInfo, searchWindow, DEFAULT_SEARCH_LIMIT } from './pagination.ts';
 export type { HitsInfo, SearchWindow } from './pagination.ts';
-export { compareRankingKeys, RankingKeyBuilder } from './score-key.ts';
-export type { RankingKey } from './score-key.ts';
+export { HeadKeys } from './score-key.ts';
 export type {
   Approximation,
   ClientSearchQuery,

@@ -10,8 +10,13 @@
 // far each list was fetched: page 2 continues page 1 with no duplicate and no
 // gap. Ties between heads of different lists are broken by `compare` (the
 // caller passes the primary key) and then by the lower list index.
+//
+// `compare` is only ever called on the current heads of two lists, so a
+// caller may keep per-head state (score-key.ts keeps one key per list). The
+// heap remembers the better child of its root while only the root's head
+// changes: a list that keeps winning costs one comparison per item, not two.
 
-/** Negative when item (listA, a) comes before item (listB, b). */
+/** Negative when item (listA, a) comes before item (listB, b); a and b are always the heads of their lists. */
 export type HeadCompare = (listA: number, a: number, listB: number, b: number) => number;
 
 /** Visits items in merged order until `visit` returns false or every list is consumed. */
@@ -27,21 +32,38 @@ export function kWayMerge(
     return c < 0 || (c === 0 && i < j);
   };
   for (let i = 0; i < lengths.length; i++) if (lengths[i]! > 0) siftUp(heap, heap.push(i) - 1, before);
+  // The heap index of the root's better child, or -1 once the heap below the root changed.
+  let runnerUp = -1;
   while (heap.length > 0) {
     const list = heap[0]!;
     const at = position[list]!;
     position[list] = at + 1;
     if (at + 1 >= lengths[list]!) {
       const last = heap.pop()!;
+      runnerUp = -1;
       if (heap.length > 0) {
         heap[0] = last;
         siftDown(heap, 0, before);
       }
     } else if (heap.length > 1) {
-      siftDown(heap, 0, before);
+      if (runnerUp < 0) runnerUp = betterChild(heap, 0, before);
+      const challenger = heap[runnerUp]!;
+      if (before(challenger, list)) {
+        heap[0] = challenger;
+        heap[runnerUp] = list;
+        siftDown(heap, runnerUp, before);
+        runnerUp = -1;
+      }
     }
     if (!visit(list, at)) return;
   }
+}
+
+/** The index of the child of `at` that comes first; `at` must have a child. */
+function betterChild(heap: readonly number[], at: number, before: (i: number, j: number) => boolean): number {
+  const left = 2 * at + 1;
+  const right = left + 1;
+  return right < heap.length && before(heap[right]!, heap[left]!) ? right : left;
 }
 
 function siftUp(heap: number[], at: number, before: (i: number, j: number) => boolean): void {
@@ -55,10 +77,8 @@ function siftUp(heap: number[], at: number, before: (i: number, j: number) => bo
 
 function siftDown(heap: number[], at: number, before: (i: number, j: number) => boolean): void {
   for (;;) {
-    const left = 2 * at + 1;
-    if (left >= heap.length) return;
-    const right = left + 1;
-    const child = right < heap.length && before(heap[right]!, heap[left]!) ? right : left;
+    if (2 * at + 1 >= heap.length) return;
+    const child = betterChild(heap, at, before);
     if (!before(heap[child]!, heap[at]!)) return;
     [heap[at], heap[child]] = [heap[child]!, heap[at]!];
     at = child;

@@ -26,8 +26,7 @@ import { CANDIDATES_FACET } from './node-query.ts';
 import { hitsInfo, searchWindow } from './pagination.ts';
 import type { HitsInfo, SearchWindow } from './pagination.ts';
 import { comparePrimaryKeys } from './primary-key.ts';
-import { compareRankingKeys, RankingKeyBuilder } from './score-key.ts';
-import type { RankingKey } from './score-key.ts';
+import { HeadKeys } from './score-key.ts';
 import type { RankingBasis } from './node-query.ts';
 import { compileStrip, stripHit } from './strip.ts';
 import type { Approximation, ClientSearchQuery, FacetingSettings, Hit, NodeSearchResponse } from './types.ts';
@@ -88,13 +87,15 @@ export function mergeSearch(input: MergeSearchInput): MergeSearchResult {
 }
 
 /**
- * The node lists with their ranking keys and primary keys, computed the first
- * time a hit reaches a list head: a page of 20 out of 1,000 fetched hits only
- * reads the score details of about 20 + k of them.
+ * The node lists with the ranking key of each list's head (score-key.ts),
+ * computed when a hit becomes its list's head and is first compared: a page
+ * of 20 out of 1,000 fetched hits only reads the score details of about
+ * 20 + k of them.
  */
 class RankedLists {
-  private readonly builder: RankingKeyBuilder;
-  private readonly keys: (RankingKey | undefined)[][];
+  private readonly keys: HeadKeys;
+  /** The position whose key each list's HeadKeys slot holds, -1 before the first. */
+  private readonly loaded: number[];
   private missingPrimaryKey = false;
 
   constructor(
@@ -102,24 +103,26 @@ class RankedLists {
     private readonly primaryKey: string | null,
     rankedBy: RankingBasis,
   ) {
-    this.builder = new RankingKeyBuilder(rankedBy);
-    this.keys = lists.map(() => []);
+    this.keys = new HeadKeys(lists.length, rankedBy);
+    this.loaded = lists.map(() => -1);
   }
 
   readonly compare = (la: number, a: number, lb: number, b: number): number => {
-    const c = compareRankingKeys(this.keyAt(la, a), this.keyAt(lb, b));
+    if (this.loaded[la] !== a) this.load(la, a);
+    if (this.loaded[lb] !== b) this.load(lb, b);
+    const c = this.keys.compare(la, lb);
     return c !== 0 ? c : comparePrimaryKeys(this.pkAt(la, a), this.pkAt(lb, b));
   };
 
   approximations(): Set<Approximation> {
-    const all = new Set(this.builder.approximations);
+    const all = new Set(this.keys.approximations);
     if (this.missingPrimaryKey) all.add('missing-primary-key');
     return all;
   }
 
-  private keyAt(list: number, at: number): RankingKey {
-    const keys = this.keys[list]!;
-    return (keys[at] ??= this.builder.keyOf(this.lists[list]![at]!));
+  private load(list: number, at: number): void {
+    this.keys.load(list, this.lists[list]![at]!);
+    this.loaded[list] = at;
   }
 
   private pkAt(list: number, at: number): unknown {

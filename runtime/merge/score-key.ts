@@ -22,7 +22,11 @@
 // - geo sort `_geoPoint(lat, lng):asc|desc`: [3, ±distance], missing [0, 0].
 // - a redacted sort rule `<hidden-rule-N>` has no value to compare: [0, 0],
 //   reported as an approximation.
-// Keys are built lazily by the merge: only hits that reach a list head need one.
+// Only list heads are ever compared (k-way.ts), so there is one key per list,
+// the key of its current head, rewritten in place when the list advances: a
+// page of 20 out of 1,000 fetched hits reads the details of about 20 + k of
+// them, and no hit allocates anything. Slots live in one Float64Array per
+// list, the string sort values beside them.
 //
 // When the plan ranked by score (node-query.ts rankingBasis: no sort, no
 // vector, default-like rules), nodes send no details and the key is the one
@@ -31,14 +35,13 @@ import type { RankingBasis } from './node-query.ts';
 import type { Approximation, Hit } from './types.ts';
 import { compareCodePoints } from './facet-value.ts';
 
-export interface RankingKey {
-  readonly slots: number[];
-  /** The string sort values, at index slot/2, or null when the key has none. */
-  strings: (string | undefined)[] | null;
-}
-
 const enum Kind {
+  /** A scored rule without a max rank in its details (proximity, attribute*, wordPosition). */
   Score,
+  /** words and exactness: their max rank is `maxMatchingWords`. */
+  ScoreWords,
+  /** typo: its max rank is `maxTypoCount`. */
+  ScoreTypo,
   SortAsc,
   SortDesc,
   GeoAsc,
@@ -50,9 +53,17 @@ const enum Kind {
 
 const STRING_CLASS = 1;
 const NUMBER_CLASS = 3;
+/** Slots of a new list's buffer: six rules; a longer key grows it. */
+const INITIAL_SLOTS = 12;
 
-/** What key building remembers across the hits of one merge. */
-export class RankingKeyBuilder {
+type Details = Record<string, Record<string, unknown> | undefined>;
+
+/** The ranking keys of the heads of k lists, and what key building remembers across one merge. */
+export class HeadKeys {
+  private readonly slots: Float64Array[] = [];
+  private readonly sizes: number[] = [];
+  /** The string sort values of each list's key, at index slot/2 (read only where the class says string). */
+  private readonly strings: (string | undefined)[][] = [];
   private readonly kinds = new Map<string, Kind>();
   // The rule names seen at each position by the previous hit: every hit of one
   // query lists the same rules, so an identity check usually replaces the map lookup.
@@ -64,21 +75,35 @@ export class RankingKeyBuilder {
   private readonly maxRanks: (number | undefined)[] = [];
   readonly approximations = new Set<Approximation>();
 
-  constructor(private readonly rankedBy: RankingBasis = 'details') {}
+  constructor(
+    lists: number,
+    private readonly rankedBy: RankingBasis = 'details',
+  ) {
+    for (let i = 0; i < lists; i++) {
+      this.slots.push(new Float64Array(INITIAL_SLOTS));
+      this.sizes.push(0);
+      this.strings.push([]);
+    }
+  }
 
-  keyOf(hit: Hit): RankingKey {
+  /** Makes `hit` the key of `list`. */
+  load(list: number, hit: Hit): void {
+    this.sizes[list] = 0;
     const details = this.rankedBy === 'details' ? hit['_rankingScoreDetails'] : undefined;
     if (typeof details !== 'object' || details === null) {
       const score = hit['_rankingScore'];
       if (this.rankedBy === 'details' || typeof score !== 'number') this.approximations.add('missing-ranking-details');
-      return { slots: [0, typeof score === 'number' ? score : 0], strings: null };
+      this.put(list, 0, typeof score === 'number' ? score : 0);
+      return;
     }
-    const entries = details as Record<string, Record<string, unknown> | undefined>;
-    const key: RankingKey = { slots: [], strings: null };
+    const entries = details as Details;
     let position = 0;
     for (const name in entries) {
       const entry = entries[name] ?? {};
-      if (entry['order'] !== position) return this.keyOfUnordered(entries);
+      if (entry['order'] !== position) {
+        this.loadUnordered(list, entries);
+        return;
+      }
       let kind: Kind;
       if (this.lastNames[position] === name) {
         kind = this.lastKinds[position]!;
@@ -87,29 +112,53 @@ export class RankingKeyBuilder {
         this.lastNames[position] = name;
         this.lastKinds[position] = kind;
       }
-      if (kind === Kind.Score) this.checkMaxRank(position, entry);
-      this.push(key, kind, entry);
+      if (kind === Kind.Score) this.put(list, 0, numberOr(entry['score'], 0));
+      else if (kind === Kind.ScoreWords || kind === Kind.ScoreTypo) this.putScoreWithMaxRank(list, position, kind, entry);
+      else this.putRule(list, kind, entry);
       position++;
     }
-    return key;
+  }
+
+  /** Negative when the head of list `a` ranks before the head of list `b`; 0 when the rules cannot tell them apart. */
+  compare(a: number, b: number): number {
+    const x = this.slots[a]!;
+    const y = this.slots[b]!;
+    const sizeA = this.sizes[a]!;
+    const sizeB = this.sizes[b]!;
+    const n = sizeA < sizeB ? sizeA : sizeB;
+    for (let i = 0; i < n; i += 2) {
+      const cx = x[i]!;
+      const cy = y[i]!;
+      if (cx !== cy) return cx > cy ? -1 : 1;
+      const vx = x[i + 1]!;
+      const vy = y[i + 1]!;
+      if (vx !== vy) return vx > vy ? -1 : 1;
+      if (cx === STRING_CLASS) {
+        const c = compareCodePoints(this.strings[a]![i >> 1]!, this.strings[b]![i >> 1]!);
+        if (c !== 0) return vx < 0 ? c : -c;
+      }
+    }
+    return 0;
   }
 
   /** The slow path for details whose keys are not listed in `order` order. */
-  private keyOfUnordered(entries: Record<string, Record<string, unknown> | undefined>): RankingKey {
+  private loadUnordered(list: number, entries: Details): void {
+    this.sizes[list] = 0;
     const order = (e: Record<string, unknown> | undefined): number =>
       typeof e?.['order'] === 'number' ? e['order'] : Number.MAX_SAFE_INTEGER;
     const names = Object.keys(entries).sort((a, b) => order(entries[a]) - order(entries[b]));
-    const key: RankingKey = { slots: [], strings: null };
-    for (const name of names) this.push(key, this.kindOf(name), entries[name] ?? {});
-    return key;
+    for (const name of names) this.putRule(list, this.kindOf(name), entries[name] ?? {});
   }
 
-  private checkMaxRank(position: number, entry: Record<string, unknown>): void {
-    const max = entry['maxMatchingWords'] ?? entry['maxTypoCount'];
-    if (typeof max !== 'number') return;
-    const seen = this.maxRanks[position];
-    if (seen === undefined) this.maxRanks[position] = max;
-    else if (seen !== max) this.approximations.add('inconsistent-max-rank');
+  /** A scored rule whose details carry its max rank, checked for agreement between hits. */
+  private putScoreWithMaxRank(list: number, position: number, kind: Kind, entry: Record<string, unknown>): void {
+    const max = kind === Kind.ScoreTypo ? entry['maxTypoCount'] : entry['maxMatchingWords'];
+    if (typeof max === 'number') {
+      const seen = this.maxRanks[position];
+      if (seen === undefined) this.maxRanks[position] = max;
+      else if (seen !== max) this.approximations.add('inconsistent-max-rank');
+    }
+    this.put(list, 0, numberOr(entry['score'], 0));
   }
 
   private kindOf(name: string): Kind {
@@ -118,72 +167,69 @@ export class RankingKeyBuilder {
     return kind;
   }
 
-  private push(key: RankingKey, kind: Kind, entry: Record<string, unknown>): void {
-    const slots = key.slots;
+  private putRule(list: number, kind: Kind, entry: Record<string, unknown>): void {
     switch (kind) {
       case Kind.Score:
-        slots.push(0, numberOr(entry['score'], 0));
+      case Kind.ScoreWords:
+      case Kind.ScoreTypo:
+        this.put(list, 0, numberOr(entry['score'], 0));
         return;
       case Kind.Skipped:
-        slots.push(0, 0);
+        this.put(list, 0, 0);
         return;
       case Kind.Vector:
-        slots.push(0, numberOr(entry['similarity'], 0));
+        this.put(list, 0, numberOr(entry['similarity'], 0));
         return;
       case Kind.Hidden:
         this.approximations.add('hidden-sort-values');
-        slots.push(0, 0);
+        this.put(list, 0, 0);
         return;
       case Kind.GeoAsc:
       case Kind.GeoDesc: {
         const d = entry['distance'];
-        if (typeof d === 'number') slots.push(NUMBER_CLASS, kind === Kind.GeoAsc ? -d : d);
-        else slots.push(0, 0);
+        if (typeof d === 'number') this.put(list, NUMBER_CLASS, kind === Kind.GeoAsc ? -d : d);
+        else this.put(list, 0, 0);
         return;
       }
       case Kind.SortAsc:
       case Kind.SortDesc:
-        pushSortValue(key, entry['value'], kind === Kind.SortAsc);
+        this.putSortValue(list, entry['value'], kind === Kind.SortAsc);
         return;
     }
   }
-}
 
-function pushSortValue(key: RankingKey, value: unknown, ascending: boolean): void {
-  if (typeof value === 'number') {
-    key.slots.push(NUMBER_CLASS, ascending ? -value : value);
-  } else if (typeof value === 'string') {
-    (key.strings ??= [])[key.slots.length >> 1] = value;
-    key.slots.push(STRING_CLASS, ascending ? -1 : 1);
-  } else {
-    key.slots.push(0, 0);
-  }
-}
-
-/** Negative when `a` ranks before `b`; 0 when the rules cannot tell them apart. */
-export function compareRankingKeys(a: RankingKey, b: RankingKey): number {
-  const x = a.slots;
-  const y = b.slots;
-  const n = x.length < y.length ? x.length : y.length;
-  for (let i = 0; i < n; i += 2) {
-    const cx = x[i]!;
-    const cy = y[i]!;
-    if (cx !== cy) return cx > cy ? -1 : 1;
-    const vx = x[i + 1]!;
-    const vy = y[i + 1]!;
-    if (vx !== vy) return vx > vy ? -1 : 1;
-    if (cx === STRING_CLASS) {
-      const c = compareCodePoints(a.strings![i >> 1]!, b.strings![i >> 1]!);
-      if (c !== 0) return vx < 0 ? c : -c;
+  private putSortValue(list: number, value: unknown, ascending: boolean): void {
+    if (typeof value === 'number') {
+      this.put(list, NUMBER_CLASS, ascending ? -value : value);
+    } else if (typeof value === 'string') {
+      this.strings[list]![this.sizes[list]! >> 1] = value;
+      this.put(list, STRING_CLASS, ascending ? -1 : 1);
+    } else {
+      this.put(list, 0, 0);
     }
   }
-  return 0;
+
+  /** Appends one [class, value] slot pair to the key of `list`. */
+  private put(list: number, cls: number, value: number): void {
+    let buffer = this.slots[list]!;
+    const size = this.sizes[list]!;
+    if (size + 2 > buffer.length) {
+      const grown = new Float64Array(buffer.length * 2);
+      grown.set(buffer);
+      this.slots[list] = buffer = grown;
+    }
+    buffer[size] = cls;
+    buffer[size + 1] = value;
+    this.sizes[list] = size + 2;
+  }
 }
 
 function kindOf(name: string): Kind {
   if (name === 'skipped') return Kind.Skipped;
   if (name === 'vectorSort') return Kind.Vector;
   if (name.startsWith('<hidden-rule-')) return Kind.Hidden;
+  if (name === 'words' || name === 'exactness') return Kind.ScoreWords;
+  if (name === 'typo') return Kind.ScoreTypo;
   const ascending = name.endsWith(':asc');
   if (!ascending && !name.endsWith(':desc')) return Kind.Score;
   if (name.startsWith('_geoPoint(')) return ascending ? Kind.GeoAsc : Kind.GeoDesc;
