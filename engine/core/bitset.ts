@@ -26,6 +26,11 @@ export class Bitset {
     return set;
   }
 
+  /** The ids it holds room for without growing. */
+  get capacity(): number {
+    return this.words.length * 32;
+  }
+
   private grow(id: number): void {
     const need = (id >>> 5) + 1;
     if (need <= this.words.length) return;

@@ -107,19 +107,38 @@ function condition(e: Condition, ctx: Context): Bitset {
     case 'exists': return index.exists.clone();
     case 'isNull': return index.nulls.clone();
     case 'isEmpty': return index.empties.clone();
-    case 'in': return e.values.reduce((acc, v) => acc.union(equal(ctx, name, v)), new Bitset());
+    case 'in': {
+      const out = sizedForAll(ctx);
+      for (const v of e.values) addEqual(ctx, name, v, out);
+      return out;
+    }
     case 'range': return range(ctx, name, { value: e.from, inclusive: true }, { value: e.to, inclusive: true });
     case 'compare': return compare(ctx, name, e.op, e.value);
     default: return unreachable(e);
   }
 }
 
+/**
+ * An empty set already as large as the set of all documents: adding ids one
+ * by one never regrows it (a cluster node's `_miroir_shard IN [...]` adds
+ * every document it holds, on every search).
+ */
+function sizedForAll(ctx: Context): Bitset {
+  return new Bitset(ctx.data.all.capacity);
+}
+
 function equal(ctx: Context, field: string, value: Token): Bitset {
+  const out = sizedForAll(ctx);
+  addEqual(ctx, field, value, out);
+  return out;
+}
+
+/** Adds to `into` the documents holding the value: its normalized string, or its number when it reads as one. */
+function addEqual(ctx: Context, field: string, value: Token, into: Bitset): void {
   const index = fieldIndex(ctx.data, field);
-  const ids = Bitset.of(index.stringIds(normalizeFacet(value.value)));
+  for (const id of index.stringIds(normalizeFacet(value.value))) into.add(id);
   const n = parseFiniteFloat(value.value);
-  if (n !== null) for (const id of index.numberIds(n === 0 ? 0 : n)) ids.add(id);
-  return ids;
+  if (n !== null) for (const id of index.numberIds(n === 0 ? 0 : n)) into.add(id);
 }
 
 function compare(ctx: Context, field: string, op: string, value: Token): Bitset {
@@ -137,7 +156,7 @@ function compare(ctx: Context, field: string, op: string, value: Token): Bitset 
 /** Numbers within the numeric reading of the bounds (when every given bound has one), plus string keys. */
 function range(ctx: Context, field: string, lower: Bound<Token> | null, upper: Bound<Token> | null): Bitset {
   const index = fieldIndex(ctx.data, field);
-  const out = new Bitset();
+  const out = sizedForAll(ctx);
   const num = (b: Bound<Token> | null) => (b ? parseFiniteFloat(b.value.value) : null);
   const lo = num(lower);
   const hi = num(upper);

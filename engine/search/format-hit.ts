@@ -51,6 +51,11 @@ function select(value: unknown, path: string, patterns: readonly string[]): unkn
 export function selectFields(doc: Document, displayed: readonly string[], retrieve: readonly string[] | null, fieldRank: (f: string) => number): Document {
   const out: Document = {};
   const keys = Object.keys(doc).sort((a, b) => fieldRank(a) - fieldRank(b));
+  if (displayed.includes('*') && (retrieve === null || retrieve.includes('*'))) {
+    // `*` selects every path: the whole document, in field order (the default, and most searches).
+    for (const key of keys) if (doc[key] !== undefined) out[key] = doc[key];
+    return out;
+  }
   const wanted = (path: string, patterns: readonly string[]) => patterns.some((p) => pathMatches(p, path) || p.startsWith(`${path}.`));
   for (const key of keys) {
     if (!wanted(key, displayed)) continue;
