@@ -7,12 +7,22 @@
 //
 // Committed phase it mirrors: the node's cursor in the cluster state. It
 // starts from that cursor (input is rebuilt from committed state, never from
-// a persisted snapshot, STYLE G9); after any unexpected failure it drops its
-// window and starts again from the committed cursor: replaying a suffix in
-// order converges on the node. A node that is down keeps the window and is
-// retried after a capped, jittered back-off (`retryBackoff`); one that comes
-// back without the tasks it had acknowledged (its data lost) is replayed from
-// the committed cursor. When the log was compacted past the cursor (retention
+// a persisted snapshot, STYLE G9), but the node may already hold requests
+// after it (the previous leader, or this dispatcher before a failure, sent
+// them), and a documents write sent twice is not harmless: a partial update
+// and a filter delete of the same document, resent, leave a ghost. So every
+// documents request carries its log position as `customMetadata`
+// (runtime/dispatch/stamp.ts), and before sending anything (`resuming`: at
+// start, and whenever the window was dropped) the dispatcher reads the
+// node's newest tasks and adopts what the node already enqueued: those
+// requests count as sent, their tasks are polled like its own, and sending
+// goes on exactly after them (runtime/dispatch/resume.ts, which also says
+// what is sent again and why that converges). The window is dropped after
+// any unexpected failure and after a send the node did not answer (it may
+// have enqueued the request all the same); a node that is down is retried
+// after a capped, jittered back-off (`retryBackoff`); one that comes back
+// without the tasks it had acknowledged (its data lost) is replayed from the
+// committed cursor. When the log was compacted past the cursor (retention
 // bounds) it commits `dispatcher.behind` and goes on from the compaction point.
 //
 // The I/O implementations are provided by `nodeDispatcherLogic(services)`;
@@ -21,7 +31,8 @@
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
 import type { NodeOutcome } from '../runtime/cluster/index.ts';
 import { LogCompactedError } from '../runtime/errors.ts';
-import { pollTasks, sendUnsent, type SendReport } from '../runtime/dispatch/node-io.ts';
+import { listNewestTasks, pollTasks, sendUnsent, type SendReport } from '../runtime/dispatch/node-io.ts';
+import { adoptEnqueued, resumePoint } from '../runtime/dispatch/resume.ts';
 import type { DispatchServices } from '../runtime/dispatch/services.ts';
 import { readRange } from '../runtime/dispatch/replay.ts';
 import {
@@ -61,6 +72,8 @@ export interface NodeDispatcherContext {
   lastError: string | null;
   /** Entries finished since start (status, tests). */
   finished: number;
+  /** The window was dropped (or never built): look at the node's tasks before sending anything (runtime/dispatch/resume.ts). */
+  needsResume: boolean;
 }
 
 export interface Observation {
@@ -85,6 +98,12 @@ export interface ReadOutput {
   readThrough: number | null;
 }
 
+export interface ResumeOutput {
+  /** The entries the node already holds requests of, those requests marked sent with the node's tasks. */
+  window: WindowEntry[];
+  readThrough: number;
+}
+
 export interface CommitOutput {
   cursor: number;
   /** Outcomes committed (a prefix of the pending ones). */
@@ -106,6 +125,7 @@ export const nodeDispatcherMachine = setup({
   },
   actors: {
     observe: unprovided<Observation, void>('observe'),
+    resumeWindow: unprovided<ResumeOutput, { nodeId: string; cursor: number }>('resumeWindow'),
     readEntries: unprovided<ReadOutput, ReadInput>('readEntries'),
     sendRequests: unprovided<SendReport, { nodeId: string; window: WindowEntry[] }>('sendRequests'),
     pollNodeTasks: unprovided<NodeTaskView[], { nodeId: string; uids: number[] }>('pollNodeTasks'),
@@ -115,6 +135,7 @@ export const nodeDispatcherMachine = setup({
     listenForAppends: fromCallback<NodeDispatcherEvent>(() => () => undefined),
   },
   guards: {
+    needsResume: ({ context }) => context.needsResume,
     hasUnsent: ({ context }) => context.window.some(hasUnsent),
     awaitsNodeTasks: ({ context }) => awaitedTaskUids(context.window).length > 0,
     /** More committed entries to read, and room in the window for them. */
@@ -165,17 +186,18 @@ export const nodeDispatcherMachine = setup({
       };
     }),
     restartFromCursor: assign((_, cursor: number) => {
-      return { committedCursor: cursor, readThrough: cursor, pendingCursor: cursor, window: [], outcomes: [], firstPendingAtMs: null };
+      return { committedCursor: cursor, readThrough: cursor, pendingCursor: cursor, window: [], outcomes: [], firstPendingAtMs: null, needsResume: true };
     }),
+    adoptWindow: assign((_, out: ResumeOutput) => ({ window: out.window, readThrough: out.readThrough, needsResume: false })),
     noteFailure: assign(({ context }, params: { error: unknown }) => {
       const error = params.error;
       const message = error instanceof Error ? error.message : String(error);
       return { attempt: context.attempt + 1, lastError: message };
     }),
-    /** Drops what is not committed: the retry replays from the committed cursor. */
+    /** Drops what is not committed: the retry resumes after what the node holds of the rest (resuming). */
     resetWindow: assign(({ context }) => ({
       readThrough: context.committedCursor, pendingCursor: context.committedCursor, window: [], outcomes: [], firstPendingAtMs: null,
-      missingPolls: 0,
+      missingPolls: 0, needsResume: true,
     })),
     setBackoff: assign((_, backoffMs: number) => ({ backoffMs })),
     resetAttempts: assign({ attempt: 0 }),
@@ -190,7 +212,7 @@ export const nodeDispatcherMachine = setup({
   context: ({ input }) => ({
     nodeId: input.nodeId, inflightMax: input.inflightMax, committedCursor: input.cursor, readThrough: input.cursor, window: [], pendingCursor: input.cursor,
     outcomes: [], firstPendingAtMs: null, seen: { appliedIndex: 0, lastDispatchIndex: 0, nowMs: 0 },
-    attempt: 0, backoffMs: 0, pollAttempt: 0, missingPolls: 0, lastError: null, finished: 0,
+    attempt: 0, backoffMs: 0, pollAttempt: 0, missingPolls: 0, lastError: null, finished: 0, needsResume: true,
   }),
   initial: 'settling',
   on: { 'dispatcher.stop': '.stopped' },
@@ -202,12 +224,25 @@ export const nodeDispatcherMachine = setup({
     routing: {
       // Reading ahead while node tasks run keeps the node busy (the window pipelines up to inflightMax entries).
       always: [
+        { guard: 'needsResume', target: 'resuming' },
         { guard: 'commitDue', target: 'committing' },
         { guard: 'hasUnsent', target: 'sending' },
         { guard: 'canRead', target: 'reading' },
         { guard: 'awaitsNodeTasks', target: 'awaitingNodeTasks' },
         { target: 'idle' },
       ],
+    },
+    resuming: {
+      // Before anything is sent: adopt what the node already enqueued after the committed cursor.
+      invoke: {
+        src: 'resumeWindow',
+        input: ({ context }) => ({ nodeId: context.nodeId, cursor: context.committedCursor }),
+        onDone: { target: 'settling', actions: { type: 'adoptWindow', params: ({ event }) => event.output } },
+        onError: [
+          { guard: { type: 'logCompacted', params: ({ event }) => ({ error: event.error }) }, target: 'reportingBehind' },
+          { target: 'drawingBackoff', actions: { type: 'noteFailure', params: ({ event }) => ({ error: event.error }) } },
+        ],
+      },
     },
     reading: {
       invoke: {
@@ -238,11 +273,10 @@ export const nodeDispatcherMachine = setup({
         onDone: [
           {
             guard: { type: 'sendStopped', params: ({ event }) => event.output },
+            // The request that failed may have been enqueued all the same (a timeout after the node took it):
+            // the retry resumes after what the node holds rather than sending it again.
             target: 'drawingBackoff',
-            actions: [
-              { type: 'recordSendReport', params: ({ event }) => event.output },
-              { type: 'noteFailure', params: ({ event }) => ({ error: event.output.unavailable }) },
-            ],
+            actions: [{ type: 'noteFailure', params: ({ event }) => ({ error: event.output.unavailable }) }, 'resetWindow'],
           },
           { target: 'awaitingNodeTasks', actions: [{ type: 'recordSendReport', params: ({ event }) => event.output }, 'resetAttempts'] },
         ],
@@ -325,6 +359,19 @@ export function nodeDispatcherLogic(services: DispatchServices) {
         const state = services.state();
         // The replica may be a step ahead of the readable log while the driver records an apply.
         return { appliedIndex: Math.min(state.appliedIndex, services.log.appliedIndex()), lastDispatchIndex: state.lastDispatchIndex, nowMs: clock.nowMs() };
+      }),
+      resumeWindow: fromPromise<ResumeOutput, { nodeId: string; cursor: number }>(async ({ input, signal }) => {
+        // Behind retention, whatever the node holds: reported before the node is asked (it may be down).
+        if (services.log.compactedThrough() > input.cursor) throw new LogCompactedError(input.cursor + 1);
+        const tasks = await listNewestTasks(services.client(input.nodeId), input.cursor, limits.resumeTasksMax, signal);
+        const through = resumePoint(tasks, input.cursor);
+        if (through === null) return { window: [], readThrough: input.cursor };
+        const readLog = readRange((from, maxBytes) => services.log.readCommitted(from, maxBytes), limits.readBytesMax);
+        const unbounded = { entries: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY };
+        const { planned, readThrough } = planEntries(readLog(input.cursor + 1, through.logIndex), services.state(), input.nodeId, unbounded, readLog);
+        // A new leader may not have applied yet what the old one sent: the back-off retries.
+        if ((readThrough ?? input.cursor) < through.logIndex) throw new Error(`the node holds entry ${through.logIndex}, not applied here yet`);
+        return { window: adoptEnqueued(planned, tasks, through), readThrough: through.logIndex };
       }),
       readEntries: fromPromise<ReadOutput, ReadInput>(async ({ input }) => {
         const entries = services.log.readCommitted(input.readThrough + 1, limits.readBytesMax);

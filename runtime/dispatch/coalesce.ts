@@ -12,7 +12,7 @@
 //   recordTasks). Its success is every entry's success, each with its own
 //   document count; its failure may belong to one entry only, so the covered
 //   entries are sent again one by one (`solo`) and so is everything after
-//   them, which replays in order and converges.
+//   them, in order (window.ts splitFrom says where that falls short).
 // - The payload is bounded by the window itself (dispatcher.batchBytesMax).
 // - A request covers at most half the window's entries (rounded up), so
 //   that when the node finishes one request another is still queued on it:

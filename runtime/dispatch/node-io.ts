@@ -7,16 +7,23 @@
 // (coalesce.ts); a request the node refuses outright when coalesced is sent
 // again one entry at a time at once, so the refusal is the right entry's.
 //
+// Every documents request carries its position in the log as Meilisearch's
+// `customMetadata` (stamp.ts), which a restarted dispatcher reads back from
+// the node's tasks to resume exactly after what the node holds (resume.ts).
+//
 // Failures: a 4xx answer is the node's verdict on the request (recorded, not
-// retried); a transport failure or a 5xx stops the sending, leaving the rest
-// for the retry after back-off (the same request is sent again: replaying a
-// write in order converges). Nothing here retries by itself (STYLE G13).
+// retried); a transport failure or a 5xx stops the sending, and the
+// dispatcher resumes after back-off from what the node's tasks show (the
+// request may have been enqueued before its answer was lost). Nothing here
+// retries by itself (STYLE G13).
 import type { ErrorBody, ErrorType } from '../../api/errors/registry.ts';
 import { MiroirError } from '../errors.ts';
 import { NodeResponseError, type NodeErrorBody } from '../../transport/node-client/errors.ts';
 import type { NodeClient } from '../../transport/node-client/node-client.ts';
 import { coalescedRun, mergedArrays } from './coalesce.ts';
 import type { PlannedRequest } from './plan.ts';
+import type { ListedTask } from './resume.ts';
+import { parseStamp, stampable, stampedQuery } from './stamp.ts';
 import { copyEntry, hasUnsent, recordSent, type NodeTaskView, type RequestState, type SendAnswer, type WindowEntry } from './window.ts';
 
 export interface SendReport {
@@ -60,8 +67,8 @@ export async function sendUnsent(
       const next = covered.map((e) => e.requests[e.next]).filter((r) => r !== undefined);
       const first = next[0];
       if (first === undefined) break;
-      const request = run === 1 ? first.request : { ...first.request, body: mergedArrays(next.map((r) => r.request.body as string)) };
-      const answer = await send(client, request, signal);
+      const merged = run === 1 ? first.request : { ...first.request, body: mergedArrays(next.map((r) => r.request.body as string)) };
+      const answer = await send(client, stamped(merged, covered), signal);
       if ('unavailable' in answer) {
         report.unavailable = answer.unavailable;
         return report;
@@ -86,6 +93,15 @@ export async function sendUnsent(
     }
   }
   return report;
+}
+
+/** The request with its stamp (stamp.ts) when it goes to a documents route: the positions of the requests it covers. */
+function stamped(request: PlannedRequest, covered: readonly WindowEntry[]): PlannedRequest {
+  if (!stampable(request)) return request;
+  const first = covered[0] as WindowEntry;
+  const last = covered[covered.length - 1] as WindowEntry;
+  const stamp = { from: { logIndex: first.logIndex, request: first.next }, to: { logIndex: last.logIndex, request: last.next } };
+  return { ...request, query: stampedQuery(request.query, stamp) };
 }
 
 /** One request: the node's task, its outright refusal, or why the node is unavailable. */
@@ -125,4 +141,32 @@ export async function pollTasks(client: NodeClient, uids: readonly number[], sig
     method: 'GET', path: '/tasks', query: { uids: uids.join(','), limit: uids.length }, signal,
   });
   return Array.isArray(res.body?.results) ? res.body.results : [];
+}
+
+/** Tasks per page when resuming (GET /tasks, newest first). */
+const LIST_PAGE_MAX = 1_000;
+
+/**
+ * The node's newest tasks, newest first, down to the first one stamped at or
+ * below `cursor` (what came before it is committed) or the start of the
+ * node's list, at most `tasksMax` of them (resume.ts).
+ */
+export async function listNewestTasks(client: NodeClient, cursor: number, tasksMax: number, signal: AbortSignal): Promise<ListedTask[]> {
+  const tasks: ListedTask[] = [];
+  let from: number | null = null;
+  while (tasks.length < tasksMax) {
+    const query: Record<string, string | number> = { limit: Math.min(LIST_PAGE_MAX, tasksMax - tasks.length) };
+    if (from !== null) query['from'] = from;
+    const res = await client.request<{ results?: ListedTask[]; next?: unknown }>({ method: 'GET', path: '/tasks', query, signal });
+    const page = Array.isArray(res.body?.results) ? res.body.results : [];
+    for (const task of page) {
+      tasks.push(task);
+      const stamp = parseStamp(task.customMetadata);
+      if (stamp !== null && stamp.to.logIndex <= cursor) return tasks;
+    }
+    const next = res.body?.next;
+    if (page.length === 0 || typeof next !== 'number') return tasks;
+    from = next;
+  }
+  return tasks;
 }

@@ -41,6 +41,8 @@ export interface DispatchLimits {
   cursorIntervalMs: number;
   /** Polls in a row that miss an acknowledged node task before the dispatcher replays from its cursor. */
   lostTaskPollsMax: number;
+  /** Node tasks read at most when a dispatcher resumes (runtime/dispatch/resume.ts). */
+  resumeTasksMax: number;
 }
 
 export function dispatchLimits(config: { inflightMax: number; batchBytesMax: number }): DispatchLimits {
@@ -56,6 +58,7 @@ export function dispatchLimits(config: { inflightMax: number; batchBytesMax: num
     cursorBatchEntriesMax: 256,
     cursorIntervalMs: 50,
     lostTaskPollsMax: 20,
+    resumeTasksMax: 10_000,
   };
 }
 

@@ -192,8 +192,12 @@ function coalescedResult(req: RequestState, task: NodeTaskView, total: number): 
 /**
  * Sends again, in log order, everything from request `r` of `window[e]` on:
  * the requests of the node task `taskUid` one by one, the rest as planned.
- * Replaying writes in order converges, so what the node already did is
- * harmless.
+ * The failed task did nothing, but the node may have applied requests sent
+ * after it, which go again: harmless for replacements, deletions and
+ * settings replayed in order, not for a partial update followed by a filter
+ * delete of the same document in that suffix (the ghost resume.ts avoids on
+ * a restart). Keeping the order exactly would mean sending nothing after a
+ * coalesced request until it finished, which idles the node.
  */
 function splitFrom(window: readonly WindowEntry[], e: number, r: number, taskUid: number): void {
   for (let k = e; k < window.length; k++) {

@@ -11,7 +11,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createActor } from 'xstate';
 import { dispatchersInput, dispatchersLogic } from '../../../actors/dispatchers.machine.ts';
-import { documentsWrite, EngineNodes, memoryLeader, T0, type MemoryLeader } from './harness.ts';
+import { documentsWrite, EngineNodes, oneNodeLeader, T0, type MemoryLeader } from './harness.ts';
 
 const S = 4;
 const nodes = new EngineNodes();
@@ -22,12 +22,7 @@ after(async () => {
 });
 
 async function oneNode(): Promise<MemoryLeader> {
-  const leader = await memoryLeader();
-  leaders.push(leader);
-  const url = await nodes.start(`n1-${leaders.length}`);
-  leader.run({ v: 1, kind: 'group.add', id: 'g1', nowMs: T0 });
-  leader.run({ v: 1, kind: 'node.add', id: 'n1', url, group: 'g1', nowMs: T0 });
-  leader.run({ v: 1, kind: 'node.state', id: 'n1', state: 'active', nowMs: T0 });
+  const leader = await oneNodeLeader(nodes, leaders);
   leader.run({ v: 1, kind: 'index.create', uid: 'm', primaryKey: 'id', shards: S, nowMs: T0 });
   return leader;
 }

@@ -139,6 +139,17 @@ export class EngineNodes {
   }
 }
 
+/** A leader (kept in `leaders` for closing) over one active engine node `n1` of group g1. */
+export async function oneNodeLeader(nodes: EngineNodes, leaders: MemoryLeader[]): Promise<MemoryLeader> {
+  const leader = await memoryLeader();
+  leaders.push(leader);
+  const url = await nodes.start(`n1-${leaders.length}`);
+  leader.run({ v: 1, kind: 'group.add', id: 'g1', nowMs: T0 });
+  leader.run({ v: 1, kind: 'node.add', id: 'n1', url, group: 'g1', nowMs: T0 });
+  leader.run({ v: 1, kind: 'node.state', id: 'n1', state: 'active', nowMs: T0 });
+  return leader;
+}
+
 /** A documents.write split and stamped as the edge does it. */
 export function documentsWrite(router: Router, indexUid: string, shards: number, docs: Record<string, unknown>[], nowMs = T0): ClusterCommand {
   const byShard: Record<number, Record<string, unknown>[]> = {};

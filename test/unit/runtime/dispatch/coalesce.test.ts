@@ -7,39 +7,16 @@
 // the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apply, emptyState, encodeCommand, type ClusterCommand } from '../../../../runtime/cluster/index.ts';
-import type { ApplyContext } from '../../../../runtime/cluster/apply.ts';
-import type { Entry } from '../../../../runtime/raft/types.ts';
+import type { ClusterCommand } from '../../../../runtime/cluster/index.ts';
 import { coalescedRun, mergedArrays } from '../../../../runtime/dispatch/coalesce.ts';
-import { awaitedTaskUids, planEntries, recordSent, recordTasks, takeFinished, type WindowEntry } from '../../../../runtime/dispatch/window.ts';
+import { awaitedTaskUids, recordSent, recordTasks, takeFinished, type WindowEntry } from '../../../../runtime/dispatch/window.ts';
+import { oneNodeWindow, T, write } from './one-node-window.ts';
 
-const T = 1_700_000_000_000;
-const ctx: ApplyContext = { placeShard: () => ['n1'] };
-const ROOM = { entries: 100, bytes: 1 << 20 };
 const ERR = { message: 'bad id', code: 'invalid_document_id', type: 'invalid_request' as const, link: 'https://docs.meilisearch.com/errors#x' };
-
-function write(ids: number[], extra: Partial<Extract<ClusterCommand, { kind: 'documents.write' }>> = {}): ClusterCommand {
-  return {
-    v: 1, kind: 'documents.write', indexUid: 'm', mode: 'replace', primaryKey: 'id', shards: 1,
-    byShard: { 0: ids.map((id) => ({ id, _miroir_shard: 0 })) }, receivedDocuments: ids.length, allowIndexCreation: true, nowMs: T, ...extra,
-  };
-}
 
 /** A window for n1 over: index creation, then `commands` in order. */
 function windowOf(commands: ClusterCommand[]): WindowEntry[] {
-  const state = emptyState();
-  const entries: Entry[] = [];
-  const run = (c: ClusterCommand) => {
-    const index = entries.length + 1;
-    apply(state, c, index, ctx);
-    entries.push({ index, term: 1, payload: { kind: 'command', data: encodeCommand(c) } });
-  };
-  run({ v: 1, kind: 'group.add', id: 'g1', nowMs: T });
-  run({ v: 1, kind: 'node.add', id: 'n1', url: 'http://127.0.0.1/n1', group: 'g1', nowMs: T });
-  run({ v: 1, kind: 'node.state', id: 'n1', state: 'active', nowMs: T });
-  run({ v: 1, kind: 'index.create', uid: 'm', primaryKey: 'id', shards: 1, nowMs: T });
-  commands.forEach(run);
-  return planEntries(entries, state, 'n1', ROOM).planned;
+  return oneNodeWindow([{ v: 1, kind: 'index.create', uid: 'm', primaryKey: 'id', shards: 1, nowMs: T }, ...commands]);
 }
 
 /** Sends the window as node-io.ts would: each run of entries gets one task uid (from 100 on). */
