@@ -18,13 +18,13 @@
 // it dies (cli/dev/exit-with-parent.js).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { baseEnv, startChild, type DevChild } from '../dev/child.ts';
 import {
-  DEFAULT_OPTIONS, clientUrl, layoutConflicts, nodeUrl, optionIssues, peerConfigFile, planLayout,
+  DEFAULT_OPTIONS, clientUrl, layoutConflicts, nodeUrl, optionIssues, peerConfigFile, planLayout, portCount, portOwner,
   type DevLayout, type DevOptions,
 } from '../dev/layout.ts';
+import { freePorts, portInUse } from '../dev/ports.ts';
 
 const HELP = `usage: miroir dev [flags]
 
@@ -55,6 +55,8 @@ MIROIR_RAFT_TICK_MS=50 npx miroir dev.`;
 
 const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 10_000;
+/** Starts on fresh ports after a port was taken before a child could bind it (cli/dev/ports.ts). */
+const MAX_START_ATTEMPTS = 3;
 
 interface Secrets {
   masterKey: string;
@@ -100,14 +102,6 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args
   return { given, dataDir, masterKey, peerLinks };
 }
 
-async function freePort(host: string): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, host, ok));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return port;
-}
-
 function readJson<T>(path: string): T | null {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : null;
 }
@@ -121,20 +115,38 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The layout to start. `repick` is set when the ports may still change: a
+ * new layout on free ports (--port 0), before the first start has committed
+ * its node URLs; it draws fresh ports and saves the new layout.
+ */
+interface Planned {
+  layout: DevLayout;
+  repick: (() => Promise<DevLayout>) | null;
+  /** Planned by this run: nothing has run on it before, so a start that cannot bind its ports may forget it. */
+  fresh: boolean;
+}
+
 /** The saved layout, or a new one saved for the next start; a string is the reason it cannot be used. */
-async function loadLayout(root: string, given: Partial<DevOptions>): Promise<DevLayout | string> {
+async function loadLayout(root: string, given: Partial<DevOptions>): Promise<Planned | string> {
   const path = join(root, 'layout.json');
   const saved = readJson<DevLayout>(path);
   if (saved !== null) {
     const conflicts = layoutConflicts(saved, given);
-    return conflicts.length > 0 ? `${conflicts.join('\n')}\n(use another --data-dir, or remove ${root})` : saved;
+    return conflicts.length > 0 ? `${conflicts.join('\n')}\n(use another --data-dir, or remove ${root})`
+      : { layout: saved, repick: null, fresh: false };
   }
   const options: DevOptions = { ...DEFAULT_OPTIONS, ...given };
   const issues = optionIssues(options);
   if (issues.length > 0) return issues.join('\n');
-  const layout = await planLayout(options, () => freePort(options.host));
-  writeFileSync(path, `${JSON.stringify(layout, null, 2)}\n`);
-  return layout;
+  const plan = async (): Promise<DevLayout> => {
+    const layout = planLayout(options, options.port === 0 ? await freePorts(options.host, portCount(options)) : []);
+    // Written aside and renamed, like dev.json: a reader never sees half a layout.
+    writeFileSync(`${path}.tmp`, `${JSON.stringify(layout, null, 2)}\n`);
+    renameSync(`${path}.tmp`, path);
+    return layout;
+  };
+  return { layout: await plan(), repick: options.port === 0 ? plan : null, fresh: true };
 }
 
 /** Saved secrets (generated on the first start); a --master-key replaces the saved one. */
@@ -224,18 +236,33 @@ async function probe(url: string, headers: Record<string, string> = {}): Promise
   }
 }
 
-/** Polls `gap` (what is still missing, '' when nothing) until it is empty; returns the last gap on a timeout or a child's exit. */
-async function waitUntil(gap: () => Promise<string>, running: readonly Running[]): Promise<string | null> {
+/** Why a start did not become ready: a child exited, or something was still missing at the deadline. */
+type StartFailure = { exited: Running } | { missing: string };
+
+/** Polls `gap` (what is still missing, '' when nothing) until it is empty (null), a child exits, or the deadline passes. */
+async function waitUntil(gap: () => Promise<string>, running: readonly Running[]): Promise<StartFailure | null> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let missing = 'nothing probed yet';
   while (Date.now() < deadline) {
     const exited = running.find((r) => r.child.hasExited());
-    if (exited) return `${exited.role} ${exited.id} exited (log: ${exited.child.spec.logPath})`;
+    if (exited) return { exited };
     missing = await gap();
     if (missing === '') return null;
     await new Promise((ok) => setTimeout(ok, 100));
   }
-  return missing;
+  return { missing };
+}
+
+/** A child's exit during the start, with its cause when its log shows one: a port another process holds. */
+function exitReason(layout: DevLayout, r: Running): string {
+  const port = portInUse(r.child.logSinceStart());
+  const cause = port === null ? '' : `: port ${port} (${portOwner(layout, port) ?? 'not in the layout'}) is in use by another process`;
+  return `${r.role} ${r.id} exited${cause} (log: ${r.child.spec.logPath})`;
+}
+
+/** Removes what a failed first start left in the process data dirs: its Raft log committed the node URLs that are about to change. */
+function removeStateDirs(root: string, layout: DevLayout): void {
+  for (const { dir } of [...layout.peers, ...layout.nodes]) rmSync(join(root, dir), { recursive: true, force: true });
 }
 
 async function nodesGap(layout: DevLayout): Promise<string> {
@@ -303,10 +330,11 @@ export async function run(argv: string[]): Promise<number> {
   return supervise(root, layout, secrets, links);
 }
 
-async function supervise(root: string, layout: DevLayout, secrets: Secrets, links: PeerLinkMap): Promise<number> {
+async function supervise(root: string, planned: Planned, secrets: Secrets, links: PeerLinkMap): Promise<number> {
   const startedAt = Date.now();
   const env = baseEnv(process.env);
-  const running: Running[] = [...startNodes(root, layout, secrets, env), ...startPeers(root, layout, secrets, env, links)];
+  let layout = planned.layout;
+  let running: Running[] = [];
   let stopping: Promise<number> | null = null;
   const stop = (code: number): Promise<number> => {
     stopping ??= stopAll(running).then(() => {
@@ -323,14 +351,40 @@ async function supervise(root: string, layout: DevLayout, secrets: Secrets, link
     process.once('SIGINT', () => onSignal('SIGINT'));
     process.once('SIGTERM', () => onSignal('SIGTERM'));
   });
-  writeDevJson(root, 'starting', layout, running);
-  // Peers need no node to elect a leader and commit the bootstrap, so both start at once.
-  const ready = (): Promise<string | null> => waitUntil(() => clusterGap(layout, secrets), running);
-  const gap = await Promise.race([ready(), signalled.then(() => 'stopped')]);
-  if (gap === 'stopped') return signalled;
-  if (gap !== null) {
-    console.error(`miroir dev: the cluster did not become ready: ${gap}`);
-    return stop(1);
+  for (let attempt = 1; ; attempt++) {
+    running = [...startNodes(root, layout, secrets, env), ...startPeers(root, layout, secrets, env, links)];
+    writeDevJson(root, 'starting', layout, running);
+    // Peers need no node to elect a leader and commit the bootstrap, so both start at once.
+    const ready = (): Promise<StartFailure | null> => waitUntil(() => clusterGap(layout, secrets), running);
+    const failure = await Promise.race([ready(), signalled.then(() => 'stopped' as const)]);
+    if (failure === 'stopped') return signalled;
+    if (failure === null) break;
+    const reason = 'exited' in failure ? exitReason(layout, failure.exited) : failure.missing;
+    // A port taken between the pick and the bind (cli/dev/ports.ts): on a first start on free ports, pick again.
+    const portTaken = 'exited' in failure && portInUse(failure.exited.child.logSinceStart()) !== null;
+    if (portTaken && planned.repick !== null && attempt < MAX_START_ATTEMPTS) {
+      console.error(`miroir dev: ${reason}; starting again on fresh ports`);
+      await stopAll(running);
+      if (stopping !== null) return signalled;
+      removeStateDirs(root, layout);
+      layout = await planned.repick();
+      continue;
+    }
+    if (!portTaken) {
+      console.error(`miroir dev: the cluster did not become ready: ${reason}`);
+      return stop(1);
+    }
+    const hint = planned.fresh
+      ? 'free the port, or start with another --port (0 picks free ports)'
+      : `the ports of this cluster are fixed in ${join(root, 'layout.json')} (its node URLs are committed): free the port, or use another --data-dir`;
+    console.error(`miroir dev: the cluster did not become ready: ${reason}; ${hint}`);
+    const code = await stop(1);
+    // A layout that never ran is forgotten, so the next start may choose other ports without a conflict with it.
+    if (planned.fresh) {
+      removeStateDirs(root, layout);
+      rmSync(join(root, 'layout.json'), { force: true });
+    }
+    return code;
   }
   writeDevJson(root, 'ready', layout, running);
   printReady(root, layout, secrets, Date.now() - startedAt);

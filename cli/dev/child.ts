@@ -11,7 +11,7 @@
 // The variable is for `miroir dev` only: it is not passed on, since a peer's
 // config loader refuses MIROIR_* variables it does not know.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { SECRET_ENV } from '../../runtime/config/index.ts';
 
 const BIN = new URL('../bin.js', import.meta.url).pathname;
@@ -33,6 +33,8 @@ export interface DevChild {
   /** Resolves with the exit code or signal once the process is gone. */
   readonly exited: Promise<string>;
   hasExited(): boolean;
+  /** What the process wrote to its log since this start (the file also holds earlier starts). */
+  logSinceStart(): string;
   /** SIGTERM; SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs: number): Promise<string>;
 }
@@ -52,6 +54,7 @@ export function baseEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function startChild(spec: ChildSpec): DevChild {
   // The child writes its log itself, so its last words (a shutdown after the parent died) are kept.
   const log = openSync(spec.logPath, 'a');
+  const logStart = fstatSync(log).size;
   const child = spawn(process.execPath, [...profileFlags(process.env), '--import', GUARD, BIN, ...spec.args], {
     env: spec.env,
     stdio: ['pipe', log, log],
@@ -72,7 +75,8 @@ export function startChild(spec: ChildSpec): DevChild {
     }
     return exited;
   };
-  return { spec, process: child, exited, hasExited, stop };
+  const logSinceStart = (): string => readFileSync(spec.logPath).subarray(logStart).toString('utf8');
+  return { spec, process: child, exited, hasExited, stop, logSinceStart };
 }
 
 /** `--cpu-prof` flags when MIROIR_DEV_CPU_PROF_DIR names a directory to write profiles to. */

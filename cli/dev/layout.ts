@@ -5,12 +5,14 @@
 // Ports, from the client port P (default 7700): peer i serves the client API
 // on P+i, the peer mesh on P+100+i and its metrics on P+300+i; node j listens
 // on P+200+j. With P = 0
-// every port is picked free once by the command. Either way the layout is
+// every port is picked free once by the command (cli/dev/ports.ts). Either way the layout is
 // saved in the data dir on the first start and reused on every restart, since
 // the node URLs are committed in the Raft log and must not move.
 //
 // Node ids are n1…nN over the groups g1…gG (`--nodes` counts nodes per group,
 // so every group holds a complete copy); peer ids are p1…pP.
+
+import { assert } from '../../runtime/assert.ts';
 
 export interface DevOptions {
   peers: number;
@@ -71,26 +73,44 @@ export function optionIssues(o: DevOptions): string[] {
   return issues;
 }
 
+/** How many ports a layout for `options` uses: client, mesh and metrics per peer, one per node. */
+export function portCount(options: DevOptions): number {
+  return options.peers * 3 + options.groups * options.nodesPerGroup;
+}
+
 /**
- * The layout for `options`; `pickPort` supplies free ports when options.port
- * is 0 (called once per port, in order: each peer's client, mesh and metrics ports, then the nodes').
+ * The layout for `options`. With options.port 0 every port comes from
+ * `free` (portCount(options) distinct ports, used in order: each peer's
+ * client, mesh and metrics ports, then the nodes'); otherwise `free` is unused.
  */
-export async function planLayout(options: DevOptions, pickPort: () => Promise<number>): Promise<DevLayout> {
-  const port = async (offset: number): Promise<number> => (options.port === 0 ? pickPort() : options.port + offset);
+export function planLayout(options: DevOptions, free: readonly number[] = []): DevLayout {
+  const drawn = [...free];
+  assert(options.port !== 0 || new Set(drawn).size >= portCount(options), `planLayout: ${portCount(options)} distinct free ports needed, got [${drawn.join(', ')}]`);
+  const port = (offset: number): number => (options.port === 0 ? drawn.shift()! : options.port + offset);
   const peers: PeerLayout[] = [];
   for (let i = 0; i < options.peers; i++) {
     const id = `p${i + 1}`;
-    peers.push({ id, clientPort: await port(i), peerPort: await port(100 + i), metricsPort: await port(300 + i), dir: `peers/${id}` });
+    peers.push({ id, clientPort: port(i), peerPort: port(100 + i), metricsPort: port(300 + i), dir: `peers/${id}` });
   }
   const nodes: NodeLayout[] = [];
   for (let g = 0; g < options.groups; g++) {
     for (let k = 0; k < options.nodesPerGroup; k++) {
       const j = g * options.nodesPerGroup + k;
       const id = `n${j + 1}`;
-      nodes.push({ id, group: `g${g + 1}`, port: await port(200 + j), dir: `nodes/${id}` });
+      nodes.push({ id, group: `g${g + 1}`, port: port(200 + j), dir: `nodes/${id}` });
     }
   }
   return { v: 1, host: options.host, rf: options.rf, shards: options.shards, peers, nodes };
+}
+
+/** Which process of the layout listens on `port`, for messages: `peer p1 (mesh)`; null when none. */
+export function portOwner(layout: DevLayout, port: number): string | null {
+  for (const p of layout.peers) {
+    const use = p.clientPort === port ? 'client API' : p.peerPort === port ? 'mesh' : p.metricsPort === port ? 'metrics' : null;
+    if (use !== null) return `peer ${p.id} (${use})`;
+  }
+  const node = layout.nodes.find((n) => n.port === port);
+  return node === undefined ? null : `node ${node.id}`;
 }
 
 /**

@@ -5,13 +5,11 @@
 // Method: the pure functions of cli/dev/layout.ts, and loadConfig.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_OPTIONS, layoutConflicts, optionIssues, peerConfigFile, planLayout } from '../../../cli/dev/layout.ts';
+import { DEFAULT_OPTIONS, layoutConflicts, optionIssues, peerConfigFile, planLayout, portCount, portOwner } from '../../../cli/dev/layout.ts';
 import { loadConfig } from '../../../runtime/config/index.ts';
 
-const noPick = async (): Promise<number> => assert.fail('no port is picked when --port is given');
-
 test('default layout: three peers on 7700…, meshes on 7800…, nodes on 7900…, metrics on 8000…', async () => {
-  const layout = await planLayout(DEFAULT_OPTIONS, noPick);
+  const layout = planLayout(DEFAULT_OPTIONS);
   assert.deepEqual(layout.peers.map((p) => [p.id, p.clientPort, p.peerPort, p.metricsPort, p.dir]), [
     ['p1', 7700, 7800, 8000, 'peers/p1'],
     ['p2', 7701, 7801, 8001, 'peers/p2'],
@@ -25,16 +23,22 @@ test('default layout: three peers on 7700…, meshes on 7800…, nodes on 7900�
 });
 
 test('--groups 2 --nodes 2 --rf 2: every group holds a complete copy; port 0 draws every port', async () => {
-  let next = 40_000;
-  const layout = await planLayout({ ...DEFAULT_OPTIONS, groups: 2, nodesPerGroup: 2, rf: 2, port: 0 }, async () => next++);
+  const options = { ...DEFAULT_OPTIONS, groups: 2, nodesPerGroup: 2, rf: 2, port: 0 };
+  assert.equal(portCount(options), 3 * 3 + 4);
+  const free = Array.from({ length: portCount(options) }, (_, i) => 40_000 + i);
+  const layout = planLayout(options, free);
   assert.deepEqual(layout.nodes.map((n) => `${n.group}/${n.id}`), ['g1/n1', 'g1/n2', 'g2/n3', 'g2/n4']);
   const ports = [...layout.peers.flatMap((p) => [p.clientPort, p.peerPort, p.metricsPort]), ...layout.nodes.map((n) => n.port)];
-  assert.equal(new Set(ports).size, ports.length);
-  assert.equal(next, 40_000 + 3 * 3 + 4);
+  assert.deepEqual(ports.sort(), free);
+  assert.equal(portOwner(layout, layout.peers[1]!.peerPort), 'peer p2 (mesh)');
+  assert.equal(portOwner(layout, layout.nodes[3]!.port), 'node n4');
+  assert.equal(portOwner(layout, 39_999), null);
+  // A repeated port would make two children bind the same one: refused.
+  assert.throws(() => planLayout(options, [...free.slice(1), free[1]!]), /distinct free ports/);
 });
 
 test('every peer config file passes the real loader, with the secrets from the environment', async () => {
-  const layout = await planLayout({ ...DEFAULT_OPTIONS, groups: 2, rf: 2 }, noPick);
+  const layout = planLayout({ ...DEFAULT_OPTIONS, groups: 2, rf: 2 });
   const env = {
     MIROIR_MASTER_KEY: 'a-master-key-of-enough-bytes', MIROIR_ADMIN_KEY: 'an-admin-key-of-enough-bytes',
     MIROIR_CLUSTER_SECRET: 'a-cluster-secret-long-enough', MIROIR_NODE_MASTER_KEY: 'node-key',
@@ -60,7 +64,7 @@ test('options out of range are reported, one sentence each', () => {
 });
 
 test('a restart refuses flags that contradict the saved layout, and accepts matching ones', async () => {
-  const saved = await planLayout(DEFAULT_OPTIONS, noPick);
+  const saved = planLayout(DEFAULT_OPTIONS);
   assert.deepEqual(layoutConflicts(saved, {}), []);
   assert.deepEqual(layoutConflicts(saved, { peers: 3, nodesPerGroup: 3, port: 0 }), []);
   const conflicts = layoutConflicts(saved, { peers: 5, rf: 2 });
