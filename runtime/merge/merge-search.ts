@@ -28,7 +28,7 @@ import type { HitsInfo, SearchWindow } from './pagination.ts';
 import { comparePrimaryKeys } from './primary-key.ts';
 import { HeadKeys } from './score-key.ts';
 import type { RankingBasis } from './node-query.ts';
-import { compileStrip, stripHit } from './strip.ts';
+import { compileStrip, HitStripper } from './strip.ts';
 import type { Approximation, ClientSearchQuery, FacetingSettings, Hit, NodeSearchResponse } from './types.ts';
 
 export interface MergeSearchInput {
@@ -74,14 +74,14 @@ export function mergeSearch(input: MergeSearchInput): MergeSearchResult {
   const merged = mergeHits(lists, ranking, window.offset + window.limit, distinct, exhaust);
   const page = merged.slice(window.offset, window.offset + window.limit);
   assert(page.length <= window.limit, 'the page never exceeds the window');
-  const strip = compileStrip({
+  const strip = new HitStripper(compileStrip({
     keepRankingScore: input.query.showRankingScore === true,
     keepRankingScoreDetails: input.query.showRankingScoreDetails === true,
     addedFields: input.addedFields,
-  });
+  }));
   const rejected = exhaust ? distinct.rejected : 0;
   return {
-    response: buildResponse(input, window, page.map((hit) => stripHit(hit, strip)), rejected),
+    response: buildResponse(input, window, page.map((hit) => strip.stripHit(hit)), rejected),
     approximations: approximationsOf(ranking, distinct),
   };
 }

