@@ -21,6 +21,11 @@
 // - The global answer: databaseSize / usedDatabaseSize are summed over every
 //   active node that answers (physical bytes, replicas included); lastUpdate
 //   is the latest finished Miroir task.
+// - Shards with no live owner follow config `read.policy` as search does
+//   (scatter.ts): `partial` answers the figures of the live shards and the
+//   route names the missing ones in `X-Miroir-Degraded` (per index on
+//   GET /stats); `error` answers 503 `miroir_shard_unavailable`. Never a
+//   silent undercount (test/integration/health/stats-degraded.test.ts).
 // `showInternalDatabaseSizes` and `sizeFormat` are not forwarded: sizes are
 // always raw byte integers.
 import type { ClusterState, IndexRecord } from '../cluster/state.ts';
