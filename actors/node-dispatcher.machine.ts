@@ -98,6 +98,12 @@ export interface ReadOutput {
   readThrough: number | null;
 }
 
+export interface ResumeInput {
+  nodeId: string;
+  cursor: number;
+  inflightMax: number;
+}
+
 export interface ResumeOutput {
   /** The entries the node already holds requests of, those requests marked sent with the node's tasks. */
   window: WindowEntry[];
@@ -125,7 +131,7 @@ export const nodeDispatcherMachine = setup({
   },
   actors: {
     observe: unprovided<Observation, void>('observe'),
-    resumeWindow: unprovided<ResumeOutput, { nodeId: string; cursor: number }>('resumeWindow'),
+    resumeWindow: unprovided<ResumeOutput, ResumeInput>('resumeWindow'),
     readEntries: unprovided<ReadOutput, ReadInput>('readEntries'),
     sendRequests: unprovided<SendReport, { nodeId: string; window: WindowEntry[] }>('sendRequests'),
     pollNodeTasks: unprovided<NodeTaskView[], { nodeId: string; uids: number[] }>('pollNodeTasks'),
@@ -236,7 +242,7 @@ export const nodeDispatcherMachine = setup({
       // Before anything is sent: adopt what the node already enqueued after the committed cursor.
       invoke: {
         src: 'resumeWindow',
-        input: ({ context }) => ({ nodeId: context.nodeId, cursor: context.committedCursor }),
+        input: ({ context }) => ({ nodeId: context.nodeId, cursor: context.committedCursor, inflightMax: context.inflightMax }),
         onDone: { target: 'settling', actions: { type: 'adoptWindow', params: ({ event }) => event.output } },
         onError: [
           { guard: { type: 'logCompacted', params: ({ event }) => ({ error: event.error }) }, target: 'reportingBehind' },
@@ -360,18 +366,23 @@ export function nodeDispatcherLogic(services: DispatchServices) {
         // The replica may be a step ahead of the readable log while the driver records an apply.
         return { appliedIndex: Math.min(state.appliedIndex, services.log.appliedIndex()), lastDispatchIndex: state.lastDispatchIndex, nowMs: clock.nowMs() };
       }),
-      resumeWindow: fromPromise<ResumeOutput, { nodeId: string; cursor: number }>(async ({ input, signal }) => {
+      resumeWindow: fromPromise<ResumeOutput, ResumeInput>(async ({ input, signal }) => {
         // Behind retention, whatever the node holds: reported before the node is asked (it may be down).
         if (services.log.compactedThrough() > input.cursor) throw new LogCompactedError(input.cursor + 1);
         const tasks = await listNewestTasks(services.client(input.nodeId), input.cursor, limits.resumeTasksMax, signal);
         const through = resumePoint(tasks, input.cursor);
         if (through === null) return { window: [], readThrough: input.cursor };
         const readLog = readRange((from, maxBytes) => services.log.readCommitted(from, maxBytes), limits.readBytesMax);
+        const state = services.state();
         const unbounded = { entries: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY };
-        const { planned, readThrough } = planEntries(readLog(input.cursor + 1, through.logIndex), services.state(), input.nodeId, unbounded, readLog);
+        const held = planEntries(readLog(input.cursor + 1, through.logIndex), state, input.nodeId, unbounded, readLog);
         // A new leader may not have applied yet what the old one sent: the back-off retries.
-        if ((readThrough ?? input.cursor) < through.logIndex) throw new Error(`the node holds entry ${through.logIndex}, not applied here yet`);
-        return { window: adoptEnqueued(planned, tasks, through), readThrough: through.logIndex };
+        if ((held.readThrough ?? input.cursor) < through.logIndex) throw new Error(`the node holds entry ${through.logIndex}, not applied here yet`);
+        // The entries after it, as a read would plan them: their first index and settings requests may be on the node too.
+        const room = { entries: input.inflightMax, bytes: limits.batchBytesMax };
+        const ahead = planEntries(services.log.readCommitted(through.logIndex + 1, limits.readBytesMax), state, input.nodeId, room, readLog);
+        const window = adoptEnqueued([...held.planned, ...ahead.planned], tasks, through);
+        return { window, readThrough: ahead.readThrough ?? through.logIndex };
       }),
       readEntries: fromPromise<ReadOutput, ReadInput>(async ({ input }) => {
         const entries = services.log.readCommitted(input.readThrough + 1, limits.readBytesMax);

@@ -22,23 +22,26 @@
 //   takes the newest unstamped task of its type and index; the search never
 //   crosses the task of an earlier stamped request, where its own task
 //   cannot be (tasks are enqueued in the order they were sent).
+// The index and settings requests right after R (up to the next documents
+// request) may have reached the node too: they take, in order, the
+// unstamped tasks newer than R's of their type and index; the first one
+// without such a task ends the adoption (nothing after it was sent).
 // Adopted requests count as sent: their node tasks are polled and settle the
 // entries exactly as if this dispatcher had sent them, and the node's
-// outcome of a finished task is the entry's. Everything after R is sent.
+// outcome of a finished task is the entry's. Everything else is sent.
 //
 // What is sent again:
-// - the index and settings requests after R (no stamp tells whether the node
-//   has them). That is safe: nothing stamped after R reached the node, so the
-//   ones it has are exactly a prefix of what is resent, and index and
-//   settings operations replayed in order converge (a settings patch sets
-//   what it names; a creation of an existing index is tolerated; a deletion
-//   or a swap replayed right after itself finds the same end state);
 // - a request of (cursor, R] whose task is not found: the node refused it
 //   when it was sent (a 4xx leaves no task; nothing of it was applied, and
 //   the same request is refused again), or its task is older than the tasks
 //   read (a node with a very long, busy task list);
 // - everything after the cursor when no stamped task is newer than it: the
-//   node never received any of it, or came back without its data (wiped).
+//   node never received any of it, or came back without its data (wiped),
+//   or received only index and settings requests since the cursor. Those
+//   replayed in order mostly converge (a settings patch sets what it names;
+//   creating an existing index is tolerated), but a deletion replayed fails
+//   with index_not_found and a swap replayed swaps back: with no stamped
+//   task to anchor them, their tasks cannot be told from older ones.
 import type { PlannedRequest } from './plan.ts';
 import { comparePositions, parseStamp, stampable, type RequestPosition, type Stamp } from './stamp.ts';
 import { copyEntry, type WindowEntry } from './window.ts';
@@ -74,14 +77,19 @@ export function resumePoint(tasks: readonly ListedTask[], cursor: number): Reque
 }
 
 /**
- * The window `planned` (the entries of (cursor, through.logIndex] for the
- * node, in log order) with every request up to `through` whose node task is
- * in `tasks` marked sent with that task. Each entry's sent requests are a
- * prefix (a request is only sent after the ones before it): past the first
- * request without a task, the entry's requests go again.
+ * The window `planned` (the node's entries after the cursor, in log order,
+ * through `through.logIndex` at least) with every request the node holds
+ * marked sent with its node task: those up to `through` found in `tasks`,
+ * and the unstamped ones right after it found among the tasks newer than
+ * `through`'s. Each entry's sent requests are a prefix (a request is only
+ * sent after the ones before it): past the first request without a task,
+ * the entry's requests go again.
  */
 export function adoptEnqueued(planned: readonly WindowEntry[], tasks: readonly ListedTask[], through: RequestPosition): WindowEntry[] {
-  const found = matchTasks(slotsThrough(planned, through), candidates(tasks));
+  const all = candidates(tasks);
+  const slots = slotsOf(planned);
+  const found = matchTasks(slots.filter((slot) => comparePositions(slot.at, through) <= 0), all);
+  matchAfter(slots.filter((slot) => comparePositions(slot.at, through) > 0), all, found);
   return planned.map((original) => {
     const entry = copyEntry(original);
     for (const [k, state] of entry.requests.entries()) {
@@ -95,16 +103,9 @@ export function adoptEnqueued(planned: readonly WindowEntry[], tasks: readonly L
   });
 }
 
-function slotsThrough(planned: readonly WindowEntry[], through: RequestPosition): Slot[] {
-  const slots: Slot[] = [];
-  for (const entry of planned) {
-    for (const [k, state] of entry.requests.entries()) {
-      const at = { logIndex: entry.logIndex, request: k };
-      if (comparePositions(at, through) > 0) return slots;
-      slots.push({ at, request: state.request });
-    }
-  }
-  return slots;
+/** Every request of `planned`, in log order, with its position. */
+function slotsOf(planned: readonly WindowEntry[]): Slot[] {
+  return planned.flatMap((entry) => entry.requests.map((state, k) => ({ at: { logIndex: entry.logIndex, request: k }, request: state.request })));
 }
 
 function candidates(tasks: readonly ListedTask[]): Candidate[] {
@@ -132,6 +133,26 @@ function matchTasks(slots: readonly Slot[], tasks: readonly Candidate[]): Map<st
     i = first;
   }
   return found;
+}
+
+/**
+ * Adds to `found` the unstamped requests after `through` that the node holds:
+ * in order, each takes the oldest task newer than the newest stamped one
+ * (`through`'s) with its type and index; the first without one, or the first
+ * documents request, ends it.
+ */
+function matchAfter(slots: readonly Slot[], tasks: readonly Candidate[], found: Map<string, { taskUid: number; covered: number }>): void {
+  const newestStamped = tasks.findIndex((t) => t.stamp !== null);
+  const newer = tasks.slice(0, Math.max(0, newestStamped)).reverse();
+  let from = 0;
+  for (const slot of slots) {
+    const signature = stampable(slot.request) ? null : taskSignature(slot.request);
+    if (signature === null) return;
+    const t = newer.findIndex((task, i) => i >= from && task.type === signature.type && task.indexUid === signature.indexUid);
+    if (t < 0) return;
+    found.set(key(slot.at), { taskUid: (newer[t] as Candidate).uid, covered: 1 });
+    from = t + 1;
+  }
 }
 
 /** Index in `tasks` (newest first) of the task holding `slot`'s request, searched from `from`, or null. */

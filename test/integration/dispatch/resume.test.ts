@@ -145,6 +145,27 @@ test('a dispatcher restarting after an unexpected error resumes after what the n
   c.stop();
 });
 
+test('an index swap the node already did after the newest stamped write is adopted, not swapped back', async () => {
+  const c = await oneNode();
+  const { leader } = c;
+  for (const uid of ['a', 'b']) leader.run({ v: 1, kind: 'index.create', uid, primaryKey: 'id', shards: S, nowMs: T0 });
+  const first = leader.run(documentsWrite(leader.router, 'b', S, [{ id: 'in-b' }]));
+  await leader.until(() => finished(leader, first) && (leader.state.cursors.get('n1') ?? 0) >= first, 'the indexes committed');
+  const write = leader.run(documentsWrite(leader.router, 'a', S, [{ id: 'in-a' }]));
+  const swap = leader.run({ v: 1, kind: 'index.swap', swaps: [{ indexes: ['a', 'b'], rename: false }], nowMs: T0 } satisfies ClusterCommand);
+  await wallUntil(() => c.dispatcher()?.window.some((e) => e.logIndex === swap && e.requests.every((r) => r.taskUid !== null)) === true, 'both sent');
+  await wallUntil(async () => (await nodeTasks(leader, { statuses: 'enqueued,processing' })).length === 0, 'the node applied both');
+  assert.ok((leader.state.cursors.get('n1') ?? 0) < write, 'the cursor is still below the write');
+  const tasksBefore = (await nodeTasks(leader)).length;
+  c.restart();
+  for (const index of [write, swap]) assert.equal((await leader.until(() => finished(leader, index), `entry ${index}`)).status, 'succeeded');
+  await leader.until(() => (leader.state.cursors.get('n1') ?? 0) >= swap, 'the cursor passed both');
+  assert.deepEqual((await nodeDocuments(leader, 'a')).map((d) => d['id']), ['in-b'], 'swapped once');
+  assert.deepEqual((await nodeDocuments(leader, 'b')).map((d) => d['id']), ['in-a']);
+  assert.equal((await nodeTasks(leader)).length, tasksBefore, 'nothing was sent twice');
+  c.stop();
+});
+
 /** A client that loses the node's answer to the first request `lose` picks, after the node handled it. */
 class LossyClient extends NodeClient {
   lost = 0;

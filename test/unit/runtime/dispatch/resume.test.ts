@@ -81,6 +81,22 @@ test('within an entry, past the first request without a task the rest goes again
   assert.deepEqual(sent(adopted), [[1]]);
 });
 
+test('index and settings requests right after the newest stamped task take the unstamped tasks newer than it, in order', () => {
+  const drop: ClusterCommand = { v: 1, kind: 'index.delete', uid: 'm', nowMs: T };
+  const window = windowOf([write([1]), settings(['a']), drop, write([2])]);
+  // The node holds the settings of entry 5 and the deletion of entry 6 (task 5 between them is another sender's),
+  // not the index creation that starts entry 7.
+  const tasks = [plain(6, 'indexDeletion'), plain(5, 'documentAdditionOrUpdate'), plain(4, 'settingsUpdate'), stamped(3, 'miroir:4.2'),
+    plain(2, 'settingsUpdate'), plain(1, 'indexCreation')];
+  const adopted = adoptEnqueued(window, tasks, resumePoint(tasks, FIRST - 1)!);
+  assert.deepEqual(window.map((e) => e.requests.length), [3, 1, 1, 3]);
+  assert.deepEqual(sent(adopted), [[1, 2, 3], [4], [6], []]);
+  // A documents request ends it: whatever is newer than the stamp is not its.
+  const afterWrite = adoptEnqueued(windowOf([write([1]), write([2]), settings(['a'])]), [plain(9, 'settingsUpdate'), ...tasks.slice(3)],
+    { logIndex: FIRST, request: 2 });
+  assert.deepEqual(sent(afterWrite), [[1, 2, 3], [], []]);
+});
+
 test('the task each unstamped request enqueues', () => {
   const at = (method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => taskSignature({ method, path, body });
   assert.deepEqual(at('POST', '/indexes', '{"uid":"a b","primaryKey":"id"}'), { type: 'indexCreation', indexUid: 'a b' });
