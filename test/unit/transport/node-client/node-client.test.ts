@@ -26,6 +26,20 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
       req.socket.destroy();
       return;
     }
+    if (req.url?.startsWith('/slow')) {
+      const timer = setTimeout(() => res.end(JSON.stringify({ ok: true })), 2_000);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    if (req.url?.startsWith('/big')) {
+      // Written in small pieces so a 2-byte character straddles chunk boundaries.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const text = JSON.stringify({ ok: true, big: 'é'.repeat(100_000) });
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length; at += 4_097) res.write(bytes.subarray(at, at + 4_097));
+      res.end();
+      return;
+    }
     if (req.url?.startsWith('/missing')) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: 'Index `x` not found.', code: 'index_not_found', type: 'invalid_request', link: 'https://docs.meilisearch.com/errors#index_not_found' }));
@@ -93,4 +107,25 @@ test('a refused connection is NodeUnavailableError', async () => {
   const dead = new NodeClient({ nodeId: 'n9', url: 'http://127.0.0.1:1', apiKey: null, connectionsMax: 1, headersTimeoutMs: 500, bodyTimeoutMs: 500 });
   await assert.rejects(dead.request({ method: 'GET', path: '/health' }), (e: unknown) => e instanceof NodeUnavailableError && e.nodeId === 'n9');
   await dead.close();
+});
+
+test('an abort rejects the call at once, before or during the exchange, and the pool keeps serving', async () => {
+  const aborted = new AbortController();
+  aborted.abort(new Error('gone already'));
+  const before = seen.length;
+  await assert.rejects(client.request({ method: 'GET', path: '/health', signal: aborted.signal }), (e: unknown) => e instanceof NodeUnavailableError && /gone already/.test(e.message));
+  assert.equal(seen.length, before, 'an already aborted call sends nothing');
+  const during = new AbortController();
+  const started = Date.now();
+  const call = client.request({ method: 'GET', path: '/slow', signal: during.signal });
+  setTimeout(() => during.abort(new Error('deadline passed')), 50);
+  await assert.rejects(call, (e: unknown) => e instanceof NodeUnavailableError && /deadline passed/.test(e.message));
+  assert.ok(Date.now() - started < 1_500, 'the call did not wait for the slow answer');
+  const res = await client.request<{ ok: boolean }>({ method: 'GET', path: '/health' });
+  assert.equal(res.body.ok, true);
+});
+
+test('a multi-chunk answer with multi-byte characters is decoded whole', async () => {
+  const res = await client.request<{ ok: boolean; big: string }>({ method: 'GET', path: '/big' });
+  assert.equal(res.body.big, 'é'.repeat(100_000));
 });
