@@ -382,6 +382,9 @@ export function nodeDispatcherLogic(services: DispatchServices) {
         const room = { entries: input.inflightMax, bytes: limits.batchBytesMax };
         const ahead = planEntries(services.log.readCommitted(through.logIndex + 1, limits.readBytesMax), state, input.nodeId, room, readLog);
         const window = adoptEnqueued([...held.planned, ...ahead.planned], tasks, through);
+        // The `quorum` ack mode counts the node's enqueue of these even when the answer that said so was lost.
+        const enqueued = window.filter((e) => e.next === e.requests.length).map((e) => e.logIndex);
+        if (enqueued.length > 0) services.enqueued?.(input.nodeId, enqueued);
         return { window, readThrough: ahead.readThrough ?? through.logIndex };
       }),
       readEntries: fromPromise<ReadOutput, ReadInput>(async ({ input }) => {

@@ -185,9 +185,11 @@ class LossyClient extends NodeClient {
 
 test('a request whose answer was lost after the node enqueued it is not sent again', async () => {
   let lossy: LossyClient | null = null;
+  const heard = new Set<number>();
   const c = await oneNode((services) => ({
     ...services,
     client: (nodeId) => (lossy ??= new LossyClient(services.client(nodeId), (req) => req.path.endsWith('/documents/delete'))),
+    enqueued: (_nodeId, logIndexes) => logIndexes.forEach((i) => heard.add(i)),
   }));
   const { leader } = c;
   leader.run({ v: 1, kind: 'index.create', uid: 'm', primaryKey: 'id', shards: S, nowMs: T0 });
@@ -205,5 +207,6 @@ test('a request whose answer was lost after the node enqueued it is not sent aga
   assert.equal(taskOf(leader, remove).details?.['deletedDocuments'], 1, 'the outcome is the first (and only) delete\'s');
   const deletes = (await nodeTasks(leader)).filter((t) => t.type === 'documentDeletion');
   assert.equal(deletes.length, 1, 'the delete reached the node once');
+  assert.ok(heard.has(remove), 'the quorum ack mode heard that the node enqueued the delete');
   c.stop();
 });
