@@ -12,7 +12,7 @@ import { enumeratePaths, nodeLength } from '../query/query-graph.ts';
 import type { StepResult } from './details.ts';
 import type { PathState, RuleContext } from './doc-rules.ts';
 import { bucketedPosition, costFromDistance, fidPath, fidRule, fullPath, positionPath, positionRule, proximityPath, proximityRule, typoPathCost, typoRule } from './doc-rules.ts';
-import { exactnessRule } from './exactness-rule.ts';
+import { exactnessRule, type ExactPlans } from './exactness-rule.ts';
 import type { Step } from './rule-list.ts';
 import { compareSortValues, sortStep } from './sort-values.ts';
 import type { SortValue } from './sort-values.ts';
@@ -78,6 +78,8 @@ export class DocRanker implements Ranker {
       default: return false;
     }
   }
+
+  private readonly exactPlans: ExactPlans = new Map();
 
   private readonly wordAtBucket = (doc: number, word: number, position: number): boolean | null => this.matcher.wordAtBucket(doc, word, position);
 
@@ -174,7 +176,7 @@ export class DocRanker implements Ranker {
         return { key: o.cost, results: [{ kind: 'position', rank: o.rank, unified: step.unified }] };
       }
       case 'exactness': {
-        const input = { doc: s.doc, tokens: this.index.tokensOf(s.doc), resolved: this.matcher.resolved, allowed: this.filter.allowed, wordAtBucket: this.wordAtBucket };
+        const input = { doc: s.doc, tokens: this.index.tokensOf(s.doc), resolved: this.matcher.resolved, allowed: this.filter.allowed, wordAtBucket: this.wordAtBucket, plans: this.exactPlans };
         const o = exactnessRule(this.context(s), input, this.pathsOf(s));
         s.paths = o.words.paths;
         return {
