@@ -2,12 +2,14 @@
 // the `customMetadata` parameter of write routes, and the one way a write
 // becomes an answer — propose the command, wait until it is applied on this
 // peer, and answer with the summarized task of the ApplyResult (202), or with
-// the error apply rejected it with. Proposal failures (no leader, timeout,
+// the error apply rejected it with, after the wait of the `quorum` ack mode. Proposal failures (no leader, timeout,
 // overload) are runtime errors the error handler answers as retriable 5xx.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
 import type { ApplyResult, ClusterCommand, IndexRecord, SummarizedTask, TaskRecord } from '../../runtime/cluster/index.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
+import { quorumSize } from '../../runtime/writes/quorum.ts';
+import { DEGRADED_HEADER } from './read-support.ts';
 import { checkIndexUid } from '../protocol/index-uid.ts';
 import { checkQueryKeys, queryString, type Query } from '../protocol/deserr.ts';
 
@@ -46,7 +48,28 @@ export async function proposeTask(services: PeerServices, command: ClusterComman
   return result.task;
 }
 
-export function accepted(reply: FastifyReply, task: SummarizedTask): FastifyReply {
+/**
+ * The 202 of a committed write, once its acknowledgement mode is satisfied
+ * (ARCHITECTURE §3 step 7). Under the cluster setting `writeAckMode: quorum`
+ * every write that goes to nodes also waits, up to `write.quorumTimeoutMs`,
+ * for its node enqueue acks (runtime/writes/quorum.ts: each shard on
+ * floor(RF/2)+1 of its owners in some group; a broadcast such as settings or
+ * an index deletion, on enough of one group's nodes for that to hold whatever
+ * the placement); otherwise 503 miroir_no_quorum, naming the groups that fell
+ * short in `X-Miroir-Degraded: groups=…`; the write stays committed. (The 202
+ * comes as soon as the quorum is met, when other groups may simply not have
+ * answered yet, so it names none.)
+ */
+export async function acknowledged(services: PeerServices, reply: FastifyReply, task: SummarizedTask): Promise<FastifyReply> {
+  const state = services.state();
+  const logIndex = state.tasks.get(task.taskUid)?.logIndex;
+  if (state.settings.writeAckMode !== 'quorum' || services.writeQuorum === undefined || logIndex === undefined) return reply.code(202).send(task);
+  const timeoutMs = services.config.write.quorumTimeoutMs;
+  const verdict = await services.writeQuorum.wait(logIndex, timeoutMs);
+  if (!verdict.met) {
+    reply.header(DEGRADED_HEADER, `groups=${verdict.missingGroups.join(',')}`);
+    throw new MeiliError('miroir_no_quorum', `Task ${task.taskUid} is committed, but not every shard it writes reached ${quorumSize(state.settings.rf)} node enqueue acknowledgements in one replica group within ${timeoutMs} ms (groups short: ${verdict.missingGroups.join(', ') || 'none known'}). The write stays committed and will still be dispatched to the nodes: check task ${task.taskUid} before retrying.`);
+  }
   return reply.code(202).send(task);
 }
 

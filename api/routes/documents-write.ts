@@ -8,13 +8,8 @@
 // then carries the error and no documents, and its task fails at apply.
 //
 // Ack modes (ARCHITECTURE §3 step 7): under the cluster setting
-// `writeAckMode: quorum`, the 202 of a document addition or deletion by id
-// also waits, up to `write.quorumTimeoutMs`, until each shard of the write
-// reached floor(RF/2)+1 node enqueue acks in at least one group; otherwise
-// 503 miroir_no_quorum, naming the groups that fell short in
-// `X-Miroir-Degraded: groups=…`; the write stays committed. (The 202 comes
-// as soon as the quorum is met, when other groups may simply not have
-// answered yet, so it names none.)
+// `writeAckMode: quorum` every write here, like every other write, answers
+// after its node enqueue acks or 503 miroir_no_quorum (common.ts acknowledged).
 //
 // A write to a missing index creates it when the caller may create that
 // index (`indexes.create`, Meilisearch's rule); deletions never create one,
@@ -22,8 +17,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
 import type { SummarizedTask } from '../../runtime/cluster/index.ts';
-import { quorumSize } from '../../runtime/writes/quorum.ts';
-import { DEGRADED_HEADER } from './read-support.ts';
 import type { DocumentWriteMode, DocumentsWriteCommand } from '../../runtime/cluster/index.ts';
 import { peerLimits } from '../../runtime/peer/limits.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
@@ -33,21 +26,7 @@ import type { RouteOptions } from '../plugins/request-context.ts';
 import { documentFormat, parseCsvDelimiter, parseDocuments } from '../protocol/documents/payload.ts';
 import { parseDeleteBatch, parseDeleteFilter } from '../protocol/documents/deletion.ts';
 import { queryBool, queryString } from '../protocol/deserr.ts';
-import { accepted, indexUidParam, proposeTask, writeQuery } from './common.ts';
-
-/** The 202 of a sharded write, once its acknowledgement mode is satisfied. */
-async function acknowledged(services: PeerServices, reply: FastifyReply, task: SummarizedTask): Promise<FastifyReply> {
-  const state = services.state();
-  const logIndex = state.tasks.get(task.taskUid)?.logIndex;
-  if (state.settings.writeAckMode !== 'quorum' || services.writeQuorum === undefined || logIndex === undefined) return accepted(reply, task);
-  const timeoutMs = services.config.write.quorumTimeoutMs;
-  const verdict = await services.writeQuorum.wait(logIndex, timeoutMs);
-  if (!verdict.met) {
-    reply.header(DEGRADED_HEADER, `groups=${verdict.missingGroups.join(',')}`);
-    throw new MeiliError('miroir_no_quorum', `Task ${task.taskUid} is committed, but not every shard it writes reached ${quorumSize(state.settings.rf)} node enqueue acknowledgements in one replica group within ${timeoutMs} ms (groups short: ${verdict.missingGroups.join(', ') || 'none known'}). The write stays committed and will still be dispatched to the nodes: check task ${task.taskUid} before retrying.`);
-  }
-  return accepted(reply, task);
-}
+import { acknowledged, indexUidParam, proposeTask, writeQuery } from './common.ts';
 
 export function shardOfFor(services: PeerServices): ShardOf {
   return (documentId, shards) => services.router.shardOf(documentId, shards);
@@ -163,12 +142,12 @@ export async function documentWriteRoutes(app: FastifyInstance, { services }: Ro
     const { meta } = writeQuery(request);
     const filter = parseDeleteFilter(request.body);
     const nowMs = services.clock.nowMs();
-    return accepted(reply, await proposeTask(services, { v: 1, kind: 'documents.deleteFilter', indexUid, filter, nowMs, ...meta }));
+    return acknowledged(services, reply, await proposeTask(services, { v: 1, kind: 'documents.deleteFilter', indexUid, filter, nowMs, ...meta }));
   });
 
   app.delete('/indexes/:indexUid/documents', del, async (request, reply) => {
     const indexUid = indexUidParam(request);
     const { meta } = writeQuery(request);
-    return accepted(reply, await proposeTask(services, { v: 1, kind: 'documents.clear', indexUid, nowMs: services.clock.nowMs(), ...meta }));
+    return acknowledged(services, reply, await proposeTask(services, { v: 1, kind: 'documents.clear', indexUid, nowMs: services.clock.nowMs(), ...meta }));
   });
 }

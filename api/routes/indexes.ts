@@ -9,7 +9,7 @@ import { indexView, listIndexes } from '../../runtime/cluster/index.ts';
 import { checkIndexUid } from '../protocol/index-uid.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
 import { checkQueryKeys, expectObject, invalidType, missingField, queryUint } from '../protocol/deserr.ts';
-import { accepted, indexUidParam, proposeTask, queryOf, requireIndex, writeQuery } from './common.ts';
+import { acknowledged, indexUidParam, proposeTask, queryOf, requireIndex, writeQuery } from './common.ts';
 
 function bodyIndexUid(value: unknown, path: string): string {
   if (typeof value !== 'string') throw invalidType('invalid_index_uid', path, ['string'], value);
@@ -60,7 +60,7 @@ export async function indexRoutes(app: FastifyInstance, { services }: RouteOptio
     request.caller.checkIndex(uid);
     const shards = services.state().settings.defaultShards;
     const nowMs = services.clock.nowMs();
-    return accepted(reply, await proposeTask(services, { v: 1, kind: 'index.create', uid, primaryKey, shards, nowMs, ...meta }));
+    return acknowledged(services, reply, await proposeTask(services, { v: 1, kind: 'index.create', uid, primaryKey, shards, nowMs, ...meta }));
   });
 
   app.get('/indexes/:indexUid', { config: { action: 'indexes.get', index: 'param' } }, async (request) => {
@@ -81,12 +81,12 @@ export async function indexRoutes(app: FastifyInstance, { services }: RouteOptio
       ...(newUid === null ? {} : { newUid }),
       ...meta,
     };
-    return accepted(reply, await proposeTask(services, command));
+    return acknowledged(services, reply, await proposeTask(services, command));
   });
 
   app.delete('/indexes/:indexUid', { config: { action: 'indexes.delete', index: 'param' } }, async (request, reply) => {
     const uid = indexUidParam(request);
     const { meta } = writeQuery(request);
-    return accepted(reply, await proposeTask(services, { v: 1, kind: 'index.delete', uid, nowMs: services.clock.nowMs(), ...meta }));
+    return acknowledged(services, reply, await proposeTask(services, { v: 1, kind: 'index.delete', uid, nowMs: services.clock.nowMs(), ...meta }));
   });
 }

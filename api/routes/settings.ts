@@ -17,7 +17,7 @@ import type { RouteOptions } from '../plugins/request-context.ts';
 import { applySettingsPatch } from '../protocol/settings/apply.ts';
 import { defaultSettings, SETTINGS_KEYS, type Settings, type SettingsPatch } from '../protocol/settings/settings.ts';
 import { parseSettingsBody, parseSettingValue, resetAllPatch } from '../protocol/settings/validate.ts';
-import { accepted, indexUidParam, proposeTask, requireIndex, writeQuery } from './common.ts';
+import { acknowledged, indexUidParam, proposeTask, requireIndex, writeQuery } from './common.ts';
 
 const PATCH_VERB: ReadonlySet<keyof Settings> = new Set(['typoTolerance', 'faceting', 'pagination', 'embedders']);
 
@@ -38,7 +38,7 @@ async function update(services: PeerServices, request: FastifyRequest, reply: Fa
   const allowIndexCreation = !isReset && request.caller.mayCreateIndex(indexUid);
   const nowMs = services.clock.nowMs();
   const task = await proposeTask(services, { v: 1, kind: 'settings.update', indexUid, settings: patch, allowIndexCreation, nowMs, ...meta });
-  return accepted(reply, task);
+  return acknowledged(services, reply, task);
 }
 
 export async function settingsRoutes(app: FastifyInstance, { services }: RouteOptions): Promise<void> {

@@ -6,7 +6,7 @@ import { MeiliError } from '../errors/registry.ts';
 import type { IndexSwap } from '../../runtime/cluster/index.ts';
 import { checkIndexUid } from '../protocol/index-uid.ts';
 import type { RouteOptions } from '../plugins/request-context.ts';
-import { accepted, proposeTask, writeQuery } from './common.ts';
+import { acknowledged, proposeTask, writeQuery } from './common.ts';
 import { expectObject, invalidType } from '../protocol/deserr.ts';
 
 function swapUids(raw: unknown, path: string): string[] {
@@ -52,6 +52,6 @@ export async function swapRoutes(app: FastifyInstance, { services }: RouteOption
     const { meta } = writeQuery(request);
     const swaps = parseSwaps(request.body);
     for (const swap of swaps) for (const uid of swap.indexes) request.caller.checkIndex(uid);
-    return accepted(reply, await proposeTask(services, { v: 1, kind: 'index.swap', swaps, nowMs: services.clock.nowMs(), ...meta }));
+    return acknowledged(services, reply, await proposeTask(services, { v: 1, kind: 'index.swap', swaps, nowMs: services.clock.nowMs(), ...meta }));
   });
 }

@@ -3,11 +3,15 @@
 // 202 once each shard has its node enqueue ack in some group, also with one
 // group's node down; with every node down it answers 503 miroir_no_quorum
 // within the timeout (both groups named), and that write, still committed,
-// succeeds once the nodes return.
+// succeeds once the nodes return. The same for every write that goes to
+// every node (index create, update, delete and swap, settings, delete by
+// filter, clear): 202 once one group has enough nodes for every shard
+// (RF 1: all of them), else 503 — also when a majority of a group answered.
 // Method: three peers in this process (LevelDB logs, the WebSocket mesh on
-// loopback) over two engine nodes, groups g1 = [n1] and g2 = [n2], RF 1
-// (quorum 1 per shard and group), `write.ackMode: quorum` with a 4 s
-// timeout; requests over HTTP (the official client for tasks).
+// loopback) over engine nodes, groups g1 = [n1] and g2 = [n2] (then
+// g1 = [n1, n2, n3] and g2 = [n4]), RF 1 (quorum 1 per shard and group),
+// `write.ackMode: quorum` with a 4 s timeout; requests over HTTP (the
+// official client for tasks).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Meilisearch } from 'meilisearch';
@@ -29,9 +33,10 @@ async function post(url: string, docs: Record<string, unknown>[]): Promise<{ sta
   return { status: res.status, degraded: res.headers.get('x-miroir-degraded'), body: await res.json(), ms: performance.now() - started };
 }
 
-test('quorum writes: 202 after the enqueue acks (one group is enough), 503 miroir_no_quorum when no group can ack, committed all the same', async () => {
-  const nodes = new EngineNodes();
-  const urls = { n1: await nodes.start('n1'), n2: await nodes.start('n2') };
+/** Three peers over `groups` (RF 1, quorum ack mode), closed with `nodes` after the test; resolves with a follower's client URL. */
+async function quorumCluster(nodes: EngineNodes, groups: Record<string, string[]>): Promise<{ url: string; urls: Record<string, string> }> {
+  const urls: Record<string, string> = {};
+  for (const id of Object.values(groups).flat()) urls[id] = await nodes.start(id);
   const l = await layout(['p1', 'p2', 'p3']);
   const peers: Peer[] = [];
   after(async () => {
@@ -42,7 +47,7 @@ test('quorum writes: 202 after the enqueue acks (one group is enough), 503 miroi
   for (const [i, id] of ['p1', 'p2', 'p3'].entries()) {
     const file = {
       ...configFile(l, id),
-      groups: [{ id: 'g1', nodes: [{ id: 'n1', url: urls.n1 }] }, { id: 'g2', nodes: [{ id: 'n2', url: urls.n2 }] }],
+      groups: Object.entries(groups).map(([group, ids]) => ({ id: group, nodes: ids.map((n) => ({ id: n, url: urls[n]! })) })),
       rf: 1,
       write: { ackMode: 'quorum', quorumTimeoutMs: QUORUM_TIMEOUT_MS },
     };
@@ -53,9 +58,14 @@ test('quorum writes: 202 after the enqueue acks (one group is enough), 503 miroi
     peers.push(await startPeer(config, { clock: realClock, rng: seededRng(40 + i), clientApi: true }));
   }
   const leader = await eventually(() => peers.find((p) => p.services.raft().role === 'leader'), 'a leader');
-  await eventually(() => peers.every((p) => p.services.state().nodes.size === 2 && p.services.state().settings.writeAckMode === 'quorum'), 'bootstrap everywhere');
-  const follower = peers.find((p) => p !== leader)!;
-  const url = follower.clientUrl!;
+  const nodeCount = Object.keys(urls).length;
+  await eventually(() => peers.every((p) => p.services.state().nodes.size === nodeCount && p.services.state().settings.writeAckMode === 'quorum'), 'bootstrap everywhere');
+  return { url: peers.find((p) => p !== leader)!.clientUrl!, urls };
+}
+
+test('quorum writes: 202 after the enqueue acks (one group is enough), 503 miroir_no_quorum when no group can ack, committed all the same', async () => {
+  const nodes = new EngineNodes();
+  const { url, urls } = await quorumCluster(nodes, { g1: ['n1'], g2: ['n2'] });
   const client = new Meilisearch({ host: url, apiKey: MASTER_KEY });
   await client.tasks.waitForTask((await client.createIndex('q', { primaryKey: 'id' })).taskUid, { timeout: 20_000, interval: 50 });
   const docs = (from: number) => Array.from({ length: 20 }, (_, i) => ({ id: from + i, title: `doc ${from + i}` }));
@@ -64,7 +74,7 @@ test('quorum writes: 202 after the enqueue acks (one group is enough), 503 miroi
   assert.equal(healthy.status, 202, JSON.stringify(healthy.body));
   assert.equal(healthy.degraded, null);
   // The 202 came after a node enqueued the write: one group's node lists it at once.
-  const listed = await Promise.all([urls.n1, urls.n2].map(async (nodeUrl) => {
+  const listed = await Promise.all([urls.n1!, urls.n2!].map(async (nodeUrl) => {
     const tasks = await new Meilisearch({ host: nodeUrl, apiKey: NODE_KEY }).tasks.getTasks({ indexUids: ['q'], types: ['documentAdditionOrUpdate'] });
     return tasks.results.some((t) => t.details?.receivedDocuments === 20);
   }));
@@ -87,13 +97,76 @@ test('quorum writes: 202 after the enqueue acks (one group is enough), 503 miroi
   // The refused acknowledgement left the write committed: it succeeds once the nodes return.
   const uid = Number(/Task (\d+) is committed/.exec(none.body.message)?.[1]);
   assert.ok(Number.isSafeInteger(uid));
-  await nodes.start('n1', Number(new URL(urls.n1).port));
-  await nodes.start('n2', Number(new URL(urls.n2).port));
+  await nodes.start('n1', Number(new URL(urls.n1!).port));
+  await nodes.start('n2', Number(new URL(urls.n2!).port));
   const task = await client.tasks.waitForTask(uid, { timeout: 30_000, interval: 100 });
   assert.equal(task.status, 'succeeded', JSON.stringify(task.error));
-  for (const nodeUrl of [urls.n1, urls.n2]) {
+  for (const nodeUrl of [urls.n1!, urls.n2!]) {
     const node = new Meilisearch({ host: nodeUrl, apiKey: NODE_KEY });
     const held = await node.index('q').getDocuments({ limit: 100, fields: ['id'] });
     assert.equal(held.total, 60, `${nodeUrl} holds every write (one full copy per group)`);
   }
+});
+
+/** One raw request through the edge: status, X-Miroir-Degraded and body. */
+async function send(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; degraded: string | null; body: any }> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${MASTER_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, degraded: res.headers.get('x-miroir-degraded'), body: await res.json() };
+}
+
+test('quorum broadcasts: index create, update, delete, swap, settings, delete by filter and clear wait for one whole group (RF 1), else 503', async () => {
+  const nodes = new EngineNodes();
+  const { url, urls } = await quorumCluster(nodes, { g1: ['n1', 'n2', 'n3'], g2: ['n4'] });
+  const client = new Meilisearch({ host: url, apiKey: MASTER_KEY });
+  const ok = async (method: string, path: string, body?: unknown): Promise<number> => {
+    const answer = await send(url, method, path, body);
+    assert.deepEqual([answer.status, answer.degraded], [202, null], `${method} ${path}: ${JSON.stringify(answer.body)}`);
+    return answer.body.taskUid as number;
+  };
+  const waitAll = async (uids: number[]): Promise<void> => {
+    for (const uid of uids) {
+      const task = await client.tasks.waitForTask(uid, { timeout: 30_000, interval: 50 });
+      assert.equal(task.status, 'succeeded', `task ${uid} (${task.type}): ${JSON.stringify(task.error)}`);
+    }
+  };
+  const setup: number[] = [];
+  for (const uid of ['b', 'e', 'f', 'g', 'h', 'i']) setup.push(await ok('POST', '/indexes', { uid, ...(uid === 'e' ? {} : { primaryKey: 'id' }) }));
+  setup.push(await ok('POST', '/indexes/b/documents', [{ id: 1, title: 'one' }, { id: 2, title: 'two' }]));
+  setup.push(await ok('POST', '/indexes/h/documents', [{ id: 1, title: 'one' }]));
+  setup.push(await ok('PATCH', '/indexes/b/settings', { filterableAttributes: ['title'] }));
+  // The 202 came after the acks: every node of some group has the settings task already.
+  const enqueued = async (id: string): Promise<boolean> =>
+    (await new Meilisearch({ host: urls[id]!, apiKey: NODE_KEY }).tasks.getTasks({ indexUids: ['b'], types: ['settingsUpdate'] })).results.length > 0;
+  const g1 = (await Promise.all(['n1', 'n2', 'n3'].map(enqueued))).every(Boolean);
+  assert.ok(g1 || (await enqueued('n4')), 'one whole group enqueued the settings before the 202');
+  await waitAll(setup);
+
+  await nodes.stop('n4');
+  await ok('PATCH', '/indexes/b/settings', { sortableAttributes: ['id'] });
+
+  // Two of g1's three nodes are a majority of the group, but n1's shards would miss every one of these.
+  await nodes.stop('n1');
+  const broadcasts: Array<[string, string, unknown?]> = [
+    ['PATCH', '/indexes/b/settings', { displayedAttributes: ['id', 'title'] }],
+    ['POST', '/indexes', { uid: 'd', primaryKey: 'id' }],
+    ['PATCH', '/indexes/e', { primaryKey: 'id' }],
+    ['POST', '/swap-indexes', [{ indexes: ['f', 'g'] }]],
+    ['POST', '/indexes/b/documents/delete', { filter: 'title = one' }],
+    ['DELETE', '/indexes/h/documents'],
+    ['DELETE', '/indexes/i'],
+  ];
+  const refused = await Promise.all(broadcasts.map(([method, path, body]) => send(url, method, path, body)));
+  const uids = refused.map((answer, i) => {
+    const [method, path] = broadcasts[i]!;
+    assert.deepEqual([answer.status, answer.body.code, answer.degraded], [503, 'miroir_no_quorum', 'groups=g1,g2'], `${method} ${path}: ${JSON.stringify(answer.body)}`);
+    return Number(/Task (\d+) is committed/.exec(answer.body.message)?.[1]);
+  });
+  // Committed all the same: every one succeeds once the nodes are back.
+  await nodes.start('n1', Number(new URL(urls.n1!).port));
+  await nodes.start('n4', Number(new URL(urls.n4!).port));
+  await waitAll(uids);
 });
