@@ -97,6 +97,12 @@ test('uuidV7 has the version and variant bits and the timestamp', () => {
   assert.match(id, /^01234567-89ab-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
 
+test('uuidV7 random bits differ from call to call, across refills of the random pool', () => {
+  const ids = Array.from({ length: 1_000 }, () => uuidV7(0x0123456789ab));
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids) assert.match(id, /^01234567-89ab-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});
+
 test('a document reached by two queries of one index is shown once, at its best place', () => {
   const { merged } = mergeHits([
     { queryIndex: 0, indexUid: 'a', weight: 1, primaryKey: 'id', hits: [{ id: 1, _rankingScore: 0.5 }, { id: 2, _rankingScore: 0.4 }] },
