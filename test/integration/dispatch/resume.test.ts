@@ -120,6 +120,8 @@ test('a new leader adopts the tasks the node already enqueued instead of sending
   const c = await oneNode();
   const writes = await updateThenDeleteUncommitted(c);
   const tasksBefore = (await nodeTasks(c.leader)).length;
+  const stamps = (await nodeTasks(c.leader)).slice(0, 2).map((t) => t.customMetadata);
+  assert.deepEqual(stamps, [`miroir:${writes.remove}`, `miroir:${writes.update}`], 'each documents request carries its log position');
   c.restart();
   await assertNoGhost(c, writes, tasksBefore);
   c.stop();
