@@ -128,12 +128,29 @@ function cpuTargets(cluster: DevCluster, direct: SpawnedNode): { name: string; p
   return [...own, { name: 'direct node', pid: direct.child.pid! }];
 }
 
-/** CPU ms per query of each target while `run` sends `queries` to both targets. */
-async function cpuPerQuery<T>(targets: readonly { name: string; pid: number }[], queries: number, run: () => Promise<T>): Promise<{ result: T; cpuMsPerQuery: Record<string, number> }> {
+const IDLE_WINDOW_MS = 5_000;
+
+/**
+ * CPU ms per query of each target while `run` sends `queries` to both
+ * targets, without what the process burns when idle (Raft heartbeats, health
+ * probes, gossip: measured over IDLE_WINDOW_MS before, scaled to the run's
+ * duration), so the numbers are the cost of the searches themselves.
+ */
+async function cpuPerQuery<T>(targets: readonly { name: string; pid: number }[], queries: number, run: () => Promise<T>): Promise<{ result: T; cpuMsPerQuery: Record<string, number>; idleCpuPercent: Record<string, number> }> {
+  const idleStart = targets.map((t) => cpuSeconds(t.pid));
+  const idleStartedMs = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+  const idleMs = performance.now() - idleStartedMs;
+  const idleRate = targets.map((t, i) => ((cpuSeconds(t.pid) - idleStart[i]!) * 1000) / idleMs);
   const before = targets.map((t) => cpuSeconds(t.pid));
+  const startedMs = performance.now();
   const result = await run();
-  const cpuMsPerQuery = Object.fromEntries(targets.map((t, i) => [t.name, round(((cpuSeconds(t.pid) - before[i]!) * 1000) / queries)]));
-  return { result, cpuMsPerQuery };
+  const runMs = performance.now() - startedMs;
+  const cpuMsPerQuery = Object.fromEntries(
+    targets.map((t, i) => [t.name, round(((cpuSeconds(t.pid) - before[i]!) * 1000 - idleRate[i]! * runMs) / queries)]),
+  );
+  const idleCpuPercent = Object.fromEntries(targets.map((t, i) => [t.name, round(idleRate[i]! * 100)]));
+  return { result, cpuMsPerQuery, idleCpuPercent };
 }
 
 function round(ms: number): number {
@@ -181,7 +198,8 @@ function markdown(result: ReturnType<typeof summarize>, meta: Record<string, unk
     line('all', result.all),
     ...Object.entries(result.byKind).map(([kind, r]) => line(kind, r)),
     '',
-    `CPU per query (user + system, ms, over all ${meta['queries'] as number + (meta['warmup'] as number)} queries; p1 is the peer the queries went through): ${Object.entries(meta['cpuMsPerQuery'] as Record<string, number>).map(([name, ms]) => `${name} ${ms}`).join(', ')}.`,
+    `CPU per query (user + system, ms, over all ${meta['queries'] as number + (meta['warmup'] as number)} queries, less each process's idle CPU over the same time; p1 is the peer the queries went through): ${Object.entries(meta['cpuMsPerQuery'] as Record<string, number>).map(([name, ms]) => `${name} ${ms}`).join(', ')}.`,
+    `Idle CPU (% of one core, over ${IDLE_WINDOW_MS / 1000} s before the queries): ${Object.entries(meta['idleCpuPercent'] as Record<string, number>).map(([name, pct]) => `${name} ${pct}`).join(', ')}.`,
     ...((meta['mismatches'] as string[]).length === 0 ? [] : ['', 'Queries whose totals differed:', ...(meta['mismatches'] as string[]).map((m) => `- \`${m}\``)]),
     '',
   ].join('\n');
@@ -221,6 +239,7 @@ async function main(): Promise<void> {
       loadMiroirS: round(loadMiroirMs / 1000),
       loadDirectS: round(loadDirectMs / 1000),
       cpuMsPerQuery: measured.cpuMsPerQuery,
+      idleCpuPercent: measured.idleCpuPercent,
     };
     const url = (name: string) => new URL(name, import.meta.url);
     writeFileSync(url('search-results.json'), `${JSON.stringify({ ...meta, ...result }, null, 2)}\n`);

@@ -31,7 +31,8 @@ import { NodeResponseError } from '../../transport/node-client/errors.ts';
 import { retryRead } from '../../transport/node-client/retry.ts';
 import { clientErrorOf } from './node-error.ts';
 import type { RetryPolicy } from '../../transport/node-client/retry.ts';
-import { coveringSet, shardOwnersInOrder } from '../routing/covering-set.ts';
+import { shardOwnersInOrder } from '../routing/covering-set.ts';
+import { cachedCoveringSet } from './cover-cache.ts';
 import type { IndexReadContext } from './read-context.ts';
 
 /** Retries of one node call before its shards fail over to the next owner. */
@@ -64,7 +65,7 @@ export async function scatter<T>(
   emptyAnswer: () => T,
 ): Promise<ScatterResult<T>> {
   const { topology, owners } = context;
-  const cover = coveringSet({ shardCount: topology.shardCount, groups: topology.groups, isHealthy: owners.isHealthy, turn: owners.turn });
+  const cover = cachedCoveringSet(topology, owners.isHealthy, owners.turn);
   const degraded = [...cover.unavailableShards];
   const answers: ShardAnswer<T>[] = [];
   const failed = new Set<string>();
