@@ -5,10 +5,16 @@
 //    groups and replicas with the peer's turn); shards with no healthy owner
 //    anywhere are degraded at once.
 // 2. Every assigned node is asked in parallel, always with the
-//    `_miroir_shard IN [...]` restriction of its shards: the held shard sets of
-//    nodes are not recorded (migrations), so no node is trusted to hold
-//    exactly its assignment. Each call goes through retryRead (a short bounded
-//    retry for connection failures and 502/503/504) under the deadline signal.
+//    `_miroir_shard IN [...]` restriction of its shards, even with RF 1 where
+//    a node's assignment is every shard placement gives it: no node is
+//    trusted to hold exactly its assignment. Committed state cannot prove it:
+//    a migration's target holds copied documents from its `copy` phase on, a
+//    failed migration leaves its partial copy there, and a failed job's
+//    records are dropped once JOBS_KEPT newer jobs finished (apply-jobs.ts);
+//    and this peer's replica may lag the leader (reads are local), so a copy
+//    under way may not be in it yet. Each call goes through retryRead (a short
+//    bounded retry for connection failures and 502/503/504) under the
+//    deadline signal.
 // 3. A node that still fails is excluded for the rest of the request; each of
 //    its shards moves to its next healthy owner in preference order
 //    (shardOwnersInOrder), the moved shards are grouped per new node and asked
