@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MeiliError } from '../errors/registry.ts';
 import type { ApplyResult, ClusterCommand, IndexRecord, SummarizedTask, TaskRecord } from '../../runtime/cluster/index.ts';
 import type { PeerServices } from '../../runtime/peer/services.ts';
-import { quorumSize } from '../../runtime/writes/quorum.ts';
+import { quorumSize, writeEntries } from '../../runtime/writes/quorum.ts';
 import { DEGRADED_HEADER } from './read-support.ts';
 import { checkIndexUid } from '../protocol/index-uid.ts';
 import { checkQueryKeys, queryString, type Query } from '../protocol/deserr.ts';
@@ -65,7 +65,7 @@ export async function acknowledged(services: PeerServices, reply: FastifyReply, 
   const logIndex = state.tasks.get(task.taskUid)?.logIndex;
   if (state.settings.writeAckMode !== 'quorum' || services.writeQuorum === undefined || logIndex === undefined) return reply.code(202).send(task);
   const timeoutMs = services.config.write.quorumTimeoutMs;
-  const verdict = await services.writeQuorum.wait(logIndex, timeoutMs);
+  const verdict = await services.writeQuorum.waitAll(writeEntries(state, task.taskUid, logIndex), timeoutMs);
   if (!verdict.met) {
     reply.header(DEGRADED_HEADER, `groups=${verdict.missingGroups.join(',')}`);
     throw new MeiliError('miroir_no_quorum', `Task ${task.taskUid} is committed, but not every shard it writes reached ${quorumSize(state.settings.rf)} node enqueue acknowledgements in one replica group within ${timeoutMs} ms (groups short: ${verdict.missingGroups.join(', ') || 'none known'}). The write stays committed and will still be dispatched to the nodes: check task ${task.taskUid} before retrying.`);

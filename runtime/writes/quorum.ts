@@ -17,7 +17,7 @@
 // leave a third of the shards without the new settings. Nor is the bound
 // much stricter than the real placement would be: with S in the tens nearly
 // every set of copies − need + 1 nodes owns some shard together.
-import type { DispatchRecord } from '../cluster/index.ts';
+import type { ClusterState, DispatchRecord } from '../cluster/index.ts';
 
 export interface QuorumVerdict {
   met: boolean;
@@ -80,4 +80,23 @@ function broadcastVerdict(record: Pick<DispatchRecord, 'targets' | 'copies'>, co
   }
   const missingGroups = [...unacked].filter(([group, count]) => count > (record.copies[group] ?? 0) - need).map(([group]) => group).sort();
   return { met: missingGroups.length < unacked.size, missingGroups };
+}
+
+/**
+ * The log entries whose acks a task's write waits for: its own, and for a
+ * batch split into parts (one entry each, runtime/cluster/apply-batch.ts)
+ * every part still recorded — the records of a batch are kept until every
+ * part has all its outcomes, so none is missed while the task is unfinished.
+ */
+export function writeEntries(state: Pick<ClusterState, 'dispatch'>, taskUid: number, logIndex: number): number[] {
+  if (state.dispatch.get(logIndex)?.part === undefined) return [logIndex];
+  return [...state.dispatch.values()].filter((r) => r.taskUid === taskUid).map((r) => r.logIndex).sort((a, b) => a - b);
+}
+
+/** The verdict of a write made of several entries: met when each is; the groups short in any. */
+export function combinedVerdict(verdicts: readonly QuorumVerdict[]): QuorumVerdict {
+  return {
+    met: verdicts.every((v) => v.met),
+    missingGroups: [...new Set(verdicts.flatMap((v) => v.missingGroups))].sort(),
+  };
 }

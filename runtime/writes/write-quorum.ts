@@ -15,7 +15,7 @@ import type { Clock } from '../env/clock.ts';
 import { delay } from '../env/delay.ts';
 import { NotLeaderError } from '../errors.ts';
 import type { ClusterState } from '../cluster/index.ts';
-import { quorumVerdict, type QuorumVerdict } from './quorum.ts';
+import { combinedVerdict, quorumVerdict, type QuorumVerdict } from './quorum.ts';
 
 /** The request method a follower's edge asks the leader with. */
 export const QUORUM_METHOD = 'miroir.write.quorum';
@@ -91,6 +91,11 @@ export class WriteQuorum {
       }
       await delay(this.#d.clock, Math.min(this.#d.retryMs, Math.max(1, deadline - this.#d.clock.nowMs())));
     }
+  }
+
+  /** Waits up to `timeoutMs` for the quorum of every entry of one write (the parts of a split batch: writeEntries). */
+  async waitAll(logIndexes: readonly number[], timeoutMs: number): Promise<QuorumVerdict> {
+    return combinedVerdict(await Promise.all(logIndexes.map((logIndex) => this.wait(logIndex, timeoutMs))));
   }
 
   close(): void {
