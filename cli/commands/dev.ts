@@ -39,7 +39,8 @@ flags:
   --shards N         shards (S) of new indexes, default 64
   --port P           client API of the first peer, default 7700; peer i serves
                      P+i, its mesh P+100+i and metrics P+300+i; nodes use
-                     P+200+j; 0 picks free ports
+                     P+200+j; 0 picks free ports (on the first start,
+                     again if another process takes one before its use)
   --data-dir DIR     default ./.miroir
   --master-key KEY   client master key (at least 16 bytes) [MIROIR_MASTER_KEY];
                      generated on the first start otherwise
@@ -320,14 +321,14 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`miroir dev: a cluster is already running from ${root} (pid ${previous.pid})`);
     return 1;
   }
-  const layout = await loadLayout(root, args.given);
+  const planned = await loadLayout(root, args.given);
   const secrets = loadSecrets(root, args.masterKey);
   const links = args.peerLinks === null ? {} : loadPeerLinks(args.peerLinks);
-  if (typeof layout === 'string' || typeof secrets === 'string' || typeof links === 'string') {
-    console.error(`miroir dev: ${[layout, secrets, links].find((x) => typeof x === 'string')}`);
+  if (typeof planned === 'string' || typeof secrets === 'string' || typeof links === 'string') {
+    console.error(`miroir dev: ${[planned, secrets, links].find((x) => typeof x === 'string')}`);
     return 2;
   }
-  return supervise(root, layout, secrets, links);
+  return supervise(root, planned, secrets, links);
 }
 
 async function supervise(root: string, planned: Planned, secrets: Secrets, links: PeerLinkMap): Promise<number> {
