@@ -136,9 +136,16 @@ function equal(ctx: Context, field: string, value: Token): Bitset {
 /** Adds to `into` the documents holding the value: its normalized string, or its number when it reads as one. */
 function addEqual(ctx: Context, field: string, value: Token, into: Bitset): void {
   const index = fieldIndex(ctx.data, field);
-  for (const id of index.stringIds(normalizeFacet(value.value))) into.add(id);
-  const n = parseFiniteFloat(value.value);
-  if (n !== null) for (const id of index.numberIds(n === 0 ? 0 : n)) into.add(id);
+  const key = normalizeFacet(value.value);
+  const keyBits = index.stringBits(key);
+  if (keyBits) into.union(keyBits);
+  else for (const id of index.stringIds(key)) into.add(id);
+  let n = parseFiniteFloat(value.value);
+  if (n === null) return;
+  n = n === 0 ? 0 : n;
+  const numberBits = index.numberBits(n);
+  if (numberBits) into.union(numberBits);
+  else for (const id of index.numberIds(n)) into.add(id);
 }
 
 function compare(ctx: Context, field: string, op: string, value: Token): Bitset {

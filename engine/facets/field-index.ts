@@ -93,6 +93,14 @@ export class FieldIndex {
    * Dropped on any number change, rebuilt on the next range read.
    */
   private flatNumbers: { starts: Int32Array; ids: Int32Array } | null = null;
+  /**
+   * Bitsets of the values held by many documents (denseIds), built on first
+   * read and dropped when their list changes: a filter on such a value (a
+   * cluster node's `_miroir_shard IN [...]` on every search) then unions
+   * words instead of adding ids one by one.
+   */
+  private readonly stringBitsCache = new Map<string, Bitset>();
+  private readonly numberBitsCache = new Map<number, Bitset>();
   /** Removed documents whose ids are still in the value lists, with the values they held there. */
   private removed = new Bitset();
   private removedCount = 0;
@@ -126,6 +134,7 @@ export class FieldIndex {
     if (this.docs[id] === undefined && key === original) this.docs[id] = key;
     else this.addKey(this.doc(id), key, original);
     const ids = this.strings.get(key);
+    this.stringBitsCache.delete(key);
     if (ids) pushId(ids, id);
     else {
       this.strings.set(key, [id]);
@@ -148,6 +157,7 @@ export class FieldIndex {
       if (!doc.numbers.includes(n)) doc.numbers = appended(doc.numbers, n);
     }
     const ids = this.numbers.get(n);
+    this.numberBitsCache.delete(n);
     if (ids) pushId(ids, id);
     else {
       this.numbers.set(n, [id]);
@@ -174,6 +184,7 @@ export class FieldIndex {
     const numbers = typeof held === 'number' ? [held] : typeof held === 'string' ? [] : held.numbers;
     for (const key of keys) {
       const ids = this.strings.get(key);
+      this.stringBitsCache.delete(key);
       if (ids && dropId(ids, id)) {
         this.strings.delete(key);
         this.sortedKeys = null;
@@ -181,6 +192,7 @@ export class FieldIndex {
     }
     for (const n of numbers) {
       const ids = this.numbers.get(n);
+      this.numberBitsCache.delete(n);
       if (ids && dropId(ids, id)) {
         this.numbers.delete(n);
         this.sortedNumbers = null;
@@ -212,6 +224,8 @@ export class FieldIndex {
     };
     if (sweep(this.strings)) this.sortedKeys = null;
     if (sweep(this.numbers)) this.sortedNumbers = null;
+    this.stringBitsCache.clear();
+    this.numberBitsCache.clear();
     this.flatNumbers = null;
     this.removed = new Bitset();
     this.removedCount = 0;
@@ -241,6 +255,19 @@ export class FieldIndex {
   numberIds(n: number): readonly number[] {
     this.settle();
     return this.numbers.get(n) ?? [];
+  }
+
+  /**
+   * The documents holding `key`, as a bitset when many do (see denseIds),
+   * else null: the caller reads stringIds.
+   */
+  stringBits(key: string): Bitset | null {
+    return denseIds(this.stringBitsCache, key, this.stringIds(key), this.exists);
+  }
+
+  /** Like stringBits, for a number. */
+  numberBits(n: number): Bitset | null {
+    return denseIds(this.numberBitsCache, n, this.numberIds(n), this.exists);
   }
 
   keys(): readonly string[] {
@@ -291,4 +318,20 @@ export class FieldIndex {
     for (let i = from; i < to; i++) for (const id of this.strings.get(keys[i]!)!) into.add(id);
   }
 
+}
+
+/**
+ * A value's documents as a cached bitset when its list holds at least one id
+ * per 64 of the field's id range (a bitset of that range then costs no more
+ * than 4 bytes per id; a field has at most 64 such values per value held by
+ * a document), else null. `range` bounds the ids: every id of the list is in it.
+ */
+function denseIds<K>(cache: Map<K, Bitset>, key: K, ids: readonly number[], range: Bitset): Bitset | null {
+  const cached = cache.get(key);
+  if (cached) return cached;
+  if (ids.length === 0 || ids.length * 64 < range.capacity) return null;
+  const bits = new Bitset(range.capacity);
+  for (const id of ids) bits.add(id);
+  cache.set(key, bits);
+  return bits;
 }

@@ -91,6 +91,80 @@ test('evaluation matches the per-document oracle on random documents and filters
   );
 });
 
+test('evaluation stays exact while documents are added, removed and replaced between filters', () => {
+  // The store caches the documents of values held by many of them; every
+  // write between two reads must be seen. `=` and IN read those caches.
+  const settings = defaultSettings();
+  settings.filterableAttributes = ['a', 'b', 'c'];
+  // Few values, so the same ones are written and read again and again.
+  const few = fc.constantFrom<unknown>('red', 'Blue', 1, 2, ['red', 2], null);
+  const smallDoc = fc.record({ a: few, b: few }, { requiredKeys: [] });
+  const smallFilter = fc.oneof(
+    fc.tuple(fc.constantFrom('a', 'b'), fc.constantFrom('red', 'blue', '1', '2')).map(([f, v]) => `${f} = ${v}`),
+    fc.tuple(fc.constantFrom('a', 'b'), fc.subarray(['red', 'blue', '1', '2'])).map(([f, vs]) => `${f} IN [${vs.join(', ')}]`),
+    fc.tuple(fc.constantFrom('a', 'b'), fc.constantFrom('red', '2')).map(([f, v]) => `${f} != ${v}`),
+    filter,
+  );
+  const op = fc.oneof(
+    fc.tuple(fc.constant('put' as const), fc.nat(40), fc.oneof(smallDoc, doc)),
+    fc.tuple(fc.constant('remove' as const), fc.nat(40)),
+    fc.tuple(fc.constant('filter' as const), smallFilter),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
+      const store = createFacetStore(settings);
+      const live: Array<Record<string, unknown> | null> = [];
+      const known = new Set<string>();
+      for (const o of ops) {
+        if (o[0] === 'put') {
+          const [, id, d] = o;
+          const previous = live[id];
+          if (previous) store.remove(id, previous);
+          store.add(id, d);
+          live[id] = d;
+          for (const path of factsOf(d).keys()) known.add(path);
+        } else if (o[0] === 'remove') {
+          const previous = live[o[1]];
+          if (!previous) continue;
+          store.remove(o[1], previous);
+          live[o[1]] = null;
+        } else {
+          const expr = parseFilter(o[1]);
+          assert.ok(expr);
+          const universe = Bitset.of(live.flatMap((d, id) => (d ? [id] : [])));
+          assert.deepEqual(store.evaluate(expr, universe, 'invalid_search_filter', 'idx').toArray(), oracleIds(live, expr, known), o[1]);
+        }
+      }
+    }),
+    { numRuns: 300, seed: 4321 },
+  );
+});
+
+test('= and IN see every write made since the previous read of the same value', () => {
+  const settings = defaultSettings();
+  settings.filterableAttributes = ['a'];
+  const store = createFacetStore(settings);
+  const ids = (f: string) => store.evaluate(parseFilter(f)!, Bitset.full(64), 'invalid_search_filter', 'i').toArray();
+  store.add(0, { a: 'red' });
+  store.add(1, { a: 2 });
+  store.add(2, { a: ['red', 2] });
+  assert.deepEqual([ids('a = red'), ids('a = 2'), ids('a IN [red, 2]')], [[0, 2], [1, 2], [0, 1, 2]]);
+  store.add(3, { a: 'Red' });
+  store.add(4, { a: 2 });
+  assert.deepEqual([ids('a = red'), ids('a = 2')], [[0, 2, 3], [1, 2, 4]], 'added after a read');
+  store.remove(0, { a: 'red' });
+  store.remove(1, { a: 2 });
+  assert.deepEqual([ids('a = red'), ids('a = 2')], [[2, 3], [2, 4]], 'removed after a read');
+  store.remove(2, { a: ['red', 2] });
+  store.add(2, { a: 'blue' });
+  assert.deepEqual([ids('a = red'), ids('a = 2'), ids('a = blue')], [[3], [4], [2]], 'replaced after a read');
+  store.remove(3, { a: 'Red' });
+  store.add(3, { a: 'red' });
+  store.remove(4, { a: 2 });
+  store.add(4, { a: 2 });
+  assert.deepEqual([ids('a = red'), ids('a = 2')], [[3], [4]], 'replaced by the same value');
+});
+
 function storeOf(filterable: ReturnType<typeof defaultSettings>['filterableAttributes'], docs: Array<Record<string, unknown>>) {
   const settings = defaultSettings();
   settings.filterableAttributes = filterable;
