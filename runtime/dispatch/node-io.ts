@@ -100,7 +100,8 @@ function stamped(request: PlannedRequest, covered: readonly WindowEntry[]): Plan
   if (!stampable(request)) return request;
   const first = covered[0] as WindowEntry;
   const last = covered[covered.length - 1] as WindowEntry;
-  const stamp = { from: { logIndex: first.logIndex, request: first.next }, to: { logIndex: last.logIndex, request: last.next } };
+  const at = (e: WindowEntry) => ({ logIndex: e.logIndex, request: e.next, of: e.requests.length });
+  const stamp = { from: at(first), to: at(last) };
   return { ...request, query: stampedQuery(request.query, stamp) };
 }
 

@@ -34,7 +34,9 @@
 // - a request of (cursor, R] whose task is not found: the node refused it
 //   when it was sent (a 4xx leaves no task; nothing of it was applied, and
 //   the same request is refused again), or its task is older than the tasks
-//   read (a node with a very long, busy task list);
+//   read (a node with a very long, busy task list), or the entry's plan
+//   changed since (a migration that failed no longer adds its requests: the
+//   stamp's request count differs, so no task is taken for the wrong one);
 // - everything after the cursor when no stamped task is newer than it: the
 //   node never received any of it, or came back without its data (wiped),
 //   or received only index and settings requests since the cursor. Those
@@ -93,7 +95,7 @@ export function adoptEnqueued(planned: readonly WindowEntry[], tasks: readonly L
   return planned.map((original) => {
     const entry = copyEntry(original);
     for (const [k, state] of entry.requests.entries()) {
-      const hit = found.get(key({ logIndex: entry.logIndex, request: k }));
+      const hit = found.get(key({ logIndex: entry.logIndex, request: k, of: entry.requests.length }));
       if (hit === undefined) break;
       state.taskUid = hit.taskUid;
       if (hit.covered > 1) state.covered = hit.covered;
@@ -105,7 +107,9 @@ export function adoptEnqueued(planned: readonly WindowEntry[], tasks: readonly L
 
 /** Every request of `planned`, in log order, with its position. */
 function slotsOf(planned: readonly WindowEntry[]): Slot[] {
-  return planned.flatMap((entry) => entry.requests.map((state, k) => ({ at: { logIndex: entry.logIndex, request: k }, request: state.request })));
+  return planned.flatMap((entry) => entry.requests.map((state, k) => ({
+    at: { logIndex: entry.logIndex, request: k, of: entry.requests.length }, request: state.request,
+  })));
 }
 
 function candidates(tasks: readonly ListedTask[]): Candidate[] {
@@ -163,7 +167,8 @@ function findTask(tasks: readonly Candidate[], from: number, slot: Slot): number
     const task = tasks[t] as Candidate;
     if (task.stamp !== null) {
       const order = comparePositions(task.stamp.to, slot.at);
-      if (order === 0 && marked) return t;
+      // Same position of a plan of another length: another request, sent before the plan changed.
+      if (order === 0 && marked && task.stamp.to.of === slot.at.of) return t;
       // The task of an earlier request: this one's would be newer.
       if (order < 0) return null;
       continue;

@@ -10,14 +10,17 @@
 //   miroir:<position>-<position> one coalesced request covering the last
 //                                requests of consecutive entries, first and
 //                                last position (coalesce.ts)
-//   <position> = <logIndex> | <logIndex>.<k>
+//   <position> = <logIndex> | <logIndex>.<k>/<n>
 //
-// where `logIndex` is the committed log entry and `k` the request's place
-// among the requests the entry gives this node (plan.ts), written only when
-// it is not 0: `miroir:12` is entry 12's first request, `miroir:12.2` its
-// third (a write that creates its index: POST /indexes, PATCH settings,
-// then the documents), `miroir:12.2-15` a request that covered the last
-// requests of entries 12 to 15.
+// where `logIndex` is the committed log entry, `n` the number of requests
+// the entry gives this node (plan.ts) and `k` this one's place among them,
+// both written only when n > 1: `miroir:12` is entry 12's only request,
+// `miroir:12.2/3` the third of three (a write that creates its index: POST
+// /indexes, PATCH settings, then the documents), `miroir:12.2/3-15` a
+// request that covered the last requests of entries 12 to 15. `n` guards
+// against a plan that changed in between (a migration that failed drops the
+// requests it had added to an entry): a position only matches a request of
+// a plan of the same length.
 //
 // Which requests carry it: Meilisearch accepts `customMetadata` on the
 // documents routes only (add or replace, add or update, delete one, delete
@@ -28,10 +31,11 @@
 // still resume right).
 import type { PlannedRequest } from './plan.ts';
 
-/** Where a request stands in a dispatcher's stream: entry `logIndex`, its `request`-th request for the node. */
+/** Where a request stands in a dispatcher's stream: entry `logIndex`, its `request`-th request for the node of `of`. */
 export interface RequestPosition {
   logIndex: number;
   request: number;
+  of: number;
 }
 
 /** The requests one node task covers, first to last (equal unless coalesced). */
@@ -41,12 +45,12 @@ export interface Stamp {
 }
 
 const PREFIX = 'miroir:';
-const POSITION = String.raw`(\d{1,15})(?:\.(\d{1,6}))?`;
+const POSITION = String.raw`(\d{1,15})(?:\.(\d{1,6})\/(\d{1,6}))?`;
 const STAMP = new RegExp(`^${PREFIX}${POSITION}(?:-${POSITION})?$`);
 const DOCUMENTS_ROUTE = /^\/indexes\/[^/]+\/documents(?:\/delete|\/delete-batch|\/edit)?$/;
 
 function formatPosition(p: RequestPosition): string {
-  return p.request === 0 ? String(p.logIndex) : `${p.logIndex}.${p.request}`;
+  return p.of === 1 ? String(p.logIndex) : `${p.logIndex}.${p.request}/${p.of}`;
 }
 
 export function formatStamp(stamp: Stamp): string {
@@ -59,13 +63,19 @@ export function parseStamp(value: unknown): Stamp | null {
   if (typeof value !== 'string') return null;
   const m = STAMP.exec(value);
   if (m === null) return null;
-  const from = { logIndex: Number(m[1]), request: Number(m[2] ?? 0) };
-  const to = m[3] === undefined ? from : { logIndex: Number(m[3]), request: Number(m[4] ?? 0) };
-  if (from.logIndex < 1 || comparePositions(from, to) > 0) return null;
+  const from = position(m[1], m[2], m[3]);
+  const to = m[4] === undefined ? from : position(m[4], m[5], m[6]);
+  if (from === null || to === null || comparePositions(from, to) > 0) return null;
   return { from, to };
 }
 
-/** Log order of two positions: negative when `a` comes first. */
+function position(logIndex: string | undefined, request: string | undefined, of: string | undefined): RequestPosition | null {
+  const p = { logIndex: Number(logIndex), request: Number(request ?? 0), of: Number(of ?? 1) };
+  if (p.logIndex < 1 || p.request >= p.of || (of !== undefined && p.of < 2)) return null;
+  return p;
+}
+
+/** Log order of two positions: negative when `a` comes first (`of` is not an order). */
 export function comparePositions(a: RequestPosition, b: RequestPosition): number {
   return a.logIndex !== b.logIndex ? a.logIndex - b.logIndex : a.request - b.request;
 }
