@@ -97,6 +97,10 @@ export class HeadKeys {
       return;
     }
     const entries = details as Details;
+    // The scored rules (the common case) are written straight into the list's
+    // buffer; the other kinds go through putRule.
+    let buffer = this.slots[list]!;
+    let size = 0;
     let position = 0;
     for (const name in entries) {
       const entry = entries[name] ?? {};
@@ -112,11 +116,21 @@ export class HeadKeys {
         this.lastNames[position] = name;
         this.lastKinds[position] = kind;
       }
-      if (kind === Kind.Score) this.put(list, 0, numberOr(entry['score'], 0));
-      else if (kind === Kind.ScoreWords || kind === Kind.ScoreTypo) this.putScoreWithMaxRank(list, position, kind, entry);
-      else this.putRule(list, kind, entry);
+      if (kind === Kind.Score || kind === Kind.ScoreWords || kind === Kind.ScoreTypo) {
+        if (kind !== Kind.Score) this.checkMaxRank(position, kind, entry);
+        if (size + 2 > buffer.length) buffer = this.grow(list);
+        buffer[size] = 0;
+        buffer[size + 1] = numberOr(entry['score'], 0);
+        size += 2;
+      } else {
+        this.sizes[list] = size;
+        this.putRule(list, kind, entry);
+        size = this.sizes[list]!;
+        buffer = this.slots[list]!;
+      }
       position++;
     }
+    this.sizes[list] = size;
   }
 
   /** Negative when the head of list `a` ranks before the head of list `b`; 0 when the rules cannot tell them apart. */
@@ -150,15 +164,13 @@ export class HeadKeys {
     for (const name of names) this.putRule(list, this.kindOf(name), entries[name] ?? {});
   }
 
-  /** A scored rule whose details carry its max rank, checked for agreement between hits. */
-  private putScoreWithMaxRank(list: number, position: number, kind: Kind, entry: Record<string, unknown>): void {
+  /** Checks that a scored rule's max rank (words, exactness, typo carry it) agrees between hits. */
+  private checkMaxRank(position: number, kind: Kind, entry: Record<string, unknown>): void {
     const max = kind === Kind.ScoreTypo ? entry['maxTypoCount'] : entry['maxMatchingWords'];
-    if (typeof max === 'number') {
-      const seen = this.maxRanks[position];
-      if (seen === undefined) this.maxRanks[position] = max;
-      else if (seen !== max) this.approximations.add('inconsistent-max-rank');
-    }
-    this.put(list, 0, numberOr(entry['score'], 0));
+    if (typeof max !== 'number') return;
+    const seen = this.maxRanks[position];
+    if (seen === undefined) this.maxRanks[position] = max;
+    else if (seen !== max) this.approximations.add('inconsistent-max-rank');
   }
 
   private kindOf(name: string): Kind {
@@ -211,16 +223,20 @@ export class HeadKeys {
 
   /** Appends one [class, value] slot pair to the key of `list`. */
   private put(list: number, cls: number, value: number): void {
-    let buffer = this.slots[list]!;
     const size = this.sizes[list]!;
-    if (size + 2 > buffer.length) {
-      const grown = new Float64Array(buffer.length * 2);
-      grown.set(buffer);
-      this.slots[list] = buffer = grown;
-    }
+    const buffer = size + 2 > this.slots[list]!.length ? this.grow(list) : this.slots[list]!;
     buffer[size] = cls;
     buffer[size + 1] = value;
     this.sizes[list] = size + 2;
+  }
+
+  /** Doubles the buffer of `list`, keeping its slots. */
+  private grow(list: number): Float64Array {
+    const buffer = this.slots[list]!;
+    const grown = new Float64Array(buffer.length * 2);
+    grown.set(buffer);
+    this.slots[list] = grown;
+    return grown;
   }
 }
 

@@ -199,3 +199,19 @@ test('hits scored on different scales (matchingStrategy frequency, rolling setti
   const same = merge([{ hits: [h(1, 2, 3)], processingTimeMs: 0 }, { hits: [h(2, 3, 3)], processingTimeMs: 0 }], {});
   assert.deepEqual(same.approximations, []);
 });
+
+test('keys longer than the initial buffer (nine rules, a sort rule among them) still compare rule by rule', () => {
+  const details = (last: number, title: string) => {
+    const rules: Record<string, unknown> = {};
+    for (let order = 0; order < 9; order++) {
+      rules[order === 4 ? 'title:asc' : `rule${order}`] = order === 4 ? { order, value: title } : { order, score: order === 8 ? last : 1 };
+    }
+    return rules;
+  };
+  const a = { id: 1, _rankingScoreDetails: details(0.5, 'same') };
+  const b = { id: 2, _rankingScoreDetails: details(0.9, 'same') };
+  const c = { id: 3, _rankingScoreDetails: details(0.1, 'later') };
+  // c wins on the sort rule (fifth), b beats a on the ninth only.
+  const r = merge([{ hits: [a], processingTimeMs: 0 }, { hits: [c, b], processingTimeMs: 0 }], {});
+  assert.deepEqual(ids(r.response.hits), [3, 2, 1]);
+});
