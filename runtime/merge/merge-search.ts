@@ -107,12 +107,12 @@ class RankedLists {
     this.loaded = lists.map(() => -1);
   }
 
-  readonly compare = (la: number, a: number, lb: number, b: number): number => {
+  compare(la: number, a: number, lb: number, b: number): number {
     if (this.loaded[la] !== a) this.load(la, a);
     if (this.loaded[lb] !== b) this.load(lb, b);
     const c = this.keys.compare(la, lb);
     return c !== 0 ? c : comparePrimaryKeys(this.pkAt(la, a), this.pkAt(lb, b));
-  };
+  }
 
   approximations(): Set<Approximation> {
     const all = new Set(this.keys.approximations);
@@ -149,7 +149,7 @@ function mergeHits(
   if (wanted === 0 && !exhaust) return merged;
   kWayMerge(
     lists.map((l) => l.length),
-    ranking.compare,
+    (la, a, lb, b) => ranking.compare(la, a, lb, b),
     (list, at) => {
       const hit = lists[list]![at]!;
       if ((distinct === null || distinct.accept(hit)) && merged.length < wanted) merged.push(hit);

@@ -25,8 +25,9 @@
 // Only list heads are ever compared (k-way.ts), so there is one key per list,
 // the key of its current head, rewritten in place when the list advances: a
 // page of 20 out of 1,000 fetched hits reads the details of about 20 + k of
-// them, and no hit allocates anything. Slots live in one Float64Array per
-// list, the string sort values beside them.
+// them, and no hit allocates anything. Slots live in one array of doubles per
+// list (written from index 0 on, so it only grows to the longest key), the
+// string sort values beside them.
 //
 // When the plan ranked by score (node-query.ts rankingBasis: no sort, no
 // vector, default-like rules), nodes send no details and the key is the one
@@ -53,14 +54,12 @@ const enum Kind {
 
 const STRING_CLASS = 1;
 const NUMBER_CLASS = 3;
-/** Slots of a new list's buffer: six rules; a longer key grows it. */
-const INITIAL_SLOTS = 12;
 
 type Details = Record<string, Record<string, unknown> | undefined>;
 
 /** The ranking keys of the heads of k lists, and what key building remembers across one merge. */
 export class HeadKeys {
-  private readonly slots: Float64Array[] = [];
+  private readonly slots: number[][] = [];
   private readonly sizes: number[] = [];
   /** The string sort values of each list's key, at index slot/2 (read only where the class says string). */
   private readonly strings: (string | undefined)[][] = [];
@@ -80,7 +79,7 @@ export class HeadKeys {
     private readonly rankedBy: RankingBasis = 'details',
   ) {
     for (let i = 0; i < lists; i++) {
-      this.slots.push(new Float64Array(INITIAL_SLOTS));
+      this.slots.push([]);
       this.sizes.push(0);
       this.strings.push([]);
     }
@@ -99,7 +98,7 @@ export class HeadKeys {
     const entries = details as Details;
     // The scored rules (the common case) are written straight into the list's
     // buffer; the other kinds go through putRule.
-    let buffer = this.slots[list]!;
+    const buffer = this.slots[list]!;
     let size = 0;
     let position = 0;
     for (const name in entries) {
@@ -118,7 +117,6 @@ export class HeadKeys {
       }
       if (kind === Kind.Score || kind === Kind.ScoreWords || kind === Kind.ScoreTypo) {
         if (kind !== Kind.Score) this.checkMaxRank(position, kind, entry);
-        if (size + 2 > buffer.length) buffer = this.grow(list);
         buffer[size] = 0;
         buffer[size + 1] = numberOr(entry['score'], 0);
         size += 2;
@@ -126,7 +124,6 @@ export class HeadKeys {
         this.sizes[list] = size;
         this.putRule(list, kind, entry);
         size = this.sizes[list]!;
-        buffer = this.slots[list]!;
       }
       position++;
     }
@@ -223,20 +220,11 @@ export class HeadKeys {
 
   /** Appends one [class, value] slot pair to the key of `list`. */
   private put(list: number, cls: number, value: number): void {
+    const buffer = this.slots[list]!;
     const size = this.sizes[list]!;
-    const buffer = size + 2 > this.slots[list]!.length ? this.grow(list) : this.slots[list]!;
     buffer[size] = cls;
     buffer[size + 1] = value;
     this.sizes[list] = size + 2;
-  }
-
-  /** Doubles the buffer of `list`, keeping its slots. */
-  private grow(list: number): Float64Array {
-    const buffer = this.slots[list]!;
-    const grown = new Float64Array(buffer.length * 2);
-    grown.set(buffer);
-    this.slots[list] = grown;
-    return grown;
   }
 }
 

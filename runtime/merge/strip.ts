@@ -51,7 +51,7 @@ export class HitStripper {
   private readonly signature: string;
 
   constructor(private readonly strip: CompiledStrip) {
-    this.signature = JSON.stringify([strip.keepRankingScore, strip.keepRankingScoreDetails, [...strip.topLevel]]);
+    this.signature = `${strip.keepRankingScore ? 1 : 0}${strip.keepRankingScoreDetails ? 1 : 0}${exactJoin(strip.topLevel)}`;
   }
 
   stripHit(hit: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -72,7 +72,7 @@ const copiers = new Map<string, Copier | null>();
 
 /** The copier of hits with exactly `keys`, or null when their strip depends on values. */
 function copierFor(signature: string, keys: readonly string[], strip: CompiledStrip): Copier | null {
-  const cacheKey = signature + JSON.stringify(keys);
+  const cacheKey = `${signature}|${exactJoin(keys)}`;
   let copier = copiers.get(cacheKey);
   if (copier === undefined) {
     if (copiers.size >= COPIERS_MAX) copiers.clear();
@@ -94,6 +94,13 @@ function compileCopier(keys: readonly string[], strip: CompiledStrip): Copier | 
   // literals: whatever a document's field is called, it stays data.
   const fields = kept.map((key) => `${JSON.stringify(key)}: hit[${JSON.stringify(key)}]`);
   return new Function('hit', `return { ${fields.join(', ')} };`) as Copier;
+}
+
+/** The names, each prefixed by its length: two different lists never give the same string. */
+function exactJoin(names: Iterable<string>): string {
+  let out = '';
+  for (const name of names) out += `${name.length}:${name}`;
+  return out;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[] | null): boolean {
