@@ -56,9 +56,18 @@ export function compareTimings(
 const RESULTS_JSON = new URL('./micro-results.json', import.meta.url);
 const RESULTS_MD = new URL('./micro-results.md', import.meta.url);
 
-/** Median and minimum wall time of `fn` in microseconds, after warm-up. */
+/** Warm-up before timing: at least this long and half the timed iterations, so the JIT has settled. */
+const WARMUP_MS = 300;
+
+/**
+ * Median and minimum wall time of `fn` in microseconds, after warm-up. The
+ * warm-up matters: the inputs are built by running the merge itself on other
+ * shapes (1,000 one-hit lists), and a short warm-up left the first case
+ * timing its re-optimization.
+ */
 export function timeUs(fn: () => unknown, iterations: number): Timing {
-  for (let i = 0; i < Math.max(20, iterations / 5); i++) fn();
+  const warmupStart = process.hrtime.bigint();
+  for (let i = 0; i < Math.max(20, iterations / 2) || Number(process.hrtime.bigint() - warmupStart) / 1e6 < WARMUP_MS; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const start = process.hrtime.bigint();
