@@ -16,7 +16,7 @@
 // Results: bench/cluster/search-results.json and search-results.md.
 //
 // Run: node --import tsx bench/cluster/search.bench.ts
-// (MIROIR_BENCH_DOCS, MIROIR_BENCH_QUERIES change the sizes.)
+// (MIROIR_BENCH_DOCS, MIROIR_BENCH_QUERIES, MIROIR_BENCH_WARMUP change the sizes.)
 //
 // Profiling the peers and nodes: MIROIR_DEV_CPU_PROF_DIR=/dir is handed to
 // `miroir dev` (cli/dev/child.ts), so every child writes a .cpuprofile there
@@ -33,7 +33,8 @@ import { cpuSeconds } from './proc-cpu.ts';
 
 const DOCS = Number(process.env['MIROIR_BENCH_DOCS'] ?? 10_000);
 const QUERIES = Number(process.env['MIROIR_BENCH_QUERIES'] ?? 400);
-const WARMUP = 40;
+// Warm-up until every process is at its steady state (see run.ts WARMUP).
+const WARMUP = Number(process.env['MIROIR_BENCH_WARMUP'] ?? 1_000);
 const BATCH = 1_000;
 const TASK_TIMEOUT_MS = 300_000;
 const INDEX = 'bench';
