@@ -76,9 +76,10 @@ export class WriteQuorum {
     const deadline = this.#d.clock.nowMs() + timeoutMs;
     for (;;) {
       const left = deadline - this.#d.clock.nowMs();
-      if (left <= 0) return this.#verdict(logIndex, new Set());
       const leader = this.#d.leader();
-      if (leader.self) return this.#waitHere(logIndex, left);
+      // On the leader the verdict counts the acks already received, even with no time left.
+      if (leader.self) return this.#waitHere(logIndex, Math.max(0, left));
+      if (left <= 0) return this.#verdict(logIndex, new Set());
       if (leader.id !== null) {
         try {
           const reply = await this.#d.mesh.request(leader.id, QUORUM_METHOD, encoder.encode(JSON.stringify({ logIndex, timeoutMs: left })), left + this.#d.retryMs);
@@ -114,7 +115,7 @@ export class WriteQuorum {
   #waitHere(logIndex: number, timeoutMs: number): Promise<QuorumVerdict> {
     const now = (): QuorumVerdict => this.#verdict(logIndex, this.#acks.get(logIndex) ?? new Set());
     const first = now();
-    if (first.met) return Promise.resolve(first);
+    if (first.met || timeoutMs <= 0) return Promise.resolve(first);
     return new Promise((resolve) => {
       const finish = (): void => {
         this.#d.clock.clearTimeout(timer);

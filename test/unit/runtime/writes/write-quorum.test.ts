@@ -60,3 +60,12 @@ test('a split batch waits for the quorum of every part; the last part short is n
   assert.deepEqual(await again, { met: true, missingGroups: [] });
   quorum.close();
 });
+
+test('with no time left the leader still answers from the acks it holds', async () => {
+  const { quorum } = leaderQuorum(new SimClock(10));
+  quorum.enqueued('n1', [12]);
+  quorum.enqueued('n2', [12]);
+  assert.deepEqual(await quorum.wait(12, 0), { met: true, missingGroups: [] });
+  assert.deepEqual(await quorum.wait(10, 0), { met: false, missingGroups: ['g1'] });
+  quorum.close();
+});
