@@ -2,6 +2,7 @@
 // process tree (3 engine nodes, 3 peers by default; every port picked free)
 // in a temporary data dir, found through its dev.json exactly as a script
 // would, plus an official `meilisearch` client per peer.
+import { after } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,6 +148,22 @@ function logTails(logDir: string): string {
 }
 
 /** Starts `miroir dev --port 0` in `dataDir` and resolves once its dev.json says ready. */
+/**
+ * `miroir dev` in a fresh data dir, stopped and its dir removed after the
+ * calling test whatever fails later (a cluster assigned only after a later
+ * step would be orphaned, and keep the test file alive, when that step throws).
+ */
+export async function devCluster(args: string[] = [], timeoutMs = 120_000, env: Record<string, string> = {}): Promise<DevCluster> {
+  const dataDir = tempDataDir();
+  let cluster: DevCluster | null = null;
+  after(async () => {
+    await cluster?.stop();
+    removeDataDir(dataDir);
+  });
+  cluster = await startDev(dataDir, args, timeoutMs, env);
+  return cluster;
+}
+
 export async function startDev(dataDir: string, args: string[] = [], timeoutMs = 120_000, env: Record<string, string> = {}): Promise<DevCluster> {
   const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--master-key', MASTER_KEY, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,10 +14,10 @@
 // holds it and whether that node's own and shard-restricted searches find it
 // (this is how an engine bug — re-added identical documents lost their filter
 // values — was found).
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SETTINGS, makeCorpus, type Doc } from './corpus.ts';
-import { eventually, isAlive, rawSearch, removeDataDir, retrying, startDev, tempDataDir, type DevCluster } from './harness.ts';
+import { devCluster, eventually, isAlive, rawSearch, retrying, type DevCluster } from './harness.ts';
 
 const BATCHES = 24;
 const BATCH = 20;
@@ -45,13 +45,7 @@ async function nodesNote(cluster: DevCluster, doc: Doc): Promise<string> {
 }
 
 test('kill -9 of the leader peer during ingest: every acknowledged document is searchable, only retriable errors', async (t) => {
-  const dataDir = tempDataDir();
-  let cluster: DevCluster | null = null;
-  after(async () => {
-    await cluster?.stop();
-    removeDataDir(dataDir);
-  });
-  cluster = await startDev(dataDir);
+  const cluster = await devCluster();
   const topology = await cluster.topology();
   const leaderId = topology.leader!;
   const follower = cluster.peers().find((p) => p.id !== leaderId)!;
@@ -78,7 +72,7 @@ test('kill -9 of the leader peer during ingest: every acknowledged document is s
   assert.equal(acknowledged.length, BATCHES);
 
   const newLeader = await eventually(async () => {
-    const leader = (await cluster!.topology(follower.id)).leader;
+    const leader = (await cluster.topology(follower.id)).leader;
     return leader !== null && leader !== leaderId ? leader : null;
   }, 'a new leader', 30_000);
   assert.notEqual(newLeader, leaderId);

@@ -6,20 +6,14 @@
 // batch through a follower-or-leader peer, then stats, get-by-id and a
 // keyword search. Deadlines are generous: the machine is shared.
 // About 100 s at load 25, so outside `npm test`: `npm run test:cluster:large-batch`.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, removeDataDir, retrying, startDev, tempDataDir, type DevCluster } from './harness.ts';
+import { devCluster, eventually, retrying } from './harness.ts';
 
 const DOCS = 38_000;
 
 test('a 40 MB batch is one task that succeeds with every document', async () => {
-  const dataDir = tempDataDir();
-  let cluster: DevCluster | null = null;
-  after(async () => {
-    await cluster?.kill9();
-    removeDataDir(dataDir);
-  });
-  cluster = await startDev(dataDir);
+  const cluster = await devCluster();
   const client = cluster.client();
   const filler = 'lorem ipsum dolor sit amet '.repeat(38);
   const docs: Record<string, unknown>[] = [];
@@ -43,7 +37,7 @@ test('a 40 MB batch is one task that succeeds with every document', async () => 
   // Every document is on the nodes (RF 1: the node counts add up to the batch).
   const onNodes = async (): Promise<number> => {
     let sum = 0;
-    for (const node of cluster!.nodes()) sum += (await cluster!.nodeClient(node.id).index('big').getStats()).numberOfDocuments;
+    for (const node of cluster.nodes()) sum += (await cluster.nodeClient(node.id).index('big').getStats()).numberOfDocuments;
     return sum;
   };
   assert.equal(await onNodes(), DOCS);

@@ -9,9 +9,9 @@
 // every peer has judged it down (no owner left in the covering set). The missing shards are the killed node's placement; the documents
 // missing from the count are the ones it held (with RF 1 and no migration a
 // node holds exactly its shards).
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, MASTER_KEY, removeDataDir, startDev, tempDataDir, type DevCluster } from '../cluster/harness.ts';
+import { devCluster, eventually, MASTER_KEY, type DevCluster } from '../cluster/harness.ts';
 
 const DOCUMENTS = 200;
 const SHARDS = 8;
@@ -28,8 +28,8 @@ async function getStats(cluster: DevCluster, path: string): Promise<StatsAnswer>
 }
 
 /** A cluster of 3 nodes at RF 1 holding DOCUMENTS documents in `movies`, then one node killed: its shards and documents. */
-async function killOneOwner(dataDir: string, policy: 'partial' | 'error'): Promise<{ cluster: DevCluster; victim: string; lostShards: number[]; lostDocuments: number }> {
-  const cluster = await startDev(dataDir, ['--peers', '1', '--nodes', '3', '--rf', '1', '--shards', String(SHARDS)], 120_000, { MIROIR_READ_POLICY: policy });
+async function killOneOwner(policy: 'partial' | 'error'): Promise<{ cluster: DevCluster; victim: string; lostShards: number[]; lostDocuments: number }> {
+  const cluster = await devCluster(['--peers', '1', '--nodes', '3', '--rf', '1', '--shards', String(SHARDS)], 120_000, { MIROIR_READ_POLICY: policy });
   const client = cluster.client();
   const docs = Array.from({ length: DOCUMENTS }, (_, i) => ({ id: i, title: `movie ${i}` }));
   await client.tasks.waitForTask((await client.index('movies').addDocuments(docs, { primaryKey: 'id' })).taskUid, { timeout: 60_000, interval: 100 });
@@ -47,19 +47,13 @@ async function killOneOwner(dataDir: string, policy: 'partial' | 'error'): Promi
 }
 
 test('read policy partial: stats with a shard lost count the live shards and name the missing ones', async () => {
-  const dataDir = tempDataDir();
-  let cluster: DevCluster | null = null;
-  after(async () => {
-    await cluster?.stop();
-    removeDataDir(dataDir);
-  });
-  const killed = await killOneOwner(dataDir, 'partial');
-  cluster = killed.cluster;
+  const killed = await killOneOwner('partial');
+  const cluster = killed.cluster;
   const header = `shards=${killed.lostShards.join(',')}`;
   const live = DOCUMENTS - killed.lostDocuments;
 
   const index = await eventually(async () => {
-    const answer = await getStats(cluster!, '/indexes/movies/stats');
+    const answer = await getStats(cluster, '/indexes/movies/stats');
     return answer.degraded === null ? null : answer;
   }, 'a degraded index stats answer', 30_000);
   assert.deepEqual([index.status, index.degraded, index.body.numberOfDocuments], [200, header, live]);
@@ -76,17 +70,11 @@ test('read policy partial: stats with a shard lost count the live shards and nam
 });
 
 test('read policy error: stats with a shard lost answer 503 miroir_shard_unavailable', async () => {
-  const dataDir = tempDataDir();
-  let cluster: DevCluster | null = null;
-  after(async () => {
-    await cluster?.stop();
-    removeDataDir(dataDir);
-  });
-  const killed = await killOneOwner(dataDir, 'error');
-  cluster = killed.cluster;
+  const killed = await killOneOwner('error');
+  const cluster = killed.cluster;
   for (const path of ['/indexes/movies/stats', '/stats']) {
     const answer = await eventually(async () => {
-      const a = await getStats(cluster!, path);
+      const a = await getStats(cluster, path);
       return a.status === 200 ? null : a;
     }, `a refused ${path}`, 30_000);
     assert.deepEqual([answer.status, answer.body.code, answer.degraded], [503, 'miroir_shard_unavailable', null], path);

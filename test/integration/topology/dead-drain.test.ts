@@ -6,9 +6,9 @@
 // (3 s here). Either way the drain job succeeds, every shard has 2 owners
 // again, none of them the dead node, both copies hold the shard's documents,
 // and a search counts all 1,000.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, removeDataDir, startDev, tempDataDir, type DevCluster } from '../cluster/harness.ts';
+import { devCluster, eventually, type DevCluster } from '../cluster/harness.ts';
 import { admin, countOnNode, finishedJob, owners, type JobView } from './admin.ts';
 import { INDEX, makeDocs, type Doc } from './traffic.ts';
 
@@ -24,12 +24,7 @@ interface Killed {
 
 /** A fresh `miroir dev --rf 2` with the documents, one engine node killed and judged down. */
 async function clusterWithDeadNode(env: Record<string, string>): Promise<Killed> {
-  const dataDir = tempDataDir();
-  const cluster = await startDev(dataDir, ['--shards', String(S), '--rf', '2'], 120_000, env);
-  after(async () => {
-    await cluster.stop();
-    removeDataDir(dataDir);
-  });
+  const cluster = await devCluster(['--shards', String(S), '--rf', '2'], 120_000, env);
   const client = cluster.client();
   await client.createIndex(INDEX, { primaryKey: 'id' }).waitTask({ timeout: 60_000 });
   await client.index(INDEX).updateSettings({ filterableAttributes: ['n'], pagination: { maxTotalHits: 100_000 } }).waitTask({ timeout: 60_000 });
