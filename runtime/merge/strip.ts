@@ -66,7 +66,11 @@ export class HitStripper {
 
 type Copier = (hit: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 
-/** Copiers kept per process; beyond this many shapes the cache starts over. */
+/**
+ * Copiers kept per process. Beyond this many shapes new ones take the generic
+ * strip: starting the cache over would make an index of very varied documents
+ * compile a function for nearly every hit.
+ */
 const COPIERS_MAX = 256;
 const copiers = new Map<string, Copier | null>();
 
@@ -75,7 +79,7 @@ function copierFor(signature: string, keys: readonly string[], strip: CompiledSt
   const cacheKey = `${signature}|${exactJoin(keys)}`;
   let copier = copiers.get(cacheKey);
   if (copier === undefined) {
-    if (copiers.size >= COPIERS_MAX) copiers.clear();
+    if (copiers.size >= COPIERS_MAX) return null;
     copiers.set(cacheKey, (copier = compileCopier(keys, strip)));
   }
   return copier;
